@@ -3,11 +3,13 @@
  * and checks each output against the sha256 in its manifest. Nothing is downloaded.
  */
 import { buildMediapipeFace } from './mediapipe-face/build.ts';
+import { buildMediapipeFaceFull } from './mediapipe-face-full/build.ts';
 import { buildFaceapiExpression } from './faceapi-expression/convert.ts';
 import { buildHumanEmotion } from './human-emotion/convert.ts';
 
 const builds: [string, () => Promise<string>][] = [
   ['mediapipe-face', buildMediapipeFace],
+  ['mediapipe-face-full', buildMediapipeFaceFull],
   ['faceapi-expression', buildFaceapiExpression],
   ['human-emotion', buildHumanEmotion],
 ];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,21 @@ const require = createRequire(import.meta.url);
 /** Absolute path of `models/`. */
 export const modelsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Absolute path of a file inside an installed npm package (resolved from `models/`). */
+/** Folder of an installed npm package (resolved from `models/`; works when `exports` hides `./package.json`). */
+export function packageDir(pkg: string): string {
+  let dir = dirname(require.resolve(pkg));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === pkg) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the folder of the package ${pkg}`);
+    dir = parent;
+  }
+}
+
+/** Absolute path of a file inside an installed npm package. */
 export function packageFile(pkg: string, file: string): string {
-  return join(dirname(require.resolve(`${pkg}/package.json`)), file);
+  return join(packageDir(pkg), file);
 }
 
 /** Installed version of an npm package. */
