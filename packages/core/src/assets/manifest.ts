@@ -1,0 +1,58 @@
+// Same contract as models/lib/manifest.ts (the build scripts write it; the SDK reads it).
+/**
+ * The manifest that sits next to every model's build script (`models/<name>/manifest.json`).
+ * The core package reads it at build time; the pipeline takes input size, normalisation,
+ * crop framing and label order from it, so adding a classifier never touches the pipeline.
+ */
+export interface ModelManifest {
+  /** Folder name under `models/`, also the model id users select (`classifier: 'human-emotion'`). */
+  name: string;
+  kind: 'face-landmarker' | 'emotion-classifier';
+  /** Human-readable one-liner. */
+  description: string;
+  /** File name of the built asset (written to `models/<name>/build/<file>`). */
+  file: string;
+  /** sha256 (hex) of the built file; `pnpm models` fails when a rebuild differs. */
+  sha256: string;
+  /** Size of the built file in bytes. */
+  bytes: number;
+  /** Licence of the built file (SPDX id) and where its text is. */
+  license: string;
+  /** The npm package(s) the weights come from, with exact versions and file paths inside them. */
+  source: { package: string; version: string; files: string[] }[];
+  /** Classifier only: the input tensor. */
+  input?: ClassifierInput;
+  /** Classifier only: the output tensor (probabilities after softmax, shape [N, labels.length]). */
+  output?: { name: string };
+  /** Classifier only: the labels in the model's own output order, in its own vocabulary. */
+  labels?: string[];
+  /** Classifier only: the vocabulary `labels` are written in (see `@emolens/schema` label tables). */
+  vocabulary?: 'fer2013' | 'faceapi' | 'wia';
+  /** Classifier only: how the face is framed in the crop the model was trained on. */
+  crop?: CropFraming;
+}
+
+export interface ClassifierInput {
+  /** ONNX input name. */
+  name: string;
+  /** Always NHWC here, batch dimension dynamic. */
+  layout: 'NHWC';
+  width: number;
+  height: number;
+  /** 'rgb' → 3 channels; 'gray' → 1 channel computed as the dot product of RGB (0–255) with `luma`. */
+  color: 'rgb' | 'gray';
+  luma?: [number, number, number];
+  /** Per channel: value fed = (pixel − mean) / std, pixel in 0–255. */
+  mean: number[];
+  std: number[];
+}
+
+/**
+ * Framing of the square crop, relative to the eye-levelled face: the box is the bounding box of the
+ * face landmarks after rotation, made square on its larger side, scaled by `scale`, and moved down by
+ * `offsetY` × its side.
+ */
+export interface CropFraming {
+  scale: number;
+  offsetY: number;
+}

@@ -1,0 +1,34 @@
+import { EmoLensError } from '@emolens/schema';
+import type { ModelManifest } from './manifest.js';
+import { MANIFESTS } from './registry.generated.js';
+
+/** A classifier manifest with its classifier fields present. */
+export type ClassifierManifest = ModelManifest & Required<Pick<ModelManifest, 'input' | 'output' | 'labels' | 'vocabulary' | 'crop'>>;
+
+/** The classifier used when none is chosen: the most accurate one shipped. */
+export const DEFAULT_CLASSIFIER = 'human-emotion';
+
+/** Ids of the emotion classifiers shipped in this build. */
+export function classifierIds(): string[] {
+  return MANIFESTS.filter((m) => m.kind === 'emotion-classifier').map((m) => m.name);
+}
+
+/** The manifest of a classifier; `INVALID_REQUEST` for an unknown id. */
+export function classifierManifest(id: string): ClassifierManifest {
+  const manifest = MANIFESTS.find((m) => m.name === id && m.kind === 'emotion-classifier');
+  if (!manifest) {
+    throw new EmoLensError('INVALID_REQUEST', `Unknown classifier "${id}"`, {
+      reason: `no emotion classifier named "${id}" ships with this build`,
+      suggestion: `Use one of: ${classifierIds().join(', ')}`,
+      field: 'classifier',
+    });
+  }
+  return manifest as ClassifierManifest;
+}
+
+/** The manifest of a face landmarker bundle. */
+export function landmarkerManifest(id: 'mediapipe-face' | 'mediapipe-face-full'): ModelManifest {
+  const manifest = MANIFESTS.find((m) => m.name === id && m.kind === 'face-landmarker');
+  if (!manifest) throw new Error(`the face-landmarker model ${id} is missing from this build`);
+  return manifest;
+}

@@ -1,0 +1,208 @@
+/**
+ * The main-thread side of a detector: starts the worker, decodes inputs, and talks to the pipeline
+ * through the one typed interface of `worker/api.ts`. No inference runs on this thread.
+ */
+import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import { EmoLensError, type WiaFaceResult } from '@emolens/schema';
+import { resolveAssetUrls } from './assets/asset-urls.js';
+import type { Backend, ProgressCallback } from './assets/progress.js';
+import { DEFAULT_CLASSIFIER } from './assets/registry.js';
+import { decodeImage, type ImageInput } from './input/decode.js';
+import type { FaceRange } from './pipeline/faces.js';
+import type { BackendPreference, PipelineApi, StageTimings } from './worker/api.js';
+import { registerErrorTransfer } from './worker/error-transfer.js';
+
+/** Options of {@link createDetector}. */
+export interface DetectorOptions {
+  /** Emotion classifier id (default `human-emotion`, the most accurate one shipped). */
+  classifier?: string;
+  /** `auto` (default): WebGPU on a real adapter that passes a self-check, else WASM. */
+  backend?: BackendPreference;
+  /** WASM threads for the classifier when the page is cross-origin isolated (default 1). */
+  threads?: number;
+  /** Where the assets are served (a copy of `@emolens/core/assets/`); default: where the bundler put them. */
+  baseUrl?: string | URL;
+  /** Keep assets in the Cache API so later visits load nothing (default true). */
+  cache?: boolean;
+  /** Most faces found per image (default 5). */
+  maxFaces?: number;
+  /** Face detection confidence threshold in [0, 1] (default 0.5). */
+  minDetectionConfidence?: number;
+  /** Loading progress: downloads, compiles, ready. */
+  onProgress?: ProgressCallback;
+  /** A worker running `@emolens/core`'s worker entry, for bundlers that need to build it themselves. */
+  worker?: Worker;
+}
+
+/** Options of one {@link Detector.detect} call. */
+export interface DetectOptions {
+  /** Include the 468 face-mesh points (default false). */
+  returnLandmarks?: boolean;
+  /** Include valence/arousal (default true). */
+  returnDimensions?: boolean;
+  /** Include head pose in degrees (default false). */
+  returnHeadPose?: boolean;
+  /** At most this many faces (default and upper bound: the detector's `maxFaces`). */
+  maxFaces?: number;
+  /** Drop faces smaller than this many source pixels (default 0). */
+  minFaceSize?: number;
+  /**
+   * Face detector passes: `short` (faces near the camera, fastest), `full` (small, distant faces), `both`,
+   * or `auto` (default: short, plus full on images larger than 1280×720 such as group photos).
+   */
+  faceRange?: FaceRange;
+  /** Aborting rejects the call with `ABORTED`; the detector stays usable. */
+  signal?: AbortSignal;
+}
+
+/** Time spent per stage of one call, in milliseconds (see {@link Detector.profile}). */
+export interface CallTimings extends StageTimings {
+  /** Decoding the input on the main thread. */
+  decode: number;
+  /** From the call to the result, as the caller sees it. */
+  endToEnd: number;
+}
+
+/** A running detector (see {@link createDetector}). */
+export interface Detector {
+  /** The backend the classifier runs on. */
+  readonly backend: Backend;
+  /** The classifier in use. */
+  readonly classifier: string;
+  /** WASM threads the classifier uses. */
+  readonly threads: number;
+  /** Every face in the image, as the WIA `POST /v1/analyze/face` response object. */
+  detect(input: ImageInput, options?: DetectOptions): Promise<WiaFaceResult>;
+  /** Like `detect`, plus the time spent in each stage. */
+  profile(input: ImageInput, options?: DetectOptions): Promise<{ result: WiaFaceResult; timings: CallTimings }>;
+  /** Runs one blank frame through the whole pipeline so the first real call is fast. */
+  warmup(): Promise<void>;
+  /** Frees the worker, its models and its memory. Later calls reject with `DISPOSED`. */
+  dispose(): void;
+}
+
+let requestCounter = 0;
+
+function requestId(): string {
+  requestCounter = (requestCounter + 1) % 0x100000;
+  const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36);
+  return `req_${random}${requestCounter.toString(36)}`;
+}
+
+/**
+ * Starts a detector: a module Web Worker that loads the face landmarker and the emotion classifier
+ * (from the Cache API after the first visit), then answers `detect` calls.
+ *
+ * @example
+ * ```ts
+ * const detector = await createDetector({ onProgress: (e) => console.log(e) });
+ * const result = await detector.detect(file);   // { request_id, processing_time_ms, faces: [...] }
+ * detector.dispose();
+ * ```
+ * @throws EmoLensError `MODEL_LOAD_FAILED`, `BACKEND_UNAVAILABLE` or `INVALID_REQUEST` (unknown classifier).
+ */
+export async function createDetector(options: DetectorOptions = {}): Promise<Detector> {
+  registerErrorTransfer();
+  const maxFaces = options.maxFaces ?? 5;
+  if (!Number.isInteger(maxFaces) || maxFaces < 1 || maxFaces > 100) {
+    throw new EmoLensError('INVALID_REQUEST', 'maxFaces must be an integer from 1 to 100', { field: 'maxFaces', value: maxFaces });
+  }
+  const worker = options.worker ?? new Worker(new URL('./worker/worker.js', import.meta.url), { type: 'module', name: 'emolens-pipeline' });
+  const api = wrap<PipelineApi>(worker);
+  try {
+    const info = await api.init(
+      {
+        assets: resolveAssetUrls(options.baseUrl),
+        classifier: options.classifier ?? DEFAULT_CLASSIFIER,
+        backend: options.backend ?? 'auto',
+        threads: options.threads ?? 1,
+        cache: options.cache ?? true,
+        maxFaces,
+        minDetectionConfidence: options.minDetectionConfidence ?? 0.5,
+      },
+      options.onProgress ? proxy(options.onProgress) : undefined,
+    );
+    return new WorkerDetector(worker, api, info.backend, info.classifier, info.threads, maxFaces);
+  } catch (error) {
+    api[releaseProxy]();
+    worker.terminate();
+    throw error;
+  }
+}
+
+class WorkerDetector implements Detector {
+  private disposed = false;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly api: Remote<PipelineApi>,
+    readonly backend: Backend,
+    readonly classifier: string,
+    readonly threads: number,
+    private readonly maxFaces: number,
+  ) {}
+
+  async detect(input: ImageInput, options: DetectOptions = {}): Promise<WiaFaceResult> {
+    return (await this.profile(input, options)).result;
+  }
+
+  async profile(input: ImageInput, options: DetectOptions = {}): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
+    const started = performance.now();
+    this.assertUsable(options.signal);
+    const bitmap = await decodeImage(input);
+    const decoded = performance.now();
+    if (options.signal?.aborted || this.disposed) {
+      bitmap.close();
+      this.assertUsable(options.signal);
+    }
+    const id = requestId();
+    const call = this.api.analyze(
+      transfer(bitmap, [bitmap]),
+      {
+        returnLandmarks: options.returnLandmarks ?? false,
+        returnDimensions: options.returnDimensions ?? true,
+        returnHeadPose: options.returnHeadPose ?? false,
+        maxFaces: Math.min(options.maxFaces ?? this.maxFaces, this.maxFaces),
+        minFaceSize: options.minFaceSize ?? 0,
+        faceRange: options.faceRange ?? 'auto',
+      },
+      id,
+    );
+    const { result, timings } = await abortable(call, options.signal);
+    const endToEnd = performance.now() - started;
+    result.processing_time_ms = Math.round(endToEnd * 100) / 100;
+    return { result, timings: { ...timings, decode: decoded - started, endToEnd } };
+  }
+
+  async warmup(): Promise<void> {
+    const canvas = new OffscreenCanvas(64, 64);
+    await this.detect(await createImageBitmap(canvas));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    void this.api.dispose().catch(() => undefined).finally(() => {
+      this.api[releaseProxy]();
+      this.worker.terminate();
+    });
+  }
+
+  private assertUsable(signal: AbortSignal | undefined): void {
+    if (this.disposed) throw new EmoLensError('DISPOSED', 'The detector was disposed', { suggestion: 'Create a new detector.' });
+    if (signal?.aborted) throw abortError();
+  }
+}
+
+function abortError(): EmoLensError {
+  return new EmoLensError('ABORTED', 'The call was aborted', { reason: 'its AbortSignal fired' });
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

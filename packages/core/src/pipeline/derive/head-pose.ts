@@ -1,0 +1,19 @@
+/**
+ * Stage 4b — head pose (yaw, pitch, roll in degrees) from MediaPipe's facial transformation matrix.
+ */
+import type { HeadPose } from '@emolens/schema';
+
+const DEG = 180 / Math.PI;
+
+/** Euler angles of the rotation part of a 4×4 column-major matrix. */
+export function headPose(matrix: Float32Array): HeadPose {
+  const r = (row: number, col: number) => matrix[col * 4 + row]!;
+  const pitch = Math.atan2(r(2, 1), r(2, 2));
+  const yaw = Math.atan2(-r(2, 0), Math.hypot(r(2, 1), r(2, 2)));
+  const roll = Math.atan2(r(1, 0), r(0, 0));
+  return { yaw: round(yaw * DEG), pitch: round(pitch * DEG), roll: round(roll * DEG) };
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}

@@ -1,0 +1,155 @@
+/**
+ * The pipeline in the worker: load → (per frame) landmarks → align/crop → classify → derive/format.
+ * It implements the worker API; `worker.ts` only exposes it.
+ */
+import { EmoLensError, type WiaFaceResult } from '@emolens/schema';
+import { loadAsset } from '../assets/asset-loader.js';
+import type { LoadProgressEvent, ProgressCallback } from '../assets/progress.js';
+import { classifierManifest, landmarkerManifest, type ClassifierManifest } from '../assets/registry.js';
+import type { FrameOptions, PipelineApi, PipelineConfig, PipelineInfo, StageTimings } from '../worker/api.js';
+import { CropRenderer, faceCrop } from './align.js';
+import { EmotionClassifier } from './classify.js';
+import { formatFace } from './format.js';
+import { FaceFinder } from './faces.js';
+import { FaceLandmarkStage, type WasmFileset } from './landmarks.js';
+import { valuesPerFace, writeFace } from './preprocess.js';
+import { loadRuntime } from './runtime.js';
+
+interface Loaded {
+  faces: FaceFinder;
+  classifier: EmotionClassifier;
+  renderer: CropRenderer;
+  /** Input tensor buffer, grown to the largest batch seen. */
+  tensor: Float32Array;
+}
+
+/** The worker-side pipeline. One instance per worker. */
+export class Pipeline implements PipelineApi {
+  private loaded: Loaded | undefined;
+  private blobUrls: string[] = [];
+  /** Calls run one after another: they share the crop canvas and the input tensor. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  async init(config: PipelineConfig, onProgress?: ProgressCallback): Promise<PipelineInfo> {
+    const started = performance.now();
+    const progress = (event: LoadProgressEvent) => {
+      try {
+        onProgress?.(event);
+      } catch {
+        // A throwing progress callback must not break loading.
+      }
+    };
+    const manifest = classifierManifest(config.classifier);
+    const landmarker = landmarkerManifest('mediapipe-face');
+    const fullRange = landmarkerManifest('mediapipe-face-full');
+    const load = (id: string, sha256?: string) => {
+      const url = config.assets[id];
+      if (!url) throw new EmoLensError('MODEL_LOAD_FAILED', `No URL for the asset "${id}"`, { asset: id });
+      return loadAsset({ id, url, ...(sha256 ? { sha256 } : {}) }, progress, config.cache);
+    };
+
+    // Downloads run in parallel; compiling starts as soon as each part has arrived.
+    const mediapipe = Promise.all([load('mediapipe-loader'), load('mediapipe-wasm'), load(landmarker.name, landmarker.sha256)]);
+    const classifierBytes = load(manifest.name, manifest.sha256);
+    const runtime = loadRuntime(config.backend, config.threads, (backend) => load(backend === 'webgpu' ? 'ort-wasm-webgpu' : 'ort-wasm'));
+
+    const landmarksStage = mediapipe.then(async ([loader, wasm, bundle]) => {
+      const fileset: WasmFileset = {
+        wasmLoaderPath: this.blobUrl(loader, 'text/javascript'),
+        wasmBinaryPath: this.blobUrl(wasm, 'application/wasm'),
+      };
+      const stage = async (name: string, bytes: ArrayBuffer) => {
+        progress({ type: 'compile', model: name });
+        try {
+          return await FaceLandmarkStage.create(fileset, new Uint8Array(bytes), config.maxFaces, config.minDetectionConfidence);
+        } catch (cause) {
+          throw new EmoLensError('MODEL_LOAD_FAILED', 'Could not start the face landmarker', { reason: String(cause), model: name }, { cause });
+        }
+      };
+      const short = await stage(landmarker.name, bundle);
+      // The full-range graph is only built when a large image first needs it.
+      return new FaceFinder(short, async () => {
+        const bytes = await load(fullRange.name, fullRange.sha256);
+        // tasks-vision clears the wasm module factory after creating a task; set it again.
+        const module = (await import(/* @vite-ignore */ fileset.wasmLoaderPath)) as { default: unknown };
+        (self as { ModuleFactory?: unknown }).ModuleFactory = module.default;
+        return stage(fullRange.name, bytes);
+      });
+    });
+    const classifierStage = Promise.all([runtime, classifierBytes]).then(([rt, bytes]) => {
+      progress({ type: 'compile', model: manifest.name });
+      return EmotionClassifier.create(rt, manifest, new Uint8Array(bytes), config.backend === 'webgpu');
+    });
+    const [faces, classifier, rt] = await Promise.all([landmarksStage, classifierStage, runtime]);
+    this.loaded = {
+      faces,
+      classifier,
+      renderer: new CropRenderer(manifest.input.width, manifest.input.height),
+      tensor: new Float32Array(valuesPerFace(manifest.input) * 4),
+    };
+    progress({ type: 'ready', backend: classifier.backend, elapsedMs: performance.now() - started });
+    return { backend: classifier.backend, classifier: manifest.name, threads: rt.threads };
+  }
+
+  async analyze(frame: ImageBitmap, options: FrameOptions, requestId: string): Promise<{ result: WiaFaceResult; timings: StageTimings }> {
+    const next = this.queue.then(async () => {
+      try {
+        const loaded = this.loaded;
+        if (!loaded) throw new EmoLensError('DISPOSED', 'The detector is not initialised or was disposed');
+        return await this.run(loaded, frame, options, requestId);
+      } finally {
+        frame.close();
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async dispose(): Promise<void> {
+    const loaded = this.loaded;
+    this.loaded = undefined;
+    await loaded?.faces.close();
+    await loaded?.classifier.release();
+    for (const url of this.blobUrls) URL.revokeObjectURL(url);
+    this.blobUrls = [];
+  }
+
+  private async run(loaded: Loaded, frame: ImageBitmap, options: FrameOptions, requestId: string) {
+    const t0 = performance.now();
+    const manifest: ClassifierManifest = loaded.classifier.manifest;
+    const faces = (await loaded.faces.find(frame, options.faceRange, options.maxFaces)).filter(
+      ({ bbox }) => Math.max(bbox.width, bbox.height) >= options.minFaceSize,
+    );
+    const t1 = performance.now();
+
+    const per = valuesPerFace(manifest.input);
+    if (loaded.tensor.length < per * faces.length) loaded.tensor = new Float32Array(per * faces.length);
+    faces.forEach(({ face }, slot) => {
+      const rgba = loaded.renderer.render(frame, faceCrop(face.points, manifest.crop));
+      writeFace(rgba, manifest.input, loaded.tensor, slot);
+    });
+    const t2 = performance.now();
+
+    const probabilities = faces.length > 0 ? await loaded.classifier.run(loaded.tensor, faces.length) : [];
+    const t3 = performance.now();
+
+    const result: WiaFaceResult = {
+      request_id: requestId,
+      processing_time_ms: 0,
+      faces: faces.map(({ face, bbox }, i) => formatFace(i, bbox, face, probabilities[i]!, manifest, options)),
+    };
+    const t4 = performance.now();
+    result.processing_time_ms = round(t4 - t0);
+    return { result, timings: { landmarks: t1 - t0, crop: t2 - t1, classify: t3 - t2, format: t4 - t3, total: t4 - t0 } };
+  }
+
+  private blobUrl(bytes: ArrayBuffer, type: string): string {
+    const url = URL.createObjectURL(new Blob([bytes], { type }));
+    this.blobUrls.push(url);
+    return url;
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
