@@ -1,0 +1,69 @@
+/**
+ * Webcam demo: start the camera, draw each face's box with its primary emotion and confidence, live.
+ * Everything runs on this device; the models come from the app's own origin.
+ */
+import { createDetector, isEmoLensError, type LoadProgressEvent } from '@emolens/core';
+import { drawFaces } from './draw.ts';
+
+const status = document.querySelector<HTMLParagraphElement>('#status')!;
+const progress = document.querySelector<HTMLProgressElement>('#progress')!;
+const video = document.querySelector<HTMLVideoElement>('#video')!;
+const overlay = document.querySelector<HTMLCanvasElement>('#overlay')!;
+const start = document.querySelector<HTMLButtonElement>('#start')!;
+const stats = document.querySelector<HTMLPreElement>('#stats')!;
+
+const loaded = new Map<string, { loaded: number; total: number }>();
+function onProgress(event: LoadProgressEvent): void {
+  if (event.type === 'download') loaded.set(event.asset, { loaded: event.loaded, total: event.total ?? event.loaded });
+  if (event.type === 'asset') loaded.set(event.asset, { loaded: event.bytes, total: event.bytes });
+  const sum = [...loaded.values()].reduce((a, b) => ({ loaded: a.loaded + b.loaded, total: a.total + b.total }), { loaded: 0, total: 0 });
+  if (sum.total > 0) progress.value = sum.loaded / sum.total;
+  if (event.type === 'compile') status.textContent = `Compiling ${event.model}…`;
+}
+
+const params = new URLSearchParams(location.search);
+const detector = await createDetector({
+  onProgress,
+  ...(params.get('backend') ? { backend: params.get('backend') as 'auto' | 'wasm' | 'webgpu' } : {}),
+  ...(params.get('classifier') ? { classifier: params.get('classifier')! } : {}),
+});
+await detector.warmup();
+progress.hidden = true;
+status.textContent = `Ready: ${detector.classifier} on ${detector.backend}. Nothing leaves this device.`;
+start.disabled = false;
+document.body.dataset.state = 'ready';
+
+let frames = 0;
+let latency = 0;
+async function loop(): Promise<void> {
+  if (video.readyState >= 2) {
+    try {
+      const { result, timings } = await detector.profile(video);
+      drawFaces(overlay, result);
+      frames++;
+      latency = latency === 0 ? timings.endToEnd : latency * 0.9 + timings.endToEnd * 0.1;
+      stats.textContent = `faces: ${result.faces.length}   latency: ${latency.toFixed(1)} ms   frames: ${frames}\n` + JSON.stringify(result.faces[0]?.emotions.all ?? [], null, 0);
+      document.body.dataset.faces = String(result.faces.length);
+      document.body.dataset.frames = String(frames);
+    } catch (error) {
+      stats.textContent = isEmoLensError(error) ? `${error.code}: ${error.message}` : String(error);
+    }
+  }
+  requestAnimationFrame(() => void loop());
+}
+
+start.addEventListener('click', async () => {
+  start.disabled = true;
+  try {
+    video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, facingMode: 'user' }, audio: false });
+    await video.play();
+    overlay.width = video.videoWidth;
+    overlay.height = video.videoHeight;
+    status.textContent = `Running: ${detector.classifier} on ${detector.backend}.`;
+    document.body.dataset.state = 'running';
+    void loop();
+  } catch (error) {
+    status.textContent = `Camera unavailable: ${String(error)}`;
+    start.disabled = false;
+  }
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vite';
+
+// The demo needs no EmoLens-specific configuration: the SDK's assets are referenced with
+// `new URL(…, import.meta.url)`, which Vite serves in dev and emits in `vite build`.
+export default defineConfig({
+  server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: 4173 },
+  build: { target: 'es2022' },
+  worker: { format: 'es' },
+  // Dependencies are ESM already; the worker's dependencies must not be re-optimised mid-session.
+  optimizeDeps: { noDiscovery: true, include: [] },
+});

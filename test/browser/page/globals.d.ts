@@ -1,0 +1,1 @@
+interface Window { emolens: typeof import('@emolens/core') }

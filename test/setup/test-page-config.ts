@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import type { InlineConfig } from 'vite';
+import { dataRoot, repoRoot } from './paths.ts';
+
+/** Vite config of the server that hosts the browser-test pages (`test/browser/page/`). */
+export function testPageConfig(port = 0): InlineConfig {
+  return {
+    configFile: false,
+    root: join(repoRoot, 'test', 'browser', 'page'),
+    logLevel: 'error',
+    server: {
+      host: '127.0.0.1',
+      port,
+      strictPort: port !== 0,
+      fs: { allow: [repoRoot, dataRoot] },
+      headers: {
+        // Lets tests opt into cross-origin isolation (WASM threads) on the /isolated.html page.
+      },
+    },
+    // Every dependency is ESM: serve them as they are, with no re-optimisation (and reload) mid-test.
+    optimizeDeps: { noDiscovery: true, include: [] },
+  };
+}
