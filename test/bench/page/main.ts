@@ -1,0 +1,118 @@
+/**
+ * The bench page (built by Vite in production mode): exposes the SDK as `window.emolens` and the
+ * measurements as `window.bench`. The detector always runs on the WASM backend with one thread and the
+ * default classifier.
+ */
+import * as core from '@emolens/core';
+import type { AssetEvent, BenchApi, CallSample, ColdStart, FrameSet, ImageFaces } from './api.ts';
+import { fetchBitmap, fetchBlob, gridPhotos, quadFaceFrame, singleFaceFrame } from './frames.ts';
+
+let detector: core.Detector | undefined;
+const frames: Record<FrameSet, ImageBitmap[]> = { single: [], quad: [] };
+
+function requireDetector(): core.Detector {
+  if (!detector) throw new Error('call bench.coldStart() first');
+  return detector;
+}
+
+const bench: BenchApi = {
+  async coldStart(frameUrl) {
+    const photo = await fetchBitmap(frameUrl);
+    const frame = singleFaceFrame(photo);
+    photo.close();
+    const assets: AssetEvent[] = [];
+    const compiled: string[] = [];
+    let downloadEvents = 0;
+    let readyElapsedMs: number | null = null;
+    const started = performance.now();
+    detector = await core.createDetector({
+      backend: 'wasm',
+      threads: 1,
+      onProgress(event) {
+        if (event.type === 'asset') assets.push({ asset: event.asset, bytes: event.bytes, source: event.source });
+        else if (event.type === 'download') downloadEvents++;
+        else if (event.type === 'compile') compiled.push(event.model);
+        else readyElapsedMs = event.elapsedMs;
+      },
+    });
+    const created = performance.now();
+    const result = await detector.detect(frame);
+    const done = performance.now();
+    frame.close();
+    const out: ColdStart = {
+      sinceNavigationMs: started,
+      createMs: created - started,
+      firstDetectMs: done - created,
+      totalMs: done - started,
+      readyElapsedMs,
+      backend: detector.backend,
+      classifier: detector.classifier,
+      threads: detector.threads,
+      faces: result.faces.length,
+      assets,
+      downloadEvents,
+      compiled,
+    };
+    return out;
+  },
+
+  async makeFrames(urls, grids) {
+    const photos = await Promise.all(urls.map(fetchBitmap));
+    frames.single = photos.map(singleFaceFrame);
+    frames.quad = Array.from({ length: grids }, (_, g) => quadFaceFrame(gridPhotos(photos, g)));
+    for (const photo of photos) photo.close();
+    return { single: frames.single.length, quad: frames.quad.length };
+  },
+
+  async latency(set, warmup, minCalls) {
+    const d = requireDetector();
+    const list = frames[set];
+    if (list.length === 0) throw new Error(`no ${set} frames: call bench.makeFrames() first`);
+    // The SDK copies its input into a fresh bitmap (decode stage), so the frames can be passed as they are.
+    for (let i = 0; i < warmup; i++) await d.profile(list[i % list.length]!);
+    const calls = Math.max(minCalls, list.length);
+    const samples: CallSample[] = [];
+    for (let i = 0; i < calls; i++) {
+      const { result, timings: t } = await d.profile(list[i % list.length]!);
+      samples.push({
+        landmarks: t.landmarks,
+        crop: t.crop,
+        classify: t.classify,
+        format: t.format,
+        total: t.total,
+        decode: t.decode,
+        endToEnd: t.endToEnd,
+        faces: result.faces.length,
+      });
+    }
+    return samples;
+  },
+
+  async facesPerImage(urls) {
+    const d = requireDetector();
+    const out: ImageFaces[] = [];
+    for (const url of urls) {
+      const blob = await fetchBlob(url);
+      const size = await createImageBitmap(blob).then((b) => {
+        const s = { width: b.width, height: b.height };
+        b.close();
+        return s;
+      });
+      const result = await d.detect(blob);
+      out.push({ url, ...size, faces: result.faces.length });
+    }
+    return out;
+  },
+
+  dispose() {
+    detector?.dispose();
+    detector = undefined;
+    for (const bitmap of [...frames.single, ...frames.quad]) bitmap.close();
+    frames.single = [];
+    frames.quad = [];
+  },
+};
+
+window.emolens = core;
+window.bench = bench;
+document.body.dataset.ready = 'true';
