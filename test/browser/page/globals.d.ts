@@ -1,1 +1,4 @@
-interface Window { emolens: typeof import('@emolens/core') }
+interface Window {
+  emolens: typeof import('@emolens/core');
+  loadModule(url: string): Promise<unknown>;
+}

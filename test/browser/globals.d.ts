@@ -1,0 +1,4 @@
+interface Window {
+  emolens: typeof import('@emolens/core');
+  loadModule(url: string): Promise<unknown>;
+}
