@@ -53,22 +53,50 @@ describe('faces on real photos', () => {
     expect(wild.filter((p) => p.result.faces.length === 1).length).toBeGreaterThanOrEqual(92);
   });
 
-  it('puts each wild box around the face: centred, covering a large part of these close-up photos, inside the image', () => {
+  it('puts one box around the face of every wild photo (centred, large in these close-ups), and no stray box', () => {
+    const isFace = (b: { x: number; y: number; width: number; height: number }, width: number, height: number) => {
+      const cx = (b.x + b.width / 2) / width;
+      const cy = (b.y + b.height / 2) / height;
+      return cx > 0.25 && cx < 0.75 && cy > 0.25 && cy < 0.75 && b.width > 0.2 * width;
+    };
+    let stray = 0;
     for (const { result, width, height } of wild) {
       for (const { bbox } of result.faces) {
         expect(bbox.x).toBeGreaterThanOrEqual(0);
         expect(bbox.y).toBeGreaterThanOrEqual(0);
         expect(bbox.x + bbox.width).toBeLessThanOrEqual(width);
         expect(bbox.y + bbox.height).toBeLessThanOrEqual(height);
-        const cx = (bbox.x + bbox.width / 2) / width;
-        const cy = (bbox.y + bbox.height / 2) / height;
-        expect(cx).toBeGreaterThan(0.25);
-        expect(cx).toBeLessThan(0.75);
-        expect(cy).toBeGreaterThan(0.25);
-        expect(cy).toBeLessThan(0.75);
-        expect(bbox.width).toBeGreaterThan(0.2 * width);
       }
+      const faces = result.faces.filter((f) => isFace(f.bbox, width, height)).length;
+      if (result.faces.length > 0) expect(faces).toBe(1);
+      stray += result.faces.length - faces;
     }
+    expect(stray).toBe(0);
+  });
+
+  it('frames faces like the mesh path on the fast path, and is as accurate on the wild labels', async () => {
+    const mesh = await detectAll(wildPhotos().map((p) => p.url), { returnLandmarks: true });
+    const labels = wildPhotos().map((p) => p.label);
+    const wia: Record<string, string> = { happy: 'happiness', sad: 'sadness', angry: 'anger', fear: 'fear', disgust: 'disgust', surprise: 'surprise', neutral: 'neutral' };
+    const iou = (a: { x: number; y: number; width: number; height: number }, b: typeof a) => {
+      const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+      const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+      return w > 0 && h > 0 ? (w * h) / (a.width * a.height + b.width * b.height - w * h) : 0;
+    };
+    const ious: number[] = [];
+    let fastHits = 0, meshHits = 0;
+    wild.forEach((fast, i) => {
+      const a = fast.result.faces[0];
+      const b = mesh[i]!.result.faces[0];
+      if (a?.emotions.primary.label === wia[labels[i]!]) fastHits++;
+      if (b?.emotions.primary.label === wia[labels[i]!]) meshHits++;
+      if (a && b) ious.push(iou(a.bbox, b.bbox));
+    });
+    expect(ious.length).toBeGreaterThanOrEqual(92);
+    expect(Math.min(...ious)).toBeGreaterThan(0.6);
+    expect(ious.sort((x, y) => x - y)[ious.length >> 1]).toBeGreaterThan(0.75);
+    // Both paths crop the same eye-levelled square (DETECTOR_TO_MESH); the classifier's accuracy must not drop.
+    expect(fastHits).toBeGreaterThanOrEqual(meshHits - 5);
   });
 
   it('classifies the smiling wild photos as happiness', () => {
@@ -83,10 +111,7 @@ describe('faces on real photos', () => {
     const photos = groupPhotos();
     const results = await detectAll(photos.map((p) => p.url));
     results.forEach(({ result, width, height }, i) => {
-      const expected = photos[i]!.people;
-      // sample2: one of the three women looks down with her face turned away; the detector misses her.
-      if (i === 1) expect(result.faces.length).toBeGreaterThanOrEqual(expected - 1);
-      else expect(result.faces.length).toBe(expected);
+      expect(result.faces.length).toBe(photos[i]!.people);
       for (const { bbox } of result.faces) {
         expect(bbox.width).toBeGreaterThan(width * 0.04);
         expect(bbox.width).toBeLessThan(width * 0.25);

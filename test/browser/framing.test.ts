@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faceCrop } from '../../packages/core/src/pipeline/align.ts';
+import { meshFrame } from '../../packages/core/src/pipeline/face-frame.ts';
 import { repoRoot } from '../setup/paths.ts';
 import { trainingFaces } from './fer-faces.ts';
 import { openTestPage, type TestPage } from './harness.ts';
@@ -50,7 +50,7 @@ describe('crop framing of FER2013-trained classifiers', () => {
     const scales: number[] = [];
     const offsets: number[] = [];
     for (const mesh of found) {
-      const crop = faceCrop(Float32Array.from(mesh), { scale: 1, offsetY: 0 });
+      const crop = meshFrame(Float32Array.from(mesh));
       const dx = SIDE / 2 - crop.cx, dy = SIDE / 2 - crop.cy;
       // The FER image centre in the eye-levelled frame, in crop sides.
       const v = dx * Math.sin(-crop.angle) + dy * Math.cos(-crop.angle);

@@ -26,7 +26,10 @@ export interface DetectorOptions {
   cache?: boolean;
   /** Most faces found per image (default 5). */
   maxFaces?: number;
-  /** Face detection confidence threshold in [0, 1] (default 0.5). */
+  /**
+   * Face detection confidence threshold in [0, 1]. Default: 0.65 for the short-range detector and 0.5 for
+   * the full-range one (see `DEFAULT_MIN_DETECTION_CONFIDENCE`); a value given here applies to both.
+   */
   minDetectionConfidence?: number;
   /** Loading progress: downloads, compiles, ready. */
   onProgress?: ProgressCallback;
@@ -107,6 +110,10 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
   if (!Number.isInteger(maxFaces) || maxFaces < 1 || maxFaces > 100) {
     throw new EmoLensError('INVALID_REQUEST', 'maxFaces must be an integer from 1 to 100', { field: 'maxFaces', value: maxFaces });
   }
+  const confidence = options.minDetectionConfidence;
+  if (confidence !== undefined && !(confidence >= 0 && confidence <= 1)) {
+    throw new EmoLensError('INVALID_REQUEST', 'minDetectionConfidence must be a number from 0 to 1', { field: 'minDetectionConfidence', value: confidence });
+  }
   const worker = options.worker ?? new Worker(new URL('./worker/worker.js', import.meta.url), { type: 'module', name: 'emolens-pipeline' });
   const api = wrap<PipelineApi>(worker);
   try {
@@ -118,7 +125,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
         threads: options.threads ?? 1,
         cache: options.cache ?? true,
         maxFaces,
-        minDetectionConfidence: options.minDetectionConfidence ?? 0.5,
+        minDetectionConfidence: options.minDetectionConfidence,
       },
       options.onProgress ? proxy(options.onProgress) : undefined,
     );

@@ -9,6 +9,7 @@ export type { ImageInput } from './input/decode.js';
 export type { LoadProgressEvent, ProgressCallback, Backend } from './assets/progress.js';
 export type { BackendPreference, StageTimings } from './worker/api.js';
 export type { FaceRange } from './pipeline/faces.js';
+export { DEFAULT_MIN_DETECTION_CONFIDENCE } from './pipeline/stage-options.js';
 export { classifierIds, DEFAULT_CLASSIFIER } from './assets/registry.js';
 export { CIRCUMPLEX } from './pipeline/derive/valence-arousal.js';
 export { CACHE_NAME } from './assets/asset-loader.js';

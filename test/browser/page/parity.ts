@@ -6,6 +6,7 @@
 import * as ort from 'onnxruntime-web/wasm';
 import type { ModelManifest } from '../../../packages/core/src/assets/manifest.ts';
 import { CropRenderer, faceCrop } from '../../../packages/core/src/pipeline/align.ts';
+import { meshFrame } from '../../../packages/core/src/pipeline/face-frame.ts';
 import { valuesPerFace, writeFace } from '../../../packages/core/src/pipeline/preprocess.ts';
 
 type Manifest = Required<ModelManifest>;
@@ -26,7 +27,7 @@ export async function parity(input: ParityInput): Promise<{ onnx: number[]; orig
   const { manifest } = input;
   const bitmap = await createImageBitmap(await (await fetch(input.photoUrl)).blob(), { imageOrientation: 'from-image' });
   const renderer = new CropRenderer(manifest.input.width, manifest.input.height);
-  const rgba = renderer.render(bitmap, faceCrop(Float32Array.from(input.mesh), manifest.crop));
+  const rgba = renderer.render(bitmap, faceCrop(meshFrame(Float32Array.from(input.mesh)), manifest.crop));
   const tensor = new Float32Array(valuesPerFace(manifest.input));
   writeFace(rgba, manifest.input, tensor, 0);
 

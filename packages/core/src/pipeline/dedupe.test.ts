@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dedupe, iou, overlapOfSmaller } from './dedupe.ts';
+import { dedupe, iou, overlapOfSmaller } from './dedupe.js';
 
 describe('iou', () => {
   it('is 1 for the same box, 0 for disjoint boxes, and 1/3 for half-overlapping equal boxes', () => {

@@ -1,11 +1,17 @@
 /**
- * Stage 1 (policy) — which detector passes a frame gets. The short-range bundle finds faces near the
- * camera (webcams, portraits, tight crops); on large photos a full-range pass is added for small faces
- * (group photos), created the first time it is needed. Results are merged and de-duplicated.
+ * Stage 1 (policy) — which face stages a frame gets.
+ * - Fast path: BlazeFace boxes and eye keypoints (FaceDetector). Mesh path, when a call asks for
+ *   landmarks or head pose: the 468-point mesh (FaceLandmarker).
+ * - Range: the short-range model finds faces near the camera (webcams, portraits, tight crops); on large
+ *   photos a full-range pass is added for small faces (group photos).
+ * Every stage but the short-range detector is created the first time it is needed. Results are merged and
+ * de-duplicated.
  */
-import { meshBox } from './align.js';
 import { dedupe } from './dedupe.js';
-import type { DetectedFace, FaceLandmarkStage } from './landmarks.js';
+import type { DetectedFace } from './detected-face.js';
+import type { FaceDetectStage } from './detect.js';
+import type { FaceLandmarkStage } from './landmarks.js';
+import type { DetectorRange } from './stage-options.js';
 
 /**
  * Which detector(s) to run: `short` (faces within ~2 m), `full` (faces up to ~5 m), `both`, or `auto`
@@ -16,47 +22,68 @@ export type FaceRange = 'auto' | 'short' | 'full' | 'both';
 /** Images with more pixels than this get the full-range pass in `auto` mode (above 1280×720). */
 export const AUTO_FULL_RANGE_PIXELS = 1280 * 720;
 
-/** A face with its box in source pixels. */
-export interface FoundFace {
-  face: DetectedFace;
-  bbox: { x: number; y: number; width: number; height: number };
+/** Creates the stages on demand. */
+export interface StageFactory {
+  detector(range: DetectorRange): Promise<FaceDetectStage>;
+  landmarker(range: DetectorRange): Promise<FaceLandmarkStage>;
 }
 
-/** Runs the detector passes a frame needs. */
-export class FaceFinder {
-  private full: Promise<FaceLandmarkStage> | undefined;
+/** What one call asks of stage 1. */
+export interface FindOptions {
+  range: FaceRange;
+  maxFaces: number;
+  /** Compute the mesh (landmarks asked for). */
+  mesh: boolean;
+  headPose: boolean;
+}
 
-  constructor(
-    private readonly short: FaceLandmarkStage,
-    private readonly createFull: () => Promise<FaceLandmarkStage>,
-  ) {}
+/** Runs the face stages a frame needs. */
+export class FaceFinder {
+  private readonly stages = new Map<string, Promise<FaceDetectStage | FaceLandmarkStage>>();
+
+  constructor(private readonly factory: StageFactory) {}
 
   /** Faces in the frame, de-duplicated, at most `maxFaces`, short-range faces first. */
-  async find(frame: ImageBitmap, range: FaceRange, maxFaces: number): Promise<FoundFace[]> {
-    const runShort = range !== 'full';
-    const runFull = range === 'full' || range === 'both' || (range === 'auto' && frame.width * frame.height > AUTO_FULL_RANGE_PIXELS);
+  async find(frame: ImageBitmap, options: FindOptions): Promise<DetectedFace[]> {
+    const { range } = options;
+    const ranges: DetectorRange[] = [];
+    if (range !== 'full') ranges.push('short');
+    if (range === 'full' || range === 'both' || (range === 'auto' && frame.width * frame.height > AUTO_FULL_RANGE_PIXELS)) ranges.push('full');
+    const useMesh = options.mesh || options.headPose;
     const faces: DetectedFace[] = [];
-    if (runShort) faces.push(...this.short.detect(frame));
-    if (runFull) faces.push(...(await this.fullStage()).detect(frame));
-    const found = faces
-      .map((face) => ({ face, bbox: meshBox(face.points, frame.width, frame.height) }))
-      .filter(({ bbox }) => bbox.width > 0 && bbox.height > 0);
-    return dedupe(found, (f) => f.bbox).slice(0, maxFaces);
-  }
-
-  /** Frees both graphs. */
-  async close(): Promise<void> {
-    this.short.close();
-    const full = this.full;
-    this.full = undefined;
-    (await full?.catch(() => undefined))?.close();
-  }
-
-  private fullStage(): Promise<FaceLandmarkStage> {
-    if (!this.full) {
-      this.full = this.createFull();
-      this.full.catch(() => (this.full = undefined)); // a failed load is retried on the next large image
+    for (const r of ranges) {
+      faces.push(...(useMesh ? await (await this.landmarker(r)).detect(frame, options.headPose) : (await this.detector(r)).detect(frame)));
     }
-    return this.full;
+    return dedupe(faces.filter((f) => f.bbox.width > 0 && f.bbox.height > 0), (f) => f.bbox).slice(0, options.maxFaces);
+  }
+
+  /** Creates the short-range detector now (the stage every call needs). */
+  async prepare(): Promise<void> {
+    await this.detector('short');
+  }
+
+  /** Frees every stage created. */
+  async close(): Promise<void> {
+    const stages = [...this.stages.values()];
+    this.stages.clear();
+    for (const stage of stages) (await stage.catch(() => undefined))?.close();
+  }
+
+  private detector(range: DetectorRange): Promise<FaceDetectStage> {
+    return this.stage(`detector-${range}`, () => this.factory.detector(range)) as Promise<FaceDetectStage>;
+  }
+
+  private landmarker(range: DetectorRange): Promise<FaceLandmarkStage> {
+    return this.stage(`landmarker-${range}`, () => this.factory.landmarker(range)) as Promise<FaceLandmarkStage>;
+  }
+
+  private stage(key: string, create: () => Promise<FaceDetectStage | FaceLandmarkStage>) {
+    let stage = this.stages.get(key);
+    if (!stage) {
+      stage = create();
+      this.stages.set(key, stage);
+      stage.catch(() => this.stages.delete(key)); // a failed load is retried on the next call that needs it
+    }
+    return stage;
   }
 }

@@ -1,9 +1,10 @@
 /**
  * Stage 5 — the canonical WIA face object from a classifier's output.
  */
-import { toWia, type Landmark, type WiaBoundingBox, type WiaEmotionScore, type WiaFace } from '@emolens/schema';
+import { toWia, type Landmark, type WiaEmotionScore, type WiaFace } from '@emolens/schema';
 import type { ClassifierManifest } from '../assets/registry.js';
-import { MESH_POINTS, type DetectedFace } from './landmarks.js';
+import type { DetectedFace } from './detected-face.js';
+import { MESH_POINTS } from './face-frame.js';
 import { headPose } from './derive/head-pose.js';
 import { valenceArousal } from './derive/valence-arousal.js';
 
@@ -29,16 +30,15 @@ export function emotionScores(probabilities: Float32Array, manifest: ClassifierM
 /** One WIA face. */
 export function formatFace(
   faceId: number,
-  bbox: WiaBoundingBox,
   face: DetectedFace,
   probabilities: Float32Array,
   manifest: ClassifierManifest,
   options: FormatOptions,
 ): WiaFace {
   const all = emotionScores(probabilities, manifest);
-  const result: WiaFace = { face_id: faceId, bbox, emotions: { primary: { ...all[0]! }, all } };
+  const result: WiaFace = { face_id: faceId, bbox: { ...face.bbox }, emotions: { primary: { ...all[0]! }, all } };
   if (options.returnDimensions) result.dimensions = valenceArousal(all);
-  if (options.returnLandmarks) result.landmarks = landmarks(face.points);
+  if (options.returnLandmarks && face.mesh) result.landmarks = landmarks(face.mesh);
   if (options.returnHeadPose && face.transform) result.head_pose = headPose(face.transform);
   return result;
 }

@@ -7,11 +7,14 @@ import { loadAsset } from '../assets/asset-loader.js';
 import type { LoadProgressEvent, ProgressCallback } from '../assets/progress.js';
 import { classifierManifest, landmarkerManifest, type ClassifierManifest } from '../assets/registry.js';
 import type { FrameOptions, PipelineApi, PipelineConfig, PipelineInfo, StageTimings } from '../worker/api.js';
+import { storedZipEntries } from '../assets/zip-entries.js';
 import { CropRenderer, faceCrop } from './align.js';
 import { EmotionClassifier } from './classify.js';
-import { formatFace } from './format.js';
+import { FaceDetectStage } from './detect.js';
 import { FaceFinder } from './faces.js';
-import { FaceLandmarkStage, type WasmFileset } from './landmarks.js';
+import { formatFace } from './format.js';
+import { FaceLandmarkStage } from './landmarks.js';
+import { DEFAULT_MIN_DETECTION_CONFIDENCE, type DetectorRange, type WasmFileset } from './stage-options.js';
 import { valuesPerFace, writeFace } from './preprocess.js';
 import { loadRuntime } from './runtime.js';
 
@@ -40,8 +43,6 @@ export class Pipeline implements PipelineApi {
       }
     };
     const manifest = classifierManifest(config.classifier);
-    const landmarker = landmarkerManifest('mediapipe-face');
-    const fullRange = landmarkerManifest('mediapipe-face-full');
     const load = (id: string, sha256?: string) => {
       const url = config.assets[id];
       if (!url) throw new EmoLensError('MODEL_LOAD_FAILED', `No URL for the asset "${id}"`, { asset: id });
@@ -49,38 +50,61 @@ export class Pipeline implements PipelineApi {
     };
 
     // Downloads run in parallel; compiling starts as soon as each part has arrived.
-    const mediapipe = Promise.all([load('mediapipe-loader'), load('mediapipe-wasm'), load(landmarker.name, landmarker.sha256)]);
+    const mediapipe = Promise.all([load('mediapipe-loader'), load('mediapipe-wasm')]);
+    const bundles = new Map<DetectorRange, Promise<Uint8Array>>();
+    const bundle = (range: DetectorRange) => {
+      const face = landmarkerManifest(range === 'short' ? 'mediapipe-face' : 'mediapipe-face-full');
+      let bytes = bundles.get(range);
+      if (!bytes) {
+        bytes = load(face.name, face.sha256).then((b) => new Uint8Array(b));
+        bundles.set(range, bytes);
+        bytes.catch(() => bundles.delete(range));
+      }
+      return bytes;
+    };
+    void bundle('short');
     const classifierBytes = load(manifest.name, manifest.sha256);
     const runtime = loadRuntime(config.backend, config.threads, (backend) => load(backend === 'webgpu' ? 'ort-wasm-webgpu' : 'ort-wasm'));
 
-    const landmarksStage = mediapipe.then(async ([loader, wasm, bundle]) => {
+    const facesStage = mediapipe.then(async ([loader, wasm]) => {
       const fileset: WasmFileset = {
         wasmLoaderPath: this.blobUrl(loader, 'text/javascript'),
         wasmBinaryPath: this.blobUrl(wasm, 'application/wasm'),
       };
-      const stage = async (name: string, bytes: ArrayBuffer) => {
-        progress({ type: 'compile', model: name });
+      const options = (range: DetectorRange) => ({
+        maxFaces: config.maxFaces,
+        minDetectionConfidence: config.minDetectionConfidence ?? DEFAULT_MIN_DETECTION_CONFIDENCE[range],
+      });
+      const create = async <T>(model: string, make: () => Promise<T>): Promise<T> => {
+        progress({ type: 'compile', model });
         try {
-          return await FaceLandmarkStage.create(fileset, new Uint8Array(bytes), config.maxFaces, config.minDetectionConfidence);
+          // tasks-vision clears the wasm module factory after creating a task; set it before each one.
+          const module = (await import(/* @vite-ignore */ fileset.wasmLoaderPath)) as { default: unknown };
+          (self as { ModuleFactory?: unknown }).ModuleFactory = module.default;
+          return await make();
         } catch (cause) {
-          throw new EmoLensError('MODEL_LOAD_FAILED', 'Could not start the face landmarker', { reason: String(cause), model: name }, { cause });
+          throw new EmoLensError('MODEL_LOAD_FAILED', `Could not start the ${model} model`, { reason: String(cause), model }, { cause });
         }
       };
-      const short = await stage(landmarker.name, bundle);
-      // The full-range graph is only built when a large image first needs it.
-      return new FaceFinder(short, async () => {
-        const bytes = await load(fullRange.name, fullRange.sha256);
-        // tasks-vision clears the wasm module factory after creating a task; set it again.
-        const module = (await import(/* @vite-ignore */ fileset.wasmLoaderPath)) as { default: unknown };
-        (self as { ModuleFactory?: unknown }).ModuleFactory = module.default;
-        return stage(fullRange.name, bytes);
+      const finder = new FaceFinder({
+        detector: async (range) => {
+          const detector = storedZipEntries(await bundle(range)).get('face_detector.tflite');
+          if (!detector) throw new EmoLensError('MODEL_LOAD_FAILED', 'The face bundle has no face_detector.tflite', { range });
+          return create(`face-detector-${range}`, () => FaceDetectStage.create(fileset, detector, options(range)));
+        },
+        landmarker: async (range) => {
+          const bytes = await bundle(range);
+          return create(`face-landmarker-${range}`, () => FaceLandmarkStage.create(fileset, bytes, options(range)));
+        },
       });
+      await finder.prepare();
+      return finder;
     });
     const classifierStage = Promise.all([runtime, classifierBytes]).then(([rt, bytes]) => {
       progress({ type: 'compile', model: manifest.name });
       return EmotionClassifier.create(rt, manifest, new Uint8Array(bytes), config.backend === 'webgpu');
     });
-    const [faces, classifier, rt] = await Promise.all([landmarksStage, classifierStage, runtime]);
+    const [faces, classifier, rt] = await Promise.all([facesStage, classifierStage, runtime]);
     this.loaded = {
       faces,
       classifier,
@@ -117,15 +141,17 @@ export class Pipeline implements PipelineApi {
   private async run(loaded: Loaded, frame: ImageBitmap, options: FrameOptions, requestId: string) {
     const t0 = performance.now();
     const manifest: ClassifierManifest = loaded.classifier.manifest;
-    const faces = (await loaded.faces.find(frame, options.faceRange, options.maxFaces)).filter(
+    const faces = (
+      await loaded.faces.find(frame, { range: options.faceRange, maxFaces: options.maxFaces, mesh: options.returnLandmarks, headPose: options.returnHeadPose })
+    ).filter(
       ({ bbox }) => Math.max(bbox.width, bbox.height) >= options.minFaceSize,
     );
     const t1 = performance.now();
 
     const per = valuesPerFace(manifest.input);
     if (loaded.tensor.length < per * faces.length) loaded.tensor = new Float32Array(per * faces.length);
-    faces.forEach(({ face }, slot) => {
-      const rgba = loaded.renderer.render(frame, faceCrop(face.points, manifest.crop));
+    faces.forEach((face, slot) => {
+      const rgba = loaded.renderer.render(frame, faceCrop(face.frame, manifest.crop));
       writeFace(rgba, manifest.input, loaded.tensor, slot);
     });
     const t2 = performance.now();
@@ -136,7 +162,7 @@ export class Pipeline implements PipelineApi {
     const result: WiaFaceResult = {
       request_id: requestId,
       processing_time_ms: 0,
-      faces: faces.map(({ face, bbox }, i) => formatFace(i, bbox, face, probabilities[i]!, manifest, options)),
+      faces: faces.map((face, i) => formatFace(i, face, probabilities[i]!, manifest, options)),
     };
     const t4 = performance.now();
     result.processing_time_ms = round(t4 - t0);

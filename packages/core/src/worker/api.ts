@@ -23,8 +23,8 @@ export interface PipelineConfig {
   cache: boolean;
   /** Maximum number of faces per image. */
   maxFaces: number;
-  /** Face detection confidence threshold in [0, 1]. */
-  minDetectionConfidence: number;
+  /** Face detection confidence threshold in [0, 1]; per-range defaults when absent. */
+  minDetectionConfidence: number | undefined;
 }
 
 /** What the worker reports once ready. */

@@ -1,0 +1,29 @@
+/**
+ * The short-range detector misses faces that fill the whole image (tight portrait crops). When a pass
+ * finds nothing, it is run once more on the image framed by a grey border, and the coordinates are
+ * mapped back.
+ */
+
+/** Border added on each side, as a fraction of that side. */
+export const RETRY_BORDER = 0.25;
+
+/** Where a pass ran: its input, and the offset of the original image inside it. */
+export interface PassInput {
+  image: ImageBitmap | OffscreenCanvas;
+  padX: number;
+  padY: number;
+}
+
+/** Runs `pass` on the frame, and again on the bordered frame if the first run found nothing. */
+export function withBorderRetry<T>(frame: ImageBitmap, pass: (input: PassInput) => T[]): T[] {
+  const found = pass({ image: frame, padX: 0, padY: 0 });
+  if (found.length > 0) return found;
+  const padX = Math.round(frame.width * RETRY_BORDER);
+  const padY = Math.round(frame.height * RETRY_BORDER);
+  const canvas = new OffscreenCanvas(frame.width + 2 * padX, frame.height + 2 * padY);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#808080';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(frame, padX, padY);
+  return pass({ image: canvas, padX, padY });
+}

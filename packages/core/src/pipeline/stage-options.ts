@@ -1,0 +1,22 @@
+/** What the tasks-vision stages share. */
+import type { FaceDetector } from '@mediapipe/tasks-vision';
+
+/** Where the tasks-vision wasm loader and binary are (tasks-vision does not export this type). */
+export type WasmFileset = Parameters<typeof FaceDetector.createFromOptions>[0];
+
+/** Detector range: `short` (faces within ~2 m, 128 px input) or `full` (up to ~5 m, 192 px input). */
+export type DetectorRange = 'short' | 'full';
+
+/** Options every stage is created with. */
+export interface StageOptions {
+  maxFaces: number;
+  minDetectionConfidence: number;
+}
+
+/**
+ * Default detection thresholds per range. Short range: 0.65 — at MediaPipe's 0.5 the bare detector takes
+ * background texture or a sunglass lens for a face (scores up to 0.61 on the wild set), while the real
+ * faces it scores lower than 0.65 are tight crops, which the grey-border retry finds with a higher score.
+ * Full range: 0.5 — it runs on large photos, where it is the pass that finds the small faces.
+ */
+export const DEFAULT_MIN_DETECTION_CONFIDENCE: Readonly<Record<DetectorRange, number>> = { short: 0.65, full: 0.5 };
