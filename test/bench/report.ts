@@ -45,7 +45,7 @@ export function formatReport(r: BenchResults): string {
     `EmoLens bench${r.quick ? ' (--quick)' : ''} — ${r.date}`,
     `${m.cpus} × ${m.cpuModel}, ${m.totalMemGiB} GiB, ${m.platform}, Node ${m.node}, Chromium ${m.chromium}`,
     `load average at start ${m.loadAvgStart.join(' ')}, at end ${m.loadAvgEnd.join(' ')}`,
-    `backend ${r.config.backend}, ${r.config.threads} thread, classifier ${r.config.classifier}, frames ${r.config.frameSize}, production build`,
+    `backend ${r.config.backend}, ${r.config.threads} WASM thread(s) for the classifier, classifier ${r.config.classifier}, frames ${r.config.frameSize}, production build`,
     '',
   );
 

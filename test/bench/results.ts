@@ -51,7 +51,7 @@ export interface BenchResults {
     loadAvgStart: number[];
     loadAvgEnd: number[];
   };
-  config: { backend: 'wasm'; threads: 1; classifier: string; frameSize: string };
+  config: { backend: 'wasm'; threads: number; classifier: string; frameSize: string };
   build: { ms: number; files: EmittedFile[]; warnings: string[] };
   latency: { single: LatencyResult; quad: LatencyResult };
   coldStart: { first: VisitResult; second: VisitResult };

@@ -23,6 +23,9 @@ import { mean, round, roundSummary, summarize } from './stats.ts';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
+const threadsArg = process.argv.indexOf('--threads');
+/** WASM threads for the classifier (`--threads N`; default: the SDK's own choice; the bench page is cross-origin isolated). */
+const threads = threadsArg >= 0 ? process.argv[threadsArg + 1]! : 'auto';
 
 /** Iteration counts: full run, and `--quick` smoke run. */
 const PLAN = quick
@@ -50,7 +53,7 @@ async function openPage(context: BrowserContext, origin: string, logs: string[])
   });
   page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
   const started = performance.now();
-  await page.goto(`${origin}/`);
+  await page.goto(`${origin}/?threads=${threads}`);
   await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 60_000 });
   return { page, navigationMs: performance.now() - started };
 }
@@ -184,7 +187,7 @@ async function main(): Promise<void> {
         loadAvgStart,
         loadAvgEnd: os.loadavg().map((v) => round(v)),
       },
-      config: { backend: 'wasm', threads: 1, classifier: first.result.coldStart.classifier, frameSize: '640x480' },
+      config: { backend: 'wasm', threads: first.result.coldStart.threads, classifier: first.result.coldStart.classifier, frameSize: '640x480' },
       build: { ms: round(page.ms), files: page.files, warnings: page.warnings },
       latency: { single, quad },
       coldStart: { first: first.result, second: second.result },

@@ -93,6 +93,9 @@ export async function startStaticServer(mounts: readonly Mount[]): Promise<Stati
     if (!info?.isFile()) return finish(res, path, 404, 'not found\n');
 
     const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+    // Cross-origin isolation, so `--threads 2` can use WASM threads (everything here is same-origin).
+    res.setHeader('cross-origin-opener-policy', 'same-origin');
+    res.setHeader('cross-origin-embedder-policy', 'require-corp');
     res.setHeader('etag', etag);
     res.setHeader('last-modified', info.mtime.toUTCString());
     res.setHeader('cache-control', path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -18,8 +18,12 @@ export interface DetectorOptions {
   classifier?: string;
   /** `auto` (default): WebGPU on a real adapter that passes a self-check, else WASM. */
   backend?: BackendPreference;
-  /** WASM threads for the classifier when the page is cross-origin isolated (default 1). */
-  threads?: number;
+  /**
+   * WASM threads for the classifier. Threads need a cross-origin isolated page (served with
+   * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`); elsewhere 1
+   * is used. Default `auto`: 2 on an isolated page with 2 or more cores, else 1.
+   */
+  threads?: number | 'auto';
   /** Where the assets are served (a copy of `@emolens/core/assets/`); default: where the bundler put them. */
   baseUrl?: string | URL;
   /** Keep assets in the Cache API so later visits load nothing (default true). */
@@ -110,6 +114,10 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
   if (!Number.isInteger(maxFaces) || maxFaces < 1 || maxFaces > 100) {
     throw new EmoLensError('INVALID_REQUEST', 'maxFaces must be an integer from 1 to 100', { field: 'maxFaces', value: maxFaces });
   }
+  const threads = options.threads ?? 'auto';
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= 16)) {
+    throw new EmoLensError('INVALID_REQUEST', "threads must be 'auto' or an integer from 1 to 16", { field: 'threads', value: threads });
+  }
   const confidence = options.minDetectionConfidence;
   if (confidence !== undefined && !(confidence >= 0 && confidence <= 1)) {
     throw new EmoLensError('INVALID_REQUEST', 'minDetectionConfidence must be a number from 0 to 1', { field: 'minDetectionConfidence', value: confidence });
@@ -122,7 +130,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
         assets: resolveAssetUrls(options.baseUrl),
         classifier: options.classifier ?? DEFAULT_CLASSIFIER,
         backend: options.backend ?? 'auto',
-        threads: options.threads ?? 1,
+        threads: options.threads ?? 'auto',
         cache: options.cache ?? true,
         maxFaces,
         minDetectionConfidence: options.minDetectionConfidence,

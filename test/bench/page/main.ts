@@ -27,7 +27,7 @@ const bench: BenchApi = {
     const started = performance.now();
     detector = await core.createDetector({
       backend: 'wasm',
-      threads: 1,
+      threads: threadsParam(),
       onProgress(event) {
         if (event.type === 'asset') assets.push({ asset: event.asset, bytes: event.bytes, source: event.source });
         else if (event.type === 'download') downloadEvents++;
@@ -116,3 +116,9 @@ const bench: BenchApi = {
 window.emolens = core;
 window.bench = bench;
 document.body.dataset.ready = 'true';
+
+/** `?threads=auto|N` of the page URL (set by run.ts from `--threads`). */
+function threadsParam(): number | 'auto' {
+  const value = new URLSearchParams(location.search).get('threads') ?? 'auto';
+  return value === 'auto' ? 'auto' : Number(value);
+}

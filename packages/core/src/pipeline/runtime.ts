@@ -17,6 +17,18 @@ export interface Runtime {
   threads: number;
 }
 
+/**
+ * WASM threads to use: 1 unless the page is cross-origin isolated (threads need SharedArrayBuffer);
+ * `auto` takes 2 there when the device has 2 or more cores (measured: the classifier runs in half the time
+ * on 2 cores, and more threads only compete with the face detector and the page).
+ */
+export function wasmThreads(requested: number | 'auto'): number {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  if (!isolated) return 1;
+  if (requested === 'auto') return Math.min(2, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1));
+  return Math.max(1, Math.floor(requested));
+}
+
 /** A usable WebGPU adapter, or the reason there is none. `allowFallback` admits software adapters. */
 export async function probeWebGpu(allowFallback: boolean): Promise<{ adapter: GPUAdapter } | { reason: string }> {
   const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
@@ -41,7 +53,7 @@ export async function probeWebGpu(allowFallback: boolean): Promise<{ adapter: GP
  */
 export async function loadRuntime(
   preference: BackendPreference,
-  threads: number,
+  threads: number | 'auto',
   wasmBinary: (backend: Backend) => Promise<ArrayBuffer>,
 ): Promise<Runtime> {
   let backend: Backend = 'wasm';
@@ -59,8 +71,7 @@ export async function loadRuntime(
     }
   }
   const ort: Ort = backend === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm');
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  const usedThreads = isolated ? Math.max(1, Math.floor(threads)) : 1;
+  const usedThreads = wasmThreads(threads);
   ort.env.wasm.numThreads = usedThreads;
   ort.env.wasm.proxy = false;
   ort.env.wasm.wasmBinary = await wasmBinary(backend);

@@ -18,7 +18,7 @@ export interface PipelineConfig {
   classifier: string;
   backend: BackendPreference;
   /** WASM threads for the classifier (more than 1 only when the page is cross-origin isolated). */
-  threads: number;
+  threads: number | 'auto';
   /** Store and read assets in the Cache API. */
   cache: boolean;
   /** Maximum number of faces per image. */
