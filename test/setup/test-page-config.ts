@@ -2,8 +2,11 @@ import { join } from 'node:path';
 import type { InlineConfig } from 'vite';
 import { dataRoot, repoRoot } from './paths.ts';
 
-/** Vite config of the server that hosts the browser-test pages (`test/browser/page/`). */
-export function testPageConfig(port = 0): InlineConfig {
+/**
+ * Vite config of the server that hosts the browser-test pages (`test/browser/page/`). With `isolated`, every
+ * response carries COOP/COEP so the page is cross-origin isolated (WASM threads).
+ */
+export function testPageConfig(isolated = false, port = 0): InlineConfig {
   return {
     configFile: false,
     root: join(repoRoot, 'test', 'browser', 'page'),
@@ -13,9 +16,7 @@ export function testPageConfig(port = 0): InlineConfig {
       port,
       strictPort: port !== 0,
       fs: { allow: [repoRoot, dataRoot] },
-      headers: {
-        // Lets tests opt into cross-origin isolation (WASM threads) on the /isolated.html page.
-      },
+      headers: isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {},
     },
     // Every dependency is ESM: serve them as they are, with no re-optimisation (and reload) mid-test.
     optimizeDeps: { noDiscovery: true, include: [] },

@@ -1,0 +1,148 @@
+/**
+ * Loading: progress events, the Cache API (a second visit downloads nothing), self-hosting through
+ * `baseUrl`, typed errors for bad configuration, and WASM threads on a cross-origin isolated page.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoadProgressEvent } from '@emolens/core';
+import { repoRoot } from '../setup/paths.ts';
+import { openTestPage, repoUrl, type TestPage } from './harness.ts';
+import { wildPhotos } from './photos.ts';
+
+const photo = () => wildPhotos()[20]!.url;
+const ASSET_REQUEST = /\.(onnx|task|wasm)$|vision_wasm_module_internal\.js$/;
+
+describe('first and second visit', () => {
+  let t: TestPage;
+  const requests: string[] = [];
+  beforeAll(async () => {
+    t = await openTestPage();
+    t.context.on('request', (r) => requests.push(r.url()));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const load = () =>
+    t.page.evaluate(async (url) => {
+      const events: LoadProgressEvent[] = [];
+      const detector = await window.emolens.createDetector({ backend: 'wasm', onProgress: (e) => events.push(e) });
+      const faces = (await detector.detect(await (await fetch(url)).blob())).faces.length;
+      detector.dispose();
+      return { events, faces };
+    }, photo());
+
+  it('on the first visit downloads each asset once, with progress that never goes down, then reports ready', async () => {
+    requests.length = 0;
+    const { events, faces } = await load();
+    expect(faces).toBe(1);
+    const assets = events.filter((e) => e.type === 'asset');
+    expect(assets.map((e) => e.asset).sort()).toEqual(['human-emotion', 'mediapipe-face', 'mediapipe-loader', 'mediapipe-wasm', 'ort-wasm']);
+    for (const asset of assets) {
+      expect(asset.source).toBe('network');
+      const downloads = events.filter((e): e is Extract<LoadProgressEvent, { type: 'download' }> => e.type === 'download' && e.asset === asset.asset);
+      expect(downloads.length).toBeGreaterThan(0);
+      downloads.forEach((d, i) => i > 0 && expect(d.loaded).toBeGreaterThanOrEqual(downloads[i - 1]!.loaded));
+      expect(downloads.at(-1)!.loaded).toBe(asset.bytes);
+    }
+    expect(events.filter((e) => e.type === 'compile').length).toBeGreaterThanOrEqual(2);
+    expect(events.at(-1)).toMatchObject({ type: 'ready', backend: 'wasm' });
+    expect(events.filter((e) => e.type === 'ready')).toHaveLength(1);
+    const fetched = requests.filter((u) => ASSET_REQUEST.test(u));
+    expect(fetched.length).toBe(5);
+  });
+
+  it('on a second visit (page reloaded) takes every asset from the Cache API and fetches none', async () => {
+    await t.page.reload();
+    await t.page.waitForFunction(() => document.body.dataset.ready === 'true');
+    requests.length = 0;
+    const { events, faces } = await load();
+    expect(faces).toBe(1);
+    const assets = events.filter((e) => e.type === 'asset');
+    expect(assets).toHaveLength(5);
+    for (const asset of assets) expect(asset.source).toBe('cache');
+    expect(events.some((e) => e.type === 'download')).toBe(false);
+    expect(requests.filter((u) => ASSET_REQUEST.test(u))).toEqual([]);
+  });
+});
+
+describe('configuration', () => {
+  let t: TestPage;
+  beforeAll(async () => {
+    t = await openTestPage();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const tryCreate = (options: Record<string, unknown>) =>
+    t.page.evaluate(async (options) => {
+      try {
+        const detector = await window.emolens.createDetector(options);
+        detector.dispose();
+        return { ok: true as const };
+      } catch (e) {
+        return { ok: false as const, name: (e as Error).name, code: (e as { code: string }).code, details: (e as { details: Record<string, unknown> }).details };
+      }
+    }, options);
+
+  it('loads every asset from a self-hosted baseUrl', async () => {
+    const baseUrl = `${repoUrl(join(repoRoot, 'packages', 'core', 'assets'))}/`;
+    const out = await t.page.evaluate(
+      async ({ baseUrl, url }) => {
+        const urls: string[] = [];
+        const detector = await window.emolens.createDetector({ baseUrl, cache: false, onProgress: (e) => e.type === 'download' && urls.push(e.url) });
+        const faces = (await detector.detect(await (await fetch(url)).blob())).faces.length;
+        detector.dispose();
+        return { faces, urls: [...new Set(urls)] };
+      },
+      { baseUrl, url: photo() },
+    );
+    expect(out.faces).toBe(1);
+    expect(out.urls.length).toBe(5);
+    for (const url of out.urls) expect(new URL(url).pathname.startsWith(baseUrl)).toBe(true);
+  });
+
+  it('rejects with MODEL_LOAD_FAILED, naming the asset, when the assets are not at baseUrl; the page can try again', async () => {
+    const failed = await tryCreate({ baseUrl: '/no-such-folder/', cache: false });
+    expect(failed).toMatchObject({ ok: false, name: 'EmoLensError', code: 'MODEL_LOAD_FAILED' });
+    expect(failed.ok === false && failed.details).toMatchObject({ asset: expect.any(String), url: expect.stringContaining('/no-such-folder/') });
+    expect(await tryCreate({ backend: 'wasm' })).toEqual({ ok: true });
+  });
+
+  it('rejects an unknown classifier and out-of-range options with INVALID_REQUEST naming the field', async () => {
+    expect(await tryCreate({ classifier: 'nope' })).toMatchObject({ ok: false, code: 'INVALID_REQUEST', details: { field: 'classifier' } });
+    expect(await tryCreate({ maxFaces: 0 })).toMatchObject({ ok: false, code: 'INVALID_REQUEST', details: { field: 'maxFaces' } });
+    expect(await tryCreate({ minDetectionConfidence: 2 })).toMatchObject({ ok: false, code: 'INVALID_REQUEST', details: { field: 'minDetectionConfidence' } });
+    expect(await tryCreate({ threads: -1 })).toMatchObject({ ok: false, code: 'INVALID_REQUEST', details: { field: 'threads' } });
+  });
+
+  it('lists the shipped classifiers', async () => {
+    expect(await t.page.evaluate(() => window.emolens.classifierIds().sort())).toEqual(['faceapi-expression', 'human-emotion']);
+  });
+});
+
+describe('WASM threads', () => {
+  it('uses 2 threads on a cross-origin isolated page, 1 elsewhere, with the same result', async () => {
+    const run = async (isolated: boolean) => {
+      const t = await openTestPage({ isolated });
+      try {
+        return await t.page.evaluate(async (url) => {
+          const detector = await window.emolens.createDetector({ backend: 'wasm' });
+          const result = await detector.detect(await (await fetch(url)).blob());
+          detector.dispose();
+          return { isolated: crossOriginIsolated, threads: detector.threads, all: result.faces[0]!.emotions.all };
+        }, photo());
+      } finally {
+        await t.close();
+      }
+    };
+    const [plain, isolated] = [await run(false), await run(true)];
+    expect(plain).toMatchObject({ isolated: false, threads: 1 });
+    expect(isolated).toMatchObject({ isolated: true, threads: 2 });
+    for (const score of isolated.all) {
+      const same = plain.all.find((s) => s.label === score.label)!;
+      expect(Math.abs(same.confidence - score.confidence)).toBeLessThan(1e-5);
+    }
+  });
+});

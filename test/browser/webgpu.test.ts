@@ -1,0 +1,58 @@
+/**
+ * The WebGPU path, on Chromium's software adapter (SwiftShader on Vulkan): correctness only — it is far
+ * slower than WASM, which is why `auto` never picks a fallback adapter.
+ */
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, WEBGPU_CHROMIUM_ARGS } from '../setup/chromium.ts';
+import { openTestPage, type TestPage } from './harness.ts';
+import { wildPhotos } from './photos.ts';
+
+let browser: Browser;
+let t: TestPage;
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: WEBGPU_CHROMIUM_ARGS, headless: true });
+  t = await openTestPage({ browser });
+});
+afterAll(async () => {
+  await t?.close();
+  await browser?.close();
+});
+
+describe('WebGPU', () => {
+  it('has a software adapter here, marked as a fallback adapter', async () => {
+    const adapter = await t.page.evaluate(async () => {
+      const a = await navigator.gpu?.requestAdapter();
+      return a ? { fallback: (a as GPUAdapter & { info: { isFallbackAdapter?: boolean } }).info.isFallbackAdapter ?? false } : null;
+    });
+    expect(adapter).toEqual({ fallback: true });
+  });
+
+  it('runs the classifier on WebGPU when forced, passing the self-check, with the WASM result', async () => {
+    const url = wildPhotos()[5]!.url;
+    const out = await t.page.evaluate(async (url) => {
+      const blob = await (await fetch(url)).blob();
+      const gpu = await window.emolens.createDetector({ backend: 'webgpu', cache: false });
+      const onGpu = await gpu.detect(blob);
+      gpu.dispose();
+      const cpu = await window.emolens.createDetector({ backend: 'wasm', cache: false });
+      const onCpu = await cpu.detect(blob);
+      cpu.dispose();
+      return { backend: gpu.backend, gpu: onGpu.faces[0]!.emotions.all, cpu: onCpu.faces[0]!.emotions.all };
+    }, url);
+    expect(out.backend).toBe('webgpu');
+    expect(out.gpu[0]!.label).toBe(out.cpu[0]!.label);
+    for (const score of out.gpu) {
+      expect(Math.abs(out.cpu.find((s) => s.label === score.label)!.confidence - score.confidence)).toBeLessThan(1e-3);
+    }
+  });
+
+  it('picks WASM in auto mode when the only adapter is a software fallback', async () => {
+    const backend = await t.page.evaluate(async () => {
+      const detector = await window.emolens.createDetector({ cache: false });
+      detector.dispose();
+      return detector.backend;
+    });
+    expect(backend).toBe('wasm');
+  });
+});
