@@ -1,4 +1,4 @@
-// Same contract as models/lib/manifest.ts (the build scripts write it; the SDK reads it).
+// The contract between the model build scripts (models/, which write it) and the SDK (which reads it).
 /**
  * The manifest that sits next to every model's build script (`models/<name>/manifest.json`).
  * The core package reads it at build time; the pipeline takes input size, normalisation,
