@@ -260,6 +260,22 @@ describe('the worker', () => {
     expect(out).toEqual({ a: 1, b: 1, code: 'DISPOSED', again: 1, classifier: 'faceapi-expression' });
   });
 
+  it('warms up: after warmup() the first call on a face is as fast as later ones', async () => {
+    const url = wildPhotos()[30]!.url;
+    const out = await t.page.evaluate(async (url) => {
+      const detector = await window.emolens.createDetector({ backend: 'wasm' });
+      await detector.warmup();
+      const blob = await (await fetch(url)).blob();
+      const first = (await detector.profile(blob)).timings.classify;
+      const later: number[] = [];
+      for (let i = 0; i < 5; i++) later.push((await detector.profile(blob)).timings.classify);
+      detector.dispose();
+      return { first, later: later.sort((a, b) => a - b)[2]! };
+    }, url);
+    // Without a warmed-up session the first classification takes several times longer (allocation).
+    expect(out.first).toBeLessThan(out.later * 3 + 5);
+  });
+
   it('reports no page error', () => {
     expect(t.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });

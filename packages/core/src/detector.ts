@@ -82,7 +82,7 @@ export interface Detector {
   detect(input: ImageInput, options?: DetectOptions): Promise<WiaFaceResult>;
   /** Like `detect`, plus the time spent in each stage. */
   profile(input: ImageInput, options?: DetectOptions): Promise<{ result: WiaFaceResult; timings: CallTimings }>;
-  /** Runs one blank frame through the whole pipeline so the first real call is fast. */
+  /** Runs the face detector and the classifier once, so the first real call is fast. */
   warmup(): Promise<void>;
   /** Frees the worker, its models and its memory. Later calls reject with `DISPOSED`. */
   dispose(): void;
@@ -190,8 +190,8 @@ class WorkerDetector implements Detector {
   }
 
   async warmup(): Promise<void> {
-    const canvas = new OffscreenCanvas(64, 64);
-    await this.detect(await createImageBitmap(canvas));
+    this.assertUsable(undefined);
+    await this.api.warmup();
   }
 
   dispose(): void {

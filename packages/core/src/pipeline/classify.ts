@@ -76,6 +76,11 @@ export class EmotionClassifier {
     return Array.from({ length: count }, (_, i) => data.slice(i * classes, (i + 1) * classes));
   }
 
+  /** Runs the session once on a fixed input (first runs allocate and are slow). */
+  async warmup(): Promise<void> {
+    await this.run(selfCheckInput(this.manifest), 1);
+  }
+
   /** Frees the session. */
   async release(): Promise<void> {
     await this.session.release();

@@ -129,6 +129,22 @@ export class Pipeline implements PipelineApi {
     return next;
   }
 
+  async warmup(): Promise<void> {
+    const loaded = this.loaded;
+    if (!loaded) throw new EmoLensError('DISPOSED', 'The detector is not initialised or was disposed');
+    const canvas = new OffscreenCanvas(640, 480);
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = '#808080';
+    ctx.fillRect(0, 0, 640, 480);
+    const blank = await createImageBitmap(canvas);
+    try {
+      await loaded.faces.find(blank, { range: 'short', maxFaces: 1, mesh: false, headPose: false });
+    } finally {
+      blank.close();
+    }
+    await loaded.classifier.warmup();
+  }
+
   async dispose(): Promise<void> {
     const loaded = this.loaded;
     this.loaded = undefined;

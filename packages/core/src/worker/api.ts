@@ -64,6 +64,8 @@ export interface PipelineApi {
   init(config: PipelineConfig, onProgress?: ProgressCallback): Promise<PipelineInfo>;
   /** Runs one frame (transferred) through the pipeline. */
   analyze(frame: ImageBitmap, options: FrameOptions, requestId: string): Promise<{ result: WiaFaceResult; timings: StageTimings }>;
+  /** Runs the face detector on a blank frame and the classifier on a test input, so first calls are fast. */
+  warmup(): Promise<void>;
   /** Releases the models (the worker is then terminated by the caller). */
   dispose(): Promise<void>;
 }
