@@ -2,15 +2,17 @@
  * The main-thread side of a detector: starts the worker, decodes inputs, and talks to the pipeline
  * through the one typed interface of `worker/api.ts`. No inference runs on this thread.
  */
-import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import { transfer } from 'comlink';
 import { EmoLensError, type WiaFaceResult } from '@emolens/schema';
 import { resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend, ProgressCallback } from './assets/progress.js';
 import { DEFAULT_CLASSIFIER } from './assets/registry.js';
-import { decodeImage, type ImageInput } from './input/decode.js';
+import { DEFAULT_MAX_PIXELS, decodeImage, type ImageInput } from './input/decode.js';
+import { toSourcePixels } from './input/rescale.js';
 import type { FaceRange } from './pipeline/faces.js';
-import type { BackendPreference, PipelineApi, StageTimings } from './worker/api.js';
+import type { BackendPreference, StageTimings } from './worker/api.js';
 import { registerErrorTransfer } from './worker/error-transfer.js';
+import { WorkerHost } from './worker-host.js';
 
 /** Options of {@link createDetector}. */
 export interface DetectorOptions {
@@ -37,8 +39,18 @@ export interface DetectorOptions {
   minDetectionConfidence?: number;
   /** Loading progress: downloads, compiles, ready. */
   onProgress?: ProgressCallback;
-  /** A worker running `@emolens/core`'s worker entry, for bundlers that need to build it themselves. */
-  worker?: Worker;
+  /**
+   * Called once when the worker crashes (`INTERNAL_ERROR`, `details.kind: 'worker_crashed'`), even when no call
+   * was in flight; calls in flight reject with the same error, and the next call starts a new worker.
+   */
+  onError?: (error: EmoLensError) => void;
+  /** Inputs with more pixels are refused with `IMAGE_TOO_LARGE` before decoding (default 50 megapixels). */
+  maxPixels?: number;
+  /**
+   * A worker running `@emolens/core`'s worker entry, for bundlers that need to build it themselves. Pass a
+   * function that makes one so the detector can restart it after a crash; a `Worker` instance is used once.
+   */
+  worker?: Worker | (() => Worker);
 }
 
 /** Options of one {@link Detector.detect} call. */
@@ -122,39 +134,57 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
   if (confidence !== undefined && !(confidence >= 0 && confidence <= 1)) {
     throw new EmoLensError('INVALID_REQUEST', 'minDetectionConfidence must be a number from 0 to 1', { field: 'minDetectionConfidence', value: confidence });
   }
-  const worker = options.worker ?? new Worker(new URL('./worker/worker.js', import.meta.url), { type: 'module', name: 'emolens-pipeline' });
-  const api = wrap<PipelineApi>(worker);
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (!(Number.isFinite(maxPixels) && maxPixels >= 1)) {
+    throw new EmoLensError('INVALID_REQUEST', 'maxPixels must be a positive number', { field: 'maxPixels', value: maxPixels });
+  }
+  const host = new WorkerHost(
+    spawner(options.worker),
+    {
+      assets: resolveAssetUrls(options.baseUrl),
+      classifier: options.classifier ?? DEFAULT_CLASSIFIER,
+      backend: options.backend ?? 'auto',
+      threads,
+      cache: options.cache ?? true,
+      maxFaces,
+      minDetectionConfidence: options.minDetectionConfidence,
+    },
+    options.onProgress,
+    options.onError,
+  );
   try {
-    const info = await api.init(
-      {
-        assets: resolveAssetUrls(options.baseUrl),
-        classifier: options.classifier ?? DEFAULT_CLASSIFIER,
-        backend: options.backend ?? 'auto',
-        threads: options.threads ?? 'auto',
-        cache: options.cache ?? true,
-        maxFaces,
-        minDetectionConfidence: options.minDetectionConfidence,
-      },
-      options.onProgress ? proxy(options.onProgress) : undefined,
-    );
-    return new WorkerDetector(worker, api, info.backend, info.classifier, info.threads, maxFaces);
+    const info = await host.start();
+    return new WorkerDetector(host, info.backend, info.classifier, info.threads, maxFaces, maxPixels);
   } catch (error) {
-    api[releaseProxy]();
-    worker.terminate();
+    await host.dispose();
     throw error;
   }
+}
+
+function spawner(worker: DetectorOptions['worker']): () => Worker {
+  if (typeof worker === 'function') return worker;
+  let given = worker;
+  return () => {
+    if (given) {
+      const once = given;
+      given = undefined;
+      return once;
+    }
+    if (worker) throw new EmoLensError('INTERNAL_ERROR', 'The worker given to createDetector stopped and cannot be restarted', { suggestion: 'Pass a function that creates the worker, or create a new detector.' });
+    return new Worker(new URL('./worker/worker.js', import.meta.url), { type: 'module', name: 'emolens-pipeline' });
+  };
 }
 
 class WorkerDetector implements Detector {
   private disposed = false;
 
   constructor(
-    private readonly worker: Worker,
-    private readonly api: Remote<PipelineApi>,
+    private readonly host: WorkerHost,
     readonly backend: Backend,
     readonly classifier: string,
     readonly threads: number,
     private readonly maxFaces: number,
+    private readonly maxPixels: number,
   ) {}
 
   async detect(input: ImageInput, options: DetectOptions = {}): Promise<WiaFaceResult> {
@@ -164,26 +194,17 @@ class WorkerDetector implements Detector {
   async profile(input: ImageInput, options: DetectOptions = {}): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
     const started = performance.now();
     this.assertUsable(options.signal);
-    const bitmap = await decodeImage(input);
+    const frame = frameOptions(options, this.maxFaces);
+    const image = await abortable(decodeImage(input, this.maxPixels), options.signal, (late) => late.bitmap.close());
     const decoded = performance.now();
-    if (options.signal?.aborted || this.disposed) {
-      bitmap.close();
+    if (this.disposed) {
+      image.bitmap.close();
       this.assertUsable(options.signal);
     }
     const id = requestId();
-    const call = this.api.analyze(
-      transfer(bitmap, [bitmap]),
-      {
-        returnLandmarks: options.returnLandmarks ?? false,
-        returnDimensions: options.returnDimensions ?? true,
-        returnHeadPose: options.returnHeadPose ?? false,
-        maxFaces: Math.min(options.maxFaces ?? this.maxFaces, this.maxFaces),
-        minFaceSize: options.minFaceSize ?? 0,
-        faceRange: options.faceRange ?? 'auto',
-      },
-      id,
-    );
+    const call = this.host.call((api) => api.analyze(transfer(image.bitmap, [image.bitmap]), frame, id));
     const { result, timings } = await abortable(call, options.signal);
+    toSourcePixels(result, image);
     const endToEnd = performance.now() - started;
     result.processing_time_ms = Math.round(endToEnd * 100) / 100;
     return { result, timings: { ...timings, decode: decoded - started, endToEnd } };
@@ -191,16 +212,13 @@ class WorkerDetector implements Detector {
 
   async warmup(): Promise<void> {
     this.assertUsable(undefined);
-    await this.api.warmup();
+    await this.host.call((api) => api.warmup());
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    void this.api.dispose().catch(() => undefined).finally(() => {
-      this.api[releaseProxy]();
-      this.worker.terminate();
-    });
+    void this.host.dispose();
   }
 
   private assertUsable(signal: AbortSignal | undefined): void {
@@ -209,14 +227,42 @@ class WorkerDetector implements Detector {
   }
 }
 
+/** Validated per-call options (`INVALID_REQUEST` naming the field otherwise). */
+function frameOptions(options: DetectOptions, maxFaces: number) {
+  const faces = options.maxFaces ?? maxFaces;
+  if (!Number.isInteger(faces) || faces < 1 || faces > 100) {
+    throw new EmoLensError('INVALID_REQUEST', 'maxFaces must be an integer from 1 to 100', { field: 'maxFaces', value: faces });
+  }
+  const minFaceSize = options.minFaceSize ?? 0;
+  if (!(Number.isFinite(minFaceSize) && minFaceSize >= 0)) {
+    throw new EmoLensError('INVALID_REQUEST', 'minFaceSize must be a number of pixels, 0 or more', { field: 'minFaceSize', value: minFaceSize });
+  }
+  const faceRange = options.faceRange ?? 'auto';
+  if (!['auto', 'short', 'full', 'both'].includes(faceRange)) {
+    throw new EmoLensError('INVALID_REQUEST', "faceRange must be 'auto', 'short', 'full' or 'both'", { field: 'faceRange', value: faceRange });
+  }
+  return {
+    returnLandmarks: options.returnLandmarks ?? false,
+    returnDimensions: options.returnDimensions ?? true,
+    returnHeadPose: options.returnHeadPose ?? false,
+    maxFaces: Math.min(faces, maxFaces),
+    minFaceSize,
+    faceRange,
+  };
+}
+
 function abortError(): EmoLensError {
   return new EmoLensError('ABORTED', 'The call was aborted', { reason: 'its AbortSignal fired' });
 }
 
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+/** Rejects with `ABORTED` as soon as the signal fires; a value that arrives later goes to `discard`. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, discard?: (late: T) => void): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError());
+    const onAbort = () => {
+      reject(abortError());
+      if (discard) promise.then(discard, () => undefined);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });

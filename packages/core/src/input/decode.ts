@@ -1,9 +1,12 @@
 /**
  * Main-thread decoding: any image a page can hold → a fresh `ImageBitmap` that can be transferred to the
- * worker (the caller's own objects are never detached). EXIF orientation is applied, so boxes refer to
- * the image as the browser displays it.
+ * worker (the caller's own objects are never detached or closed). EXIF orientation is applied, so boxes
+ * refer to the image as the browser displays it. Byte inputs are sniffed first: what is not a raster image,
+ * and images over the pixel cap, are refused before anything is decoded. Images larger than
+ * {@link DETECTION_MAX_SIDE} are downscaled; `scale` maps results back to source pixels.
  */
-import { EmoLensError } from '@emolens/schema';
+import { imageTooLarge, invalidImage, invalidInput } from './input-errors.js';
+import { SNIFF_BYTES, sniffImage } from './sniff.js';
 
 /** Every input `detect` accepts. */
 export type ImageInput =
@@ -19,77 +22,180 @@ export type ImageInput =
   | VideoFrame
   | string;
 
-const BITMAP_OPTIONS: ImageBitmapOptions = { imageOrientation: 'from-image' };
+/** Default pixel cap (`maxPixels`): 50 megapixels, above every phone camera, below what exhausts a tab. */
+export const DEFAULT_MAX_PIXELS = 50_000_000;
 
-/** Decodes an input into a new `ImageBitmap`; rejects with `INVALID_IMAGE` when it is not a usable image. */
-export async function decodeImage(input: ImageInput): Promise<ImageBitmap> {
+/** Longer side above which an image is downscaled before detection (faces are found at a few hundred px). */
+export const DETECTION_MAX_SIDE = 2048;
+
+/** A decoded image ready for the worker. */
+export interface DecodedImage {
+  bitmap: ImageBitmap;
+  /** Source pixels per bitmap pixel (1 unless the image was downscaled). */
+  scale: number;
+  /** Size of the source image as displayed. */
+  width: number;
+  height: number;
+}
+
+const FROM_IMAGE: ImageBitmapOptions = { imageOrientation: 'from-image' };
+
+/** Decodes an input; rejects with `INVALID_IMAGE`, `INVALID_REQUEST` or `IMAGE_TOO_LARGE` (each with `details.kind`). */
+export async function decodeImage(input: ImageInput, maxPixels = DEFAULT_MAX_PIXELS): Promise<DecodedImage> {
+  if (input === undefined || input === null) throw invalidInput('no image was given', 'missing_image');
+  const bitmap = typeof input === 'string' || input instanceof Blob || input instanceof ArrayBuffer || ArrayBuffer.isView(input)
+    ? await decodeBytes(await toBlob(input), maxPixels)
+    : await decodeObject(input, maxPixels);
+  return downscale(bitmap);
+}
+
+async function toBlob(input: string | Blob | ArrayBuffer | ArrayBufferView): Promise<Blob> {
+  if (typeof input === 'string') return blobFromString(input);
+  if (input instanceof Blob) return input;
+  if (input instanceof ArrayBuffer) return new Blob([input]);
+  return new Blob([new Uint8Array(input.buffer, input.byteOffset, input.byteLength).slice()]);
+}
+
+async function decodeBytes(blob: Blob, maxPixels: number): Promise<ImageBitmap> {
+  if (blob.size === 0) throw invalidImage('empty', 'the image has no bytes');
+  const head = new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
+  const sniffed = sniffImage(head);
+  if (!sniffed) throw invalidImage('unsupported_type', `the data is not a raster image (${describe(head)})`, { type: blob.type || undefined });
+  if (sniffed.width !== undefined && sniffed.height !== undefined && sniffed.width * sniffed.height > maxPixels) {
+    throw imageTooLarge(sniffed.width, sniffed.height, maxPixels);
+  }
   let bitmap: ImageBitmap;
   try {
-    bitmap = await toBitmap(input);
+    bitmap = await createImageBitmap(blob, FROM_IMAGE);
   } catch (cause) {
-    if (cause instanceof EmoLensError) throw cause;
-    throw invalid(`the input could not be decoded as an image (${cause instanceof Error ? cause.message : String(cause)})`, cause);
+    throw invalidImage('undecodable', `the ${sniffed.format.toUpperCase()} data could not be decoded (${message(cause)})`, { format: sniffed.format }, cause);
   }
+  return checked(bitmap, maxPixels);
+}
+
+async function decodeObject(input: Exclude<ImageInput, string | Blob | ArrayBuffer | ArrayBufferView>, maxPixels: number): Promise<ImageBitmap> {
+  const isElement = (name: string) => typeof (globalThis as Record<string, unknown>)[name] === 'function' && input instanceof ((globalThis as Record<string, unknown>)[name] as new () => object);
+  if (isElement('HTMLImageElement')) {
+    const image = input as HTMLImageElement;
+    try {
+      if (!image.complete || image.naturalWidth === 0) await image.decode();
+    } catch (cause) {
+      throw invalidImage('undecodable', `the <img> could not be decoded (${message(cause)})`, {}, cause);
+    }
+  } else if (isElement('HTMLVideoElement') && (input as HTMLVideoElement).readyState < 2) {
+    throw invalidImage('empty', 'the video has no current frame yet (readyState < HAVE_CURRENT_DATA)');
+  } else if (!['ImageBitmap', 'ImageData', 'HTMLCanvasElement', 'OffscreenCanvas', 'VideoFrame', 'HTMLVideoElement', 'SVGImageElement'].some(isElement)) {
+    throw invalidInput(`a ${describeValue(input)} is not an image input`);
+  }
+  const [width, height] = dimensions(input);
+  if (width === 0 || height === 0) throw invalidImage('empty', 'the image has no pixels');
+  if (width * height > maxPixels) throw imageTooLarge(width, height, maxPixels);
+  try {
+    return checked(await createImageBitmap(input as ImageBitmapSource), maxPixels);
+  } catch (cause) {
+    if (cause instanceof Error && cause.name === 'EmoLensError') throw cause;
+    throw invalidImage('undecodable', `the image could not be read (${message(cause)})`, {}, cause);
+  }
+}
+
+function dimensions(input: object): [number, number] {
+  const i = input as { naturalWidth?: number; naturalHeight?: number; videoWidth?: number; videoHeight?: number; displayWidth?: number; displayHeight?: number; width?: number; height?: number };
+  if (i.naturalWidth !== undefined) return [i.naturalWidth, i.naturalHeight ?? 0];
+  if (i.videoWidth !== undefined) return [i.videoWidth, i.videoHeight ?? 0];
+  if (i.displayWidth !== undefined) return [i.displayWidth, i.displayHeight ?? 0];
+  return [Number(i.width) || 0, Number(i.height) || 0];
+}
+
+function checked(bitmap: ImageBitmap, maxPixels: number): ImageBitmap {
   if (bitmap.width === 0 || bitmap.height === 0) {
     bitmap.close();
-    throw invalid('the image has no pixels');
+    throw invalidImage('empty', 'the image has no pixels');
+  }
+  if (bitmap.width * bitmap.height > maxPixels) {
+    const { width, height } = bitmap;
+    bitmap.close();
+    throw imageTooLarge(width, height, maxPixels);
   }
   return bitmap;
 }
 
-async function toBitmap(input: ImageInput): Promise<ImageBitmap> {
-  if (typeof input === 'string') return createImageBitmap(await blobFromString(input), BITMAP_OPTIONS);
-  if (input instanceof Blob) return createImageBitmap(input, BITMAP_OPTIONS);
-  if (input instanceof ArrayBuffer) return createImageBitmap(new Blob([input]), BITMAP_OPTIONS);
-  if (ArrayBuffer.isView(input)) {
-    const view = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-    return createImageBitmap(new Blob([view.slice()]), BITMAP_OPTIONS);
-  }
-  if (typeof HTMLImageElement !== 'undefined' && input instanceof HTMLImageElement) {
-    if (!input.complete) await input.decode();
-  }
-  if (typeof HTMLVideoElement !== 'undefined' && input instanceof HTMLVideoElement && input.readyState < 2) {
-    throw invalid('the video has no current frame yet (readyState < HAVE_CURRENT_DATA)');
-  }
-  return createImageBitmap(input as ImageBitmapSource);
+async function downscale(bitmap: ImageBitmap): Promise<DecodedImage> {
+  const { width, height } = bitmap;
+  const longer = Math.max(width, height);
+  if (longer <= DETECTION_MAX_SIDE) return { bitmap, scale: 1, width, height };
+  const factor = DETECTION_MAX_SIDE / longer;
+  const small = await createImageBitmap(bitmap, {
+    resizeWidth: Math.max(1, Math.round(width * factor)),
+    resizeHeight: Math.max(1, Math.round(height * factor)),
+    resizeQuality: 'high',
+  });
+  bitmap.close();
+  return { bitmap: small, scale: width / small.width, width, height };
 }
 
 async function blobFromString(text: string): Promise<Blob> {
   const trimmed = text.trim();
-  if (trimmed.startsWith('data:')) {
+  if (trimmed === '') throw invalidInput('the image string is empty', 'missing_image');
+  if (/^data:/i.test(trimmed)) {
     const comma = trimmed.indexOf(',');
-    if (comma < 0) throw invalid('the data URL has no data');
+    if (comma < 0) throw invalidImage('invalid_base64', 'the data URL has no data part');
     const meta = trimmed.slice(5, comma);
     const data = trimmed.slice(comma + 1);
-    return meta.endsWith(';base64') ? new Blob([base64Bytes(data)]) : new Blob([decodeURIComponent(data)]);
+    // The bytes decide the format: a wrong MIME type in the data URL is ignored, as browsers do.
+    return /;base64$/i.test(meta) ? new Blob([base64Bytes(data)]) : new Blob([decodeURIComponent(data)]);
   }
-  if (/^(https?:|blob:|\/|\.\.?\/)/i.test(trimmed)) {
-    let response: Response;
-    try {
-      response = await fetch(trimmed, { mode: 'cors' });
-    } catch (cause) {
-      throw invalid(`the image URL could not be fetched (${String(cause)})`, cause, 'Serve the image from the same origin or with CORS headers.');
-    }
-    if (!response.ok) throw invalid(`the image URL answered HTTP ${response.status}`);
-    return response.blob();
+  if (/^(https?:|blob:)/i.test(trimmed)) return fetchImage(trimmed);
+  // A path ("/img/face.jpg") and bare base64 can look alike: base64 of a JPEG starts with "/9j/".
+  // It is base64 when it decodes to a known image; otherwise a path is fetched.
+  const looksLikePath = /^(\/|\.\.?\/)/.test(trimmed);
+  if (looksLikePath) {
+    const bytes = tryBase64(trimmed);
+    return bytes && sniffImage(bytes.subarray(0, SNIFF_BYTES)) ? new Blob([bytes]) : fetchImage(trimmed);
   }
   return new Blob([base64Bytes(trimmed)]);
 }
 
-function base64Bytes(data: string): Uint8Array<ArrayBuffer> {
-  const clean = data.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(clean) || clean.length === 0) throw invalid('the base64 data is malformed');
-  let binary: string;
+async function fetchImage(url: string): Promise<Blob> {
+  let response: Response;
   try {
-    binary = atob(clean.replace(/-/g, '+').replace(/_/g, '/'));
+    response = await fetch(url, { mode: 'cors', credentials: 'same-origin' });
   } catch (cause) {
-    throw invalid('the base64 data is malformed', cause);
+    throw invalidImage('fetch_failed', `the image URL could not be fetched (network error or blocked by CORS: ${message(cause)})`, { url, suggestion: 'Serve the image from this origin, or from one that sends Access-Control-Allow-Origin.' }, cause);
   }
+  if (!response.ok) throw invalidImage('fetch_failed', `the image URL answered HTTP ${response.status}`, { url, status: response.status });
+  return response.blob();
+}
+
+function base64Bytes(data: string): Uint8Array<ArrayBuffer> {
+  const bytes = tryBase64(data);
+  if (!bytes) throw invalidImage('invalid_base64', 'the base64 data is malformed');
+  return bytes;
+}
+
+/** Bytes of standard or URL-safe base64 (padding optional, whitespace ignored), or undefined if malformed. */
+function tryBase64(data: string): Uint8Array<ArrayBuffer> | undefined {
+  const clean = data.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
+  if (clean.length === 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.replace(/=+$/, '').length % 4 === 1) return undefined;
+  const binary = atob(clean.replace(/=+$/, '').padEnd(Math.ceil(clean.replace(/=+$/, '').length / 4) * 4, '='));
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
 }
 
-function invalid(reason: string, cause?: unknown, suggestion = 'Pass a JPEG, PNG, WebP, GIF, BMP or AVIF image, or a decoded image object.'): EmoLensError {
-  return new EmoLensError('INVALID_IMAGE', 'The provided image could not be processed', { reason, suggestion }, { cause });
+/** A short description of non-image bytes, for error messages. */
+function describe(head: Uint8Array): string {
+  const text = String.fromCharCode(...head.subarray(0, 16));
+  if (text.startsWith('%PDF')) return 'it is a PDF';
+  if (/^\s*(<\?xml|<svg)/i.test(text)) return 'it looks like SVG, which is not supported: rasterise it first';
+  if (/^[\x09\x0a\x0d\x20-\x7e]*$/.test(text)) return 'it looks like text';
+  return `it starts with bytes ${Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value !== 'object') return typeof value;
+  return (value as object).constructor?.name ?? 'object';
+}
+
+function message(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
 }

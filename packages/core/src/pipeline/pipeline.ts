@@ -145,6 +145,12 @@ export class Pipeline implements PipelineApi {
     await loaded.classifier.warmup();
   }
 
+  crashForTesting(): void {
+    setTimeout(() => {
+      throw new Error('simulated worker crash (crashForTesting)');
+    });
+  }
+
   async dispose(): Promise<void> {
     const loaded = this.loaded;
     this.loaded = undefined;

@@ -66,6 +66,8 @@ export interface PipelineApi {
   analyze(frame: ImageBitmap, options: FrameOptions, requestId: string): Promise<{ result: WiaFaceResult; timings: StageTimings }>;
   /** Runs the face detector on a blank frame and the classifier on a test input, so first calls are fast. */
   warmup(): Promise<void>;
+  /** Testing hook: throws an uncaught error in the worker, as a crash would (the SDK's tests use it). */
+  crashForTesting(): void;
   /** Releases the models (the worker is then terminated by the caller). */
   dispose(): Promise<void>;
 }

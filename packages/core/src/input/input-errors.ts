@@ -1,0 +1,32 @@
+/**
+ * Input errors, all with a stable `code` and a `details.kind` the REST adapters map to their own bodies
+ * (e.g. the webcam API's "Invalid base64 data").
+ */
+import { EmoLensError } from '@emolens/schema';
+
+/** Why an input was refused. */
+export type InputErrorKind = 'missing_image' | 'invalid_base64' | 'undecodable' | 'unsupported_type' | 'fetch_failed' | 'empty' | 'too_large';
+
+const SUGGESTION = 'Pass a JPEG, PNG, WebP, GIF, BMP or AVIF image (file, bytes, data URL, base64 or URL), or a decoded image object.';
+
+/** `INVALID_IMAGE` with its kind. */
+export function invalidImage(kind: Exclude<InputErrorKind, 'missing_image' | 'too_large'>, reason: string, extra: Record<string, unknown> = {}, cause?: unknown): EmoLensError {
+  return new EmoLensError('INVALID_IMAGE', 'The provided image could not be processed', { reason, suggestion: SUGGESTION, kind, ...extra }, { cause });
+}
+
+/** `INVALID_REQUEST`: no input, or an input of a type the SDK does not take. */
+export function invalidInput(reason: string, kind?: 'missing_image'): EmoLensError {
+  return new EmoLensError('INVALID_REQUEST', 'The request has no usable image', { reason, suggestion: SUGGESTION, field: 'input', ...(kind ? { kind } : {}) });
+}
+
+/** `IMAGE_TOO_LARGE`, raised before the pixels are decoded. */
+export function imageTooLarge(width: number, height: number, maxPixels: number): EmoLensError {
+  return new EmoLensError('IMAGE_TOO_LARGE', `The image is ${width}×${height} pixels, more than the limit of ${maxPixels}`, {
+    reason: `${width * height} pixels > maxPixels ${maxPixels}`,
+    suggestion: 'Downscale the image, or raise the detector option maxPixels.',
+    kind: 'too_large',
+    width,
+    height,
+    maxPixels,
+  });
+}

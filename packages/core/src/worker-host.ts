@@ -1,0 +1,121 @@
+/**
+ * The worker's lifecycle on the main thread: starts it, hands out its typed API, and notices when it
+ * dies (an uncaught error, a wasm trap such as out-of-memory). A crash rejects the calls in flight once,
+ * with `INTERNAL_ERROR` (`details.kind: 'worker_crashed'`); the next call starts a fresh worker, which
+ * loads its models from the Cache API.
+ */
+import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { EmoLensError } from '@emolens/schema';
+import type { ProgressCallback } from './assets/progress.js';
+import type { PipelineApi, PipelineConfig, PipelineInfo } from './worker/api.js';
+
+interface Running {
+  worker: Worker;
+  api: Remote<PipelineApi>;
+  info: PipelineInfo;
+  /** Rejects when the worker crashes; never resolves. */
+  crashed: Promise<never>;
+}
+
+/** wasm traps that leave a worker's module unusable, as they arrive through the error transfer. */
+const FATAL = /RuntimeError|Aborted\(|unreachable|out of memory|memory access out of bounds/i;
+
+export class WorkerHost {
+  private running: Promise<Running> | undefined;
+  private disposed = false;
+
+  /** `spawn` makes a new worker; it may return the same one only once (a user-supplied worker cannot be restarted). */
+  constructor(
+    private readonly spawn: () => Worker,
+    private readonly config: PipelineConfig,
+    private readonly onProgress: ProgressCallback | undefined,
+    private readonly onCrash: ((error: EmoLensError) => void) | undefined,
+  ) {}
+
+  /** Starts the worker (first call) and returns what it reported. */
+  async start(): Promise<PipelineInfo> {
+    return (await this.ensure()).info;
+  }
+
+  /** Runs `task` on the worker's API; a crash rejects it with `INTERNAL_ERROR`. */
+  async call<T>(task: (api: Remote<PipelineApi>) => Promise<T>): Promise<T> {
+    const running = await this.ensure();
+    try {
+      return await Promise.race([task(running.api), running.crashed]);
+    } catch (error) {
+      if (error instanceof EmoLensError && error.code === 'INTERNAL_ERROR' && FATAL.test(`${error.message} ${String(error.details.reason)}`)) {
+        this.discard(running);
+        throw new EmoLensError('INTERNAL_ERROR', 'The detector worker failed and will be restarted on the next call', { ...error.details, kind: 'worker_crashed' }, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** Ends the worker. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const running = await this.running?.catch(() => undefined);
+    this.running = undefined;
+    if (!running) return;
+    await Promise.race([running.api.dispose().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+    running.api[releaseProxy]();
+    running.worker.terminate();
+  }
+
+  private ensure(): Promise<Running> {
+    if (this.disposed) return Promise.reject(new EmoLensError('DISPOSED', 'The detector was disposed', { suggestion: 'Create a new detector.' }));
+    if (!this.running) {
+      this.running = this.launch();
+      this.running.catch(() => (this.running = undefined));
+    }
+    return this.running;
+  }
+
+  private async launch(): Promise<Running> {
+    const worker = this.spawn();
+    const api = wrap<PipelineApi>(worker);
+    let fail!: (error: EmoLensError) => void;
+    const crashed = new Promise<never>((_, reject) => (fail = reject));
+    crashed.catch(() => undefined); // observed through call(); never an unhandled rejection
+    const onError = (event: Event) => {
+      const reason = event instanceof ErrorEvent ? event.message || 'uncaught error' : 'a message could not be deserialised';
+      const error = new EmoLensError('INTERNAL_ERROR', 'The detector worker crashed; it will be restarted on the next call', { reason, kind: 'worker_crashed' });
+      fail(error);
+      try {
+        this.onCrash?.(error);
+      } catch {
+        // the app's handler must not break recovery
+      }
+      this.forget(worker);
+      api[releaseProxy]();
+      worker.terminate();
+    };
+    worker.addEventListener('error', onError, { once: true });
+    worker.addEventListener('messageerror', onError, { once: true });
+    try {
+      const info = await Promise.race([api.init(this.config, this.onProgress ? proxy(this.onProgress) : undefined), crashed]);
+      return { worker, api, info, crashed };
+    } catch (error) {
+      api[releaseProxy]();
+      worker.terminate();
+      throw error;
+    }
+  }
+
+  /** Drops the running worker if it is `worker`, so the next call starts a new one. */
+  private forget(worker: Worker): void {
+    const running = this.running;
+    void running?.then(
+      (r) => {
+        if (r.worker === worker && this.running === running) this.running = undefined;
+      },
+      () => undefined,
+    );
+  }
+
+  private discard(running: Running): void {
+    this.forget(running.worker);
+    running.api[releaseProxy]();
+    running.worker.terminate();
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Every input form `detect` takes gives the same face, and the SDK survives what goes wrong around a
+ * call: abort, a huge image, a crashed worker.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Detector } from '@emolens/core';
+import { openTestPage, type TestPage } from './harness.ts';
+import { wildPhotos } from './photos.ts';
+
+let t: TestPage;
+beforeAll(async () => {
+  t = await openTestPage();
+  await t.page.evaluate(async () => {
+    (window as unknown as { detector: Detector }).detector = await window.emolens.createDetector({ backend: 'wasm' });
+  });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const photo = () => wildPhotos().find((p) => p.url.includes('faceapi_happy'))!.url;
+
+describe('input forms', () => {
+  it('gives the same face for a Blob, bytes, data URL, base64, URL, ImageBitmap, ImageData, <img>, <canvas>, OffscreenCanvas, <video> and VideoFrame', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const detector = (window as unknown as { detector: Detector }).detector;
+      const blob = await (await fetch(url)).blob();
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let binary = '';
+      for (const b of bytes) binary += String.fromCharCode(b);
+      const base64 = btoa(binary);
+      const bitmap = await createImageBitmap(blob);
+      const canvas = document.createElement('canvas');
+      canvas.width = bitmap.width;
+      canvas.height = bitmap.height;
+      canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+      const offscreen = new OffscreenCanvas(bitmap.width, bitmap.height);
+      offscreen.getContext('2d')!.drawImage(bitmap, 0, 0);
+      const imageData = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      const img = new Image();
+      img.src = URL.createObjectURL(blob);
+      const video = document.createElement('video');
+      video.muted = true;
+      video.srcObject = canvas.captureStream(10);
+      await video.play();
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const frame = new VideoFrame(canvas, { timestamp: 0 });
+      const inputs: [string, import('@emolens/core').ImageInput][] = [
+        ['Blob', blob], ['ArrayBuffer', bytes.buffer], ['Uint8Array', bytes], ['data URL', `data:image/jpeg;base64,${base64}`],
+        ['base64', base64], ['URL', url], ['ImageBitmap', bitmap], ['ImageData', imageData as unknown as ImageBitmap], ['img', img],
+        ['canvas', canvas], ['OffscreenCanvas', offscreen], ['video', video], ['VideoFrame', frame],
+      ];
+      const boxes: Record<string, unknown> = {};
+      for (const [name, input] of inputs) {
+        try {
+          boxes[name] = (await detector.detect(input)).faces.map((f) => f.bbox);
+        } catch (e) {
+          boxes[name] = `${(e as { code: string }).code}: ${(e as { details: { reason: string } }).details.reason}`;
+        }
+      }
+      frame.close();
+      // The caller's ImageBitmap is copied, never detached.
+      return { boxes, bitmapStillUsable: bitmap.width > 0 && bitmap.height > 0, size: [bitmap.width, bitmap.height] };
+    }, photo());
+    expect(out.bitmapStillUsable).toBe(true);
+    const reference = (out.boxes['Blob'] as { x: number; y: number; width: number; height: number }[])[0]!;
+    for (const [name, boxes] of Object.entries(out.boxes)) {
+      const list = boxes as (typeof reference)[];
+      expect(list, name).toHaveLength(1);
+      for (const key of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(list[0]![key] - reference[key]), `${name}.${key}`).toBeLessThanOrEqual(3);
+    }
+  });
+});
+
+describe('around a call', () => {
+  it('rejects with ABORTED when the signal fires (before or during the call), and the detector stays usable', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const detector = (window as unknown as { detector: Detector }).detector;
+      const blob = await (await fetch(url)).blob();
+      const code = async (p: Promise<unknown>) => p.then(() => 'resolved', (e) => (e as { code: string }).code);
+      const before = new AbortController();
+      before.abort();
+      const during = new AbortController();
+      const pending = code(detector.detect(blob, { signal: during.signal }));
+      during.abort();
+      return { before: await code(detector.detect(blob, { signal: before.signal })), during: await pending, after: (await detector.detect(blob)).faces.length };
+    }, photo());
+    expect(out).toEqual({ before: 'ABORTED', during: 'ABORTED', after: 1 });
+  });
+
+  it('downscales a very large image for detection and reports the box in source pixels', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const detector = (window as unknown as { detector: Detector }).detector;
+      const photo = await createImageBitmap(await (await fetch(url)).blob());
+      const small = (await detector.detect(photo)).faces[0]!.bbox;
+      // The same photo, 8× larger, at (1000, 500) in a 6000×4000 image.
+      const canvas = new OffscreenCanvas(6000, 4000);
+      const g = canvas.getContext('2d')!;
+      g.fillStyle = '#777';
+      g.fillRect(0, 0, 6000, 4000);
+      g.drawImage(photo, 1000, 500, photo.width * 8, photo.height * 8);
+      const big = (await detector.detect(await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 }))).faces;
+      return { small, big: big.map((f) => f.bbox) };
+    }, photo());
+    expect(out.big).toHaveLength(1);
+    const b = out.big[0]!;
+    const expected = { x: 1000 + out.small.x * 8, y: 500 + out.small.y * 8, width: out.small.width * 8, height: out.small.height * 8 };
+    for (const key of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(b[key] - expected[key]), key).toBeLessThan(0.08 * expected.width);
+  });
+
+  it('refuses images over the pixel cap with IMAGE_TOO_LARGE, from the header alone for encoded files', async () => {
+    const out = await t.page.evaluate(async () => {
+      const code = async (p: Promise<unknown>) => p.then(() => 'resolved', (e) => [(e as { code: string }).code, (e as { details: { kind: string } }).details.kind].join(':'));
+      const detector = (window as unknown as { detector: Detector }).detector;
+      // A PNG header that claims 20000×20000, followed by nothing decodable.
+      const header = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0x4e, 0x20, 0, 0, 0x4e, 0x20, 8, 2, 0, 0, 0]);
+      const started = performance.now();
+      const huge = await code(detector.detect(new Blob([header])));
+      const elapsed = performance.now() - started;
+      const capped = await window.emolens.createDetector({ backend: 'wasm', maxPixels: 10_000 });
+      const canvas = new OffscreenCanvas(640, 480);
+      canvas.getContext('2d')!.fillRect(0, 0, 10, 10);
+      const overCap = await code(capped.detect(canvas));
+      capped.dispose();
+      return { huge, overCap, elapsed };
+    });
+    expect(out.huge).toBe('IMAGE_TOO_LARGE:too_large');
+    expect(out.overCap).toBe('IMAGE_TOO_LARGE:too_large');
+  });
+
+  it('notices a crashed worker, reports it once, and starts a new worker on the next call', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const errors: { code: string; kind: unknown }[] = [];
+      const detector = await window.emolens.createDetector({ backend: 'wasm', onError: (e) => errors.push({ code: e.code, kind: e.details.kind }) });
+      const blob = await (await fetch(url)).blob();
+      const before = (await detector.detect(blob)).faces.length;
+      // The testing hook throws an uncaught error inside the worker, as a crash does.
+      const host = (detector as unknown as { host: { call(f: (api: { crashForTesting(): Promise<void> }) => Promise<void>): Promise<void> } }).host;
+      await host.call((api) => api.crashForTesting());
+      for (let i = 0; i < 50 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const after = (await detector.detect(blob)).faces.length;
+      const again = (await detector.detect(blob)).faces.length;
+      detector.dispose();
+      return { before, errors, after, again };
+    }, photo());
+    expect(out.before).toBe(1);
+    expect(out.errors).toEqual([{ code: 'INTERNAL_ERROR', kind: 'worker_crashed' }]);
+    expect(out.after).toBe(1);
+    expect(out.again).toBe(1);
+  });
+});
