@@ -11,11 +11,15 @@ export function testPageConfig(isolated = false, port = 0): InlineConfig {
     configFile: false,
     root: join(repoRoot, 'test', 'browser', 'page'),
     logLevel: 'error',
+    // Unknown paths answer 404 (not the SPA fallback to index.html): the tests need a real 404.
+    appType: 'mpa',
     server: {
       host: '127.0.0.1',
       port,
       strictPort: port !== 0,
       fs: { allow: [repoRoot, dataRoot] },
+      // No CORS headers: the tests need a real cross-origin URL that the browser blocks.
+      cors: false,
       headers: isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {},
     },
     // Every dependency is ESM: serve them as they are, with no re-optimisation (and reload) mid-test.
