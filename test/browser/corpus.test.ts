@@ -14,9 +14,11 @@ import { openTestPage, repoUrl, type TestPage } from './harness.ts';
 const dir = join(repoRoot, 'test', '.artifacts', 'corpus');
 const corpus = buildCorpus(dir);
 
-type Outcome =
-  | { ok: true; faces: { x: number; y: number; width: number; height: number }[]; width: number; height: number; next: number }
-  | { ok: false; code: string; kind?: string; field?: string; next: number };
+type Result =
+  | { ok: true; faces: { x: number; y: number; width: number; height: number }[]; width: number; height: number }
+  | { ok: false; code: string; kind?: string; field?: string };
+/** The result of the entry, and the number of faces the valid call after it found. */
+type Outcome = Result & { next: number };
 
 let t: TestPage;
 let outcomes: Map<string, Outcome>;
@@ -56,7 +58,7 @@ beforeAll(async () => {
           }
         }
         const options = 'options' in input ? input.options : {};
-        let outcome: Omit<Outcome, 'next'>;
+        let outcome: Result;
         try {
           const result = await detector.detect(value as Blob, options);
           outcome = { ok: true, faces: result.faces.map((f) => f.bbox), width: size[0], height: size[1] };
@@ -65,7 +67,7 @@ beforeAll(async () => {
           outcome = { ok: false, code: error.code, ...(error.details.kind ? { kind: error.details.kind } : {}), ...(error.details.field ? { field: error.details.field } : {}) };
         }
         const next = (await detector.detect(await faceBlob())).faces.length;
-        out[entry.name] = { ...outcome, next } as Outcome;
+        out[entry.name] = { ...outcome, next };
       }
       detector.dispose();
       await new Promise((r) => setTimeout(r, 100));

@@ -3,7 +3,7 @@
  * through the one typed interface of `worker/api.ts`. No inference runs on this thread.
  */
 import { transfer } from 'comlink';
-import { EmoLensError, type WiaFaceResult } from '@emolens/schema';
+import { EmoLensError, parseWiaFaceRequest, type WiaFaceResult } from '@emolens/schema';
 import { resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend, ProgressCallback } from './assets/progress.js';
 import { DEFAULT_CLASSIFIER } from './assets/registry.js';
@@ -92,6 +92,15 @@ export interface Detector {
   readonly threads: number;
   /** Every face in the image, as the WIA `POST /v1/analyze/face` response object. */
   detect(input: ImageInput, options?: DetectOptions): Promise<WiaFaceResult>;
+  /**
+   * Answers a WIA `POST /v1/analyze/face` request body as written in the standard
+   * (`{ image_url | image_base64, options: { max_faces, min_face_size, return_landmarks, return_dimensions,
+   * return_action_units } }`) with the WIA response. The body is validated first: unknown or out-of-range
+   * fields reject with `INVALID_REQUEST` naming the field (`details.field`, e.g. `options.max_faces`).
+   * `max_faces` is also capped by the detector's `maxFaces`; `return_action_units` is accepted, but no
+   * action units are computed yet, so the response has none.
+   */
+  analyzeFace(body: unknown, options?: { signal?: AbortSignal }): Promise<WiaFaceResult>;
   /** Like `detect`, plus the time spent in each stage. */
   profile(input: ImageInput, options?: DetectOptions): Promise<{ result: WiaFaceResult; timings: CallTimings }>;
   /** Runs the face detector and the classifier once, so the first real call is fast. */
@@ -189,6 +198,17 @@ class WorkerDetector implements Detector {
 
   async detect(input: ImageInput, options: DetectOptions = {}): Promise<WiaFaceResult> {
     return (await this.profile(input, options)).result;
+  }
+
+  async analyzeFace(body: unknown, options: { signal?: AbortSignal } = {}): Promise<WiaFaceResult> {
+    const request = parseWiaFaceRequest(body);
+    return this.detect(request.image_url ?? request.image_base64, {
+      maxFaces: Math.min(request.options.max_faces, this.maxFaces),
+      minFaceSize: request.options.min_face_size,
+      returnLandmarks: request.options.return_landmarks,
+      returnDimensions: request.options.return_dimensions,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   async profile(input: ImageInput, options: DetectOptions = {}): Promise<{ result: WiaFaceResult; timings: CallTimings }> {

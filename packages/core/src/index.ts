@@ -7,7 +7,6 @@ export { createDetector } from './detector.js';
 export type { Detector, DetectorOptions, DetectOptions, CallTimings } from './detector.js';
 export type { ImageInput } from './input/decode.js';
 export { DEFAULT_MAX_PIXELS, DETECTION_MAX_SIDE } from './input/decode.js';
-export type { InputErrorKind } from './input/input-errors.js';
 export type { LoadProgressEvent, ProgressCallback, Backend } from './assets/progress.js';
 export type { BackendPreference, StageTimings } from './worker/api.js';
 export type { FaceRange } from './pipeline/faces.js';

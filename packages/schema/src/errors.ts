@@ -29,6 +29,38 @@ export type SdkErrorCode =
 /** Every stable error code. */
 export type ErrorCode = WiaErrorCode | SdkErrorCode;
 
+/**
+ * What was wrong with an input image, set as `details.kind` on the errors about it (mostly `INVALID_IMAGE`;
+ * `INVALID_REQUEST` with `missing_image` when a request names no image, `IMAGE_TOO_LARGE` with `too_large`).
+ * The REST adapters read it: e.g. `toWebcamError` turns `missing_image` into `"No image provided"`.
+ */
+export type InputErrorKind =
+  /** No image was given at all. */
+  | 'missing_image'
+  /** A data URL or base64 string that is not valid base64. */
+  | 'invalid_base64'
+  /** Bytes that no image decoder accepts (corrupt or truncated). */
+  | 'undecodable'
+  /** A value, MIME type or container the SDK does not take as an image. */
+  | 'unsupported_type'
+  /** A URL that could not be fetched. */
+  | 'fetch_failed'
+  /** An empty string, empty file or zero-sized image. */
+  | 'empty'
+  /** An image above the configured pixel cap. */
+  | 'too_large';
+
+/** Every {@link InputErrorKind}, in the order of its declaration. */
+export const INPUT_ERROR_KINDS: readonly InputErrorKind[] = [
+  'missing_image',
+  'invalid_base64',
+  'undecodable',
+  'unsupported_type',
+  'fetch_failed',
+  'empty',
+  'too_large',
+];
+
 /** `details` of an error: WIA's `reason` and `suggestion`, plus any machine-readable fields. */
 export interface ErrorDetails {
   reason?: string;
@@ -84,7 +116,14 @@ export class EmoLensError extends Error {
     this.requestId = options?.requestId;
   }
 
-  /** The WIA error body: `{ error: { code, message, details }, request_id }`. */
+  /**
+   * The WIA error body (section 5.8.1): `{ error: { code, message, details }, request_id }`, with
+   * `request_id` `''` when the error belongs to no request. This is the SDK's WIA error adapter (there is
+   * no separate `toWiaError`); `JSON.stringify(error)` calls it. It validates against
+   * `@emolens/schema/schemas/wia-error.schema.json`; the HTTP status to send with it is
+   * `ERROR_HTTP_STATUS[error.code]`. The other REST formats have their own adapters:
+   * `toWebcamError`, `toSamoError`.
+   */
   toJSON(): WiaErrorBody {
     return {
       error: { code: this.code, message: this.message, details: this.details },

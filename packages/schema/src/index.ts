@@ -1,8 +1,15 @@
 /**
- * `@emolens/schema`: the result and error formats of EmoLens and the emotion label vocabularies.
+ * `@emolens/schema`: the result and error formats of EmoLens, the emotion label vocabularies, and pure
+ * adapters from the WIA result/errors to the other REST formats (each with a JSON Schema in `schemas/`).
  * No dependencies, no side effects.
  * @packageDocumentation
  */
 export * from './labels.js';
 export * from './wia.js';
 export * from './errors.js';
+export * from './adapters/largest-face.js';
+export * from './adapters/emotion-api.js';
+export * from './adapters/webcam.js';
+export * from './adapters/ranked-list.js';
+export * from './adapters/samo-error.js';
+export * from './adapters/wia-request.js';

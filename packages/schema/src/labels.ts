@@ -23,20 +23,23 @@ export type Vocabulary =
   /** Face Emotion Recognition API `POST /emotion` (six labels; it has no disgust). */
   | 'emotion-api'
   /** Webcam `/predict` API (upper case). */
-  | 'webcam';
+  | 'webcam'
+  /** SAMO-DL `/predict` API: the GoEmotions words (28 in all; these are the seven that match a WIA class). */
+  | 'samo';
 
 /**
  * One row per WIA label; one column per vocabulary. `null` means the vocabulary has no word for that
  * class (the `/emotion` API has no disgust).
+ * Every adapter of this package takes its words from here.
  */
 export const LABEL_TABLE: Readonly<Record<WiaEmotion, Readonly<Record<Vocabulary, string | null>>>> = {
-  happiness: { wia: 'happiness', fer2013: 'happy', faceapi: 'happy', 'emotion-api': 'happy', webcam: 'HAPPY' },
-  sadness: { wia: 'sadness', fer2013: 'sad', faceapi: 'sad', 'emotion-api': 'sad', webcam: 'SAD' },
-  anger: { wia: 'anger', fer2013: 'angry', faceapi: 'angry', 'emotion-api': 'angry', webcam: 'ANGRY' },
-  fear: { wia: 'fear', fer2013: 'fear', faceapi: 'fearful', 'emotion-api': 'fear', webcam: 'FEAR' },
-  disgust: { wia: 'disgust', fer2013: 'disgust', faceapi: 'disgusted', 'emotion-api': null, webcam: 'DISGUST' },
-  surprise: { wia: 'surprise', fer2013: 'surprise', faceapi: 'surprised', 'emotion-api': 'surprise', webcam: 'SURPRISE' },
-  neutral: { wia: 'neutral', fer2013: 'neutral', faceapi: 'neutral', 'emotion-api': 'neutral', webcam: 'NEUTRAL' },
+  happiness: { wia: 'happiness', fer2013: 'happy', faceapi: 'happy', 'emotion-api': 'happy', webcam: 'HAPPY', samo: 'joy' },
+  sadness: { wia: 'sadness', fer2013: 'sad', faceapi: 'sad', 'emotion-api': 'sad', webcam: 'SAD', samo: 'sadness' },
+  anger: { wia: 'anger', fer2013: 'angry', faceapi: 'angry', 'emotion-api': 'angry', webcam: 'ANGRY', samo: 'anger' },
+  fear: { wia: 'fear', fer2013: 'fear', faceapi: 'fearful', 'emotion-api': 'fear', webcam: 'FEAR', samo: 'fear' },
+  disgust: { wia: 'disgust', fer2013: 'disgust', faceapi: 'disgusted', 'emotion-api': null, webcam: 'DISGUST', samo: 'disgust' },
+  surprise: { wia: 'surprise', fer2013: 'surprise', faceapi: 'surprised', 'emotion-api': 'surprise', webcam: 'SURPRISE', samo: 'surprise' },
+  neutral: { wia: 'neutral', fer2013: 'neutral', faceapi: 'neutral', 'emotion-api': 'neutral', webcam: 'NEUTRAL', samo: 'neutral' },
 };
 
 const reverse = new Map<Vocabulary, Map<string, WiaEmotion>>();

@@ -2,10 +2,7 @@
  * Input errors, all with a stable `code` and a `details.kind` the REST adapters map to their own bodies
  * (e.g. the webcam API's "Invalid base64 data").
  */
-import { EmoLensError } from '@emolens/schema';
-
-/** Why an input was refused. */
-export type InputErrorKind = 'missing_image' | 'invalid_base64' | 'undecodable' | 'unsupported_type' | 'fetch_failed' | 'empty' | 'too_large';
+import { EmoLensError, type InputErrorKind } from '@emolens/schema';
 
 const SUGGESTION = 'Pass a JPEG, PNG, WebP, GIF, BMP or AVIF image (file, bytes, data URL, base64 or URL), or a decoded image object.';
 
