@@ -7,7 +7,7 @@
  * ends in Softmax, so the ONNX output is already probabilities.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { packageFile, packageVersion, writeModel } from '../lib/files.ts';
 import { convertGraphModel, readWeights, serializeModel, type GraphModelJson } from '../lib/tfjs-to-onnx/index.ts';
 

@@ -10,7 +10,6 @@
  * bilinearly), singly and as a batch of 4; probabilities must agree to 1e-5 with identical argmax.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,7 +20,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { packageDir } from '../../models/lib/files.ts';
 import { requireData } from '../setup/paths.ts';
 
-const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WILD = join(requireData(), 'wild');
 const TOLERANCE = 1e-5;
