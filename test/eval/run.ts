@@ -11,6 +11,7 @@
  *  --only names    only these classifiers (comma-separated, or the flag repeated)
  *  --batch N       faces per ONNX run (default 64)
  *  --float-resize  keep the resized pixels as floats instead of rounding them to bytes like the canvas
+ *  --no-wild       skip the wild set (the 96 photos end to end through the SDK in Chromium)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -21,6 +22,7 @@ import { Classifier, classifierManifests } from './classifier.ts';
 import { evaluate, LABEL_SETS, type ClassifierResult } from './evaluate.ts';
 import { loadFer } from './fer-data.ts';
 import { formatConfusions, formatLabelSets, formatSummary } from './report.ts';
+import { evaluateWild } from './wild.ts';
 
 const evalDir = dirname(fileURLToPath(import.meta.url));
 
@@ -29,10 +31,11 @@ interface Args {
   only: string[];
   batchSize: number;
   floatResize: boolean;
+  wild: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { only: [], batchSize: 64, floatResize: false };
+  const args: Args = { only: [], batchSize: 64, floatResize: false, wild: true };
   const positive = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer, got ${v}`);
@@ -45,6 +48,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--batch') args.batchSize = positive(a, argv[++i]);
     else if (a === '--only') args.only.push(...(argv[++i] ?? '').split(',').filter(Boolean));
     else if (a === '--float-resize') args.floatResize = true;
+    else if (a === '--no-wild') args.wild = false;
     else throw new Error(`unknown argument ${a}`);
   }
   return args;
@@ -80,8 +84,17 @@ async function main(): Promise<void> {
     results.push(result);
   }
 
+  const wild = args.wild ? await evaluateWild(manifests.map((m) => m.name)) : undefined;
+
   console.log(`\nLabel sets:\n${formatLabelSets()}\n`);
   console.log(formatSummary(results));
+  if (wild) {
+    const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+    console.log('\nWild set, end to end through the SDK (96 photos; a photo without a face found counts as a miss)');
+    for (const [name, w] of Object.entries(wild)) {
+      console.log(`  ${name.padEnd(20)} accuracy ${pct(w.accuracy)}   macro-F1 ${(w.macroF1 * 100).toFixed(1)}   faces found ${w.found}/${w.photos}`);
+    }
+  }
   console.log(`\nConfusion matrices (rows: true class, columns: predicted):\n\n${formatConfusions(results)}`);
 
   const out = join(evalDir, 'results', 'latest.json');
@@ -99,6 +112,7 @@ async function main(): Promise<void> {
         labelOrder: 'WIA_EMOTIONS (confusion rows/columns, perClass)',
         labelSets: LABEL_SETS,
         results,
+        wild: wild ?? null,
       },
       null,
       1,
