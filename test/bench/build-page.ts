@@ -1,7 +1,27 @@
-/** Production build of the bench page (`test/bench/page/`) with Vite's JS API. */
+/**
+ * Production build of the bench pages (`test/bench/page/`) with Vite's JS API: `index.html` (EmoLens),
+ * `human.html` and `faceapi.html` (the peers), each loading only its own system.
+ */
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { build, createLogger } from 'vite';
+import { build, createLogger, type Plugin } from 'vite';
+
+/**
+ * `@emolens/core` declares `sideEffects: false`, which is true of its modules but its worker entry
+ * (`expose(new Pipeline())`). The bench's own worker (`page/emolens-worker.ts`) imports that entry for its
+ * side effect, so the bundler must keep it.
+ */
+function keepWorkerEntry(): Plugin {
+  return {
+    name: 'bench-keep-emolens-worker-entry',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!source.endsWith('/dist/worker/worker.js')) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved ? { ...resolved, moduleSideEffects: true } : null;
+    },
+  };
+}
 
 /** One file Vite wrote. */
 export interface EmittedFile {
@@ -37,7 +57,7 @@ export async function buildPage(root: string, outDir: string): Promise<PageBuild
     mode: 'production',
     logLevel: 'warn',
     customLogger: logger,
-    worker: { format: 'es' },
+    worker: { format: 'es', plugins: () => [keepWorkerEntry()] },
     build: {
       target: 'es2022',
       outDir,
@@ -45,6 +65,9 @@ export async function buildPage(root: string, outDir: string): Promise<PageBuild
       reportCompressedSize: false,
       // The SDK's assets are a few MiB each: no point warning about them.
       chunkSizeWarningLimit: 4096,
+      rolldownOptions: {
+        input: Object.fromEntries(['index', 'human', 'faceapi'].map((name) => [name, join(root, `${name}.html`)])),
+      },
     },
   });
   const ms = performance.now() - started;

@@ -1,6 +1,6 @@
 /** Shape of `test/bench/results/latest.json`. All times in milliseconds, sizes in bytes. */
 import type { EmittedFile } from './build-page.ts';
-import type { ColdStart, ImageFaces } from './page/api.ts';
+import type { ClipRun, ColdStart, ImageFaces, MemorySample, PeerBackend, SystemColdStart, SystemId } from './page/api.ts';
 import type { PathCounter } from './server.ts';
 import type { Summary } from './stats.ts';
 
@@ -65,6 +65,78 @@ export interface BenchResults {
     moreThanOne: string[];
   };
   groupPhotos: ImageFaces[];
+  /** EmoLens next to Human and face-api (absent with `--no-peers`). */
+  sideBySide?: SideBySide;
   pageLogs: string[];
   totalMs: number;
+}
+
+// --- side by side (issue 5) -------------------------------------------------------------------------
+
+/** One visit of a system's page: cold start and what the server sent. */
+export interface SystemVisit {
+  /** `page.goto` → page ready. */
+  navigationMs: number;
+  coldStart: SystemColdStart;
+  /** Navigation start → first result (`coldStart.sinceNavigationMs + coldStart.totalMs`). */
+  toFirstResultMs: number;
+  requests: number;
+  /** App bytes sent (everything but `/data/`). */
+  appBytes: number;
+  byPath: Record<string, PathCounter>;
+}
+
+export interface Recall {
+  present: number;
+  /** Σ min(found, present) per frame. */
+  found: number;
+  /** Σ max(0, found − present): faces beyond those present (false positives, at least). */
+  extra: number;
+  recall: number;
+}
+
+export interface BackendTrial {
+  backend: PeerBackend;
+  /** p50 end-to-end, 1-face frames, ms (null if the backend failed). */
+  p50: number | null;
+  calls: number;
+  initMs: number | null;
+  error?: string;
+}
+
+export interface SystemResult {
+  system: SystemId;
+  version: string;
+  backend: string;
+  threads: number | null;
+  where: 'worker' | 'main thread';
+  first: SystemVisit;
+  cached: SystemVisit;
+  latency: { single: Summary & { faces: number }; quad: Summary & { faces: number } };
+  recall: { single: Recall; quad: Recall; clip: Recall; group: Recall; all: Recall };
+  clip: Omit<ClipRun, 'firstPassFaces'>;
+  /** Memory growth between the sample at frame 500 and the last one (bytes). */
+  growth: { from: number; to: number; jsBytes: number; wasmBytes: number; totalBytes: number };
+}
+
+export interface SideBySide {
+  clipLength: number;
+  memoryFramesPlanned: Record<SystemId, number>;
+  backendTrials: Partial<Record<SystemId, BackendTrial[]>>;
+  systems: SystemResult[];
+}
+
+export interface SoakResults {
+  date: string;
+  machine: BenchResults['machine'];
+  frames: number;
+  thresholdBytes: number;
+  /** Sample the growth is measured from (frame count). */
+  from: number;
+  samples: MemorySample[];
+  growthBytes: number;
+  fps: number;
+  p50: number;
+  p95: number;
+  passed: boolean;
 }

@@ -1,8 +1,13 @@
 /**
- * `pnpm bench [-- --quick]`: EmoLens in headless Chromium on a production build, WASM backend, one thread,
- * default classifier. Prints a table and writes `test/bench/results/latest.json`.
+ * `pnpm bench [--quick] [--threads N] [--no-peers] [--peer-backend wasm|webgl|cpu]`: EmoLens in headless
+ * Chromium on a production build (per stage), then side by side with `@vladmandic/human` and
+ * `@vladmandic/face-api` on the same frames (`systems.ts`). Prints tables and writes
+ * `test/bench/results/latest.json`.
  *
- * A tool, not a test: it only fails on real errors.
+ * `pnpm bench --soak N`: N frames through one EmoLens detector, memory every 1,000 frames (`soak.ts`);
+ * writes `results/soak.json` and exits 1 if memory grew past the threshold.
+ *
+ * A tool, not a test: apart from the soak threshold, it only fails on real errors.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -15,17 +20,39 @@ import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from '../setup/chromium.ts';
 import { repoRoot, requireData } from '../setup/paths.ts';
 import { buildPage } from './build-page.ts';
 import type { CallSample, FrameSet } from './page/api.ts';
+import type { PeerBackend, SystemId } from './page/api.ts';
 import { formatReport } from './report.ts';
-import type { BenchResults, DownloadFile, LatencyResult, VisitResult } from './results.ts';
+import type { BenchResults, DownloadFile, LatencyResult, SideBySide, SoakResults, SystemResult, VisitResult } from './results.ts';
 import { STAGES } from './results.ts';
 import { startStaticServer, type StaticServer } from './server.ts';
+import { formatSideBySide } from './side-report.ts';
+import { formatSoak, soak } from './soak.ts';
 import { mean, round, roundSummary, summarize } from './stats.ts';
+import { fastest, measureSystem, tryBackends, type SystemPlan } from './systems.ts';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
 const threadsArg = process.argv.indexOf('--threads');
 /** WASM threads for the classifier (`--threads N`; default: the SDK's own choice; the bench page is cross-origin isolated). */
 const threads = threadsArg >= 0 ? process.argv[threadsArg + 1]! : 'auto';
+const soakArg = process.argv.indexOf('--soak');
+/** `--soak N`: frames of the soak run. */
+const soakFrames = soakArg >= 0 ? Number(process.argv[soakArg + 1]) : 0;
+const noPeers = process.argv.includes('--no-peers');
+const peerBackendArg = process.argv.indexOf('--peer-backend');
+/** `--peer-backend B`: skip the backend trials and run the peers on B. */
+const peerBackend = peerBackendArg >= 0 ? (process.argv[peerBackendArg + 1] as PeerBackend) : undefined;
+const PEER_BACKENDS: PeerBackend[] = ['wasm', 'webgl', 'cpu'];
+
+/** The 300-frame clip (`page/clip.ts`) is made from these wild photos (indexes into labels.csv), 100 frames each. */
+const CLIP_PHOTOS = [0, 17, 42];
+const CLIP_LENGTH = 300;
+/** People in `sample1..6.jpg` (counted by eye; `test/browser/photos.ts`). */
+const GROUP_PEOPLE = [3, 3, 3, 4, 5, 4];
+/** Memory runs: frames on the clip; a system slower than `MEMORY_BUDGET_MS` for this many frames gets `MEMORY_FRAMES_SLOW`. */
+const MEMORY_FRAMES = quick ? 1000 : 5000;
+const MEMORY_FRAMES_SLOW = quick ? 1000 : 2000;
+const MEMORY_BUDGET_MS = 240_000;
 
 /** Iteration counts: full run, and `--quick` smoke run. */
 const PLAN = quick
@@ -118,6 +145,19 @@ function collapse(lines: readonly string[]): string[] {
   return [...counts].map(([line, n]) => (n > 1 ? `${line} (×${n})` : line));
 }
 
+function machine(chromiumVersion: string, loadAvgStart: number[]): BenchResults['machine'] {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    totalMemGiB: round(os.totalmem() / 2 ** 30, 1),
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.versions.node,
+    chromium: chromiumVersion,
+    loadAvgStart,
+    loadAvgEnd: os.loadavg().map((v) => round(v)),
+  };
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const loadAvgStart = os.loadavg().map((v) => round(v));
@@ -130,16 +170,37 @@ async function main(): Promise<void> {
   const page = await buildPage(join(benchDir, 'page'), join(benchDir, '.build'));
   log(`built ${page.files.length} files in ${(page.ms / 1000).toFixed(1)} s`);
 
+  const testModules = join(repoRoot, 'test', 'node_modules');
   const server = await startStaticServer([
     { prefix: '/', dir: page.outDir },
     { prefix: '/data/wild/', dir: join(dataRoot, 'wild') },
     { prefix: '/data/group/', dir: groupDir },
+    // The peers' models, as they ship in their npm packages, and tfjs's wasm binaries.
+    { prefix: '/models/human/', dir: join(testModules, '@vladmandic', 'human', 'models') },
+    { prefix: '/models/faceapi/', dir: join(testModules, '@vladmandic', 'face-api', 'model') },
+    { prefix: '/tfjs-wasm/', dir: join(testModules, '@tensorflow', 'tfjs-backend-wasm', 'dist') },
+    // The peers' prebuilt ESM bundles, served as they ship.
+    { prefix: '/lib/human/', dir: join(testModules, '@vladmandic', 'human', 'dist') },
+    { prefix: '/lib/faceapi/', dir: join(testModules, '@vladmandic', 'face-api', 'dist') },
   ]);
   const wildUrl = (file: string) => `/data/wild/${file.split('/').map(encodeURIComponent).join('/')}`;
+  const clipUrls = CLIP_PHOTOS.map((i) => wildUrl(photos[i % photos.length]!));
   let browser: Browser | undefined;
   const logs: string[] = [];
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    if (soakFrames > 0) {
+      const run = await soak(browser, server, soakFrames, { first: wildUrl(photos[0]!), clip: clipUrls, clipLength: CLIP_LENGTH }, logs, log);
+      const results: SoakResults = { date: new Date().toISOString(), machine: machine(browser.version(), loadAvgStart), ...run };
+      const resultsDir = join(benchDir, 'results');
+      await mkdir(resultsDir, { recursive: true });
+      await writeFile(join(resultsDir, 'soak.json'), JSON.stringify(results, null, 2) + '\n');
+      process.stdout.write(formatSoak(results) + '\n');
+      if (logs.length) process.stdout.write(`page console warnings/errors:\n${collapse(logs).slice(0, 20).map((l) => `  ${l}`).join('\n')}\n`);
+      log(`wrote ${join('test', 'bench', 'results', 'soak.json')}`);
+      if (!results.passed) process.exitCode = 1;
+      return;
+    }
     const chromiumVersion = browser.version();
     const context = await browser.newContext();
     const frameUrl = wildUrl(photos[0]!);
@@ -171,22 +232,50 @@ async function main(): Promise<void> {
     await bench.evaluate(() => window.bench.dispose());
     await context.close();
 
+    let sideBySide: SideBySide | undefined;
+    if (!noPeers) {
+      const plan: SystemPlan = {
+        singleUrls: photos.slice(0, PLAN.singleFrames).map(wildUrl),
+        grids: PLAN.grids,
+        clipUrls,
+        clipLength: CLIP_LENGTH,
+        groupUrls: GROUP_PHOTOS.map((f) => `/data/group/${f}`),
+        groupPeople: GROUP_PEOPLE,
+        warmup: PLAN.warmup,
+        singleCalls: PLAN.singleCalls,
+        quadCalls: PLAN.quadCalls,
+        latencyMaxMs: quick ? 15_000 : 60_000,
+      };
+      const planned: Record<SystemId, number> = { emolens: MEMORY_FRAMES, human: MEMORY_FRAMES, faceapi: MEMORY_FRAMES };
+      const trials: SideBySide['backendTrials'] = {};
+      const systems: SystemResult[] = [];
+      for (const system of ['emolens', 'human', 'faceapi'] as const) {
+        let backend: PeerBackend = 'wasm';
+        if (system !== 'emolens') {
+          if (peerBackend) backend = peerBackend;
+          else {
+            log(`${system}: trying backends ${PEER_BACKENDS.join(', ')}…`);
+            trials[system] = await tryBackends(browser, server, system, PEER_BACKENDS, { urls: plan.singleUrls.slice(0, 16), calls: quick ? 8 : 24, maxMs: 20_000 }, logs, log);
+            backend = fastest(trials[system]!);
+            log(`${system}: fastest backend ${backend}`);
+          }
+        }
+        const memoryFrames = (p50: number) => {
+          planned[system] = p50 * MEMORY_FRAMES > MEMORY_BUDGET_MS ? MEMORY_FRAMES_SLOW : MEMORY_FRAMES;
+          return planned[system];
+        };
+        systems.push(await measureSystem(browser, server, system, backend, plan, memoryFrames, logs, log));
+      }
+      sideBySide = { clipLength: CLIP_LENGTH, memoryFramesPlanned: planned, backendTrials: trials, systems };
+    }
+
     log('gzip sizes…');
     const download = await downloads(page.outDir, first.result);
     const name = (url: string) => decodeURIComponent(url.replace('/data/wild/', ''));
     const results: BenchResults = {
       date: new Date().toISOString(),
       quick,
-      machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-        totalMemGiB: round(os.totalmem() / 2 ** 30, 1),
-        platform: `${os.type()} ${os.release()} ${os.arch()}`,
-        node: process.versions.node,
-        chromium: chromiumVersion,
-        loadAvgStart,
-        loadAvgEnd: os.loadavg().map((v) => round(v)),
-      },
+      machine: machine(chromiumVersion, loadAvgStart),
       config: { backend: 'wasm', threads: first.result.coldStart.threads, classifier: first.result.coldStart.classifier, frameSize: '640x480' },
       build: { ms: round(page.ms), files: page.files, warnings: page.warnings },
       latency: { single, quad },
@@ -200,6 +289,7 @@ async function main(): Promise<void> {
         moreThanOne: found.filter((f) => f.faces > 1).map((f) => `${name(f.url)} (${f.faces})`),
       },
       groupPhotos,
+      ...(sideBySide ? { sideBySide } : {}),
       pageLogs: collapse(logs),
       totalMs: round(performance.now() - started),
     };
@@ -209,6 +299,7 @@ async function main(): Promise<void> {
     await mkdir(resultsDir, { recursive: true });
     await writeFile(join(resultsDir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
     process.stdout.write(formatReport(results) + '\n');
+    if (sideBySide) process.stdout.write('\n' + formatSideBySide(sideBySide) + '\n');
     log(`wrote ${join('test', 'bench', 'results', 'latest.json')}`);
   } finally {
     await browser?.close();

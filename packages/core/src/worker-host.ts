@@ -13,8 +13,9 @@ interface Running {
   worker: Worker;
   api: Remote<PipelineApi>;
   info: PipelineInfo;
-  /** Rejects when the worker crashes; never resolves. */
-  crashed: Promise<never>;
+  /** Rejecters of the calls in flight; a crash rejects them all. (Racing every call against one
+   * never-settling promise would leave a reaction behind per call: a slow leak.) */
+  pending: Set<(error: EmoLensError) => void>;
 }
 
 /** wasm traps that leave a worker's module unusable, as they arrive through the error transfer. */
@@ -41,7 +42,12 @@ export class WorkerHost {
   async call<T>(task: (api: Remote<PipelineApi>) => Promise<T>): Promise<T> {
     const running = await this.ensure();
     try {
-      return await Promise.race([task(running.api), running.crashed]);
+      return await new Promise<T>((resolve, reject) => {
+        running.pending.add(reject);
+        task(running.api)
+          .then(resolve, reject)
+          .finally(() => running.pending.delete(reject));
+      });
     } catch (error) {
       if (error instanceof EmoLensError && error.code === 'INTERNAL_ERROR' && FATAL.test(`${error.message} ${String(error.details.reason)}`)) {
         this.discard(running);
@@ -74,13 +80,12 @@ export class WorkerHost {
   private async launch(): Promise<Running> {
     const worker = this.spawn();
     const api = wrap<PipelineApi>(worker);
-    let fail!: (error: EmoLensError) => void;
-    const crashed = new Promise<never>((_, reject) => (fail = reject));
-    crashed.catch(() => undefined); // observed through call(); never an unhandled rejection
+    const pending = new Set<(error: EmoLensError) => void>();
     const onError = (event: Event) => {
       const reason = event instanceof ErrorEvent ? event.message || 'uncaught error' : 'a message could not be deserialised';
       const error = new EmoLensError('INTERNAL_ERROR', 'The detector worker crashed; it will be restarted on the next call', { reason, kind: 'worker_crashed' });
-      fail(error);
+      for (const reject of pending) reject(error);
+      pending.clear();
       try {
         this.onCrash?.(error);
       } catch {
@@ -93,8 +98,14 @@ export class WorkerHost {
     worker.addEventListener('error', onError, { once: true });
     worker.addEventListener('messageerror', onError, { once: true });
     try {
-      const info = await Promise.race([api.init(this.config, this.onProgress ? proxy(this.onProgress) : undefined), crashed]);
-      return { worker, api, info, crashed };
+      const info = await new Promise<PipelineInfo>((resolve, reject) => {
+        pending.add(reject);
+        api
+          .init(this.config, this.onProgress ? proxy(this.onProgress) : undefined)
+          .then(resolve, reject)
+          .finally(() => pending.delete(reject));
+      });
+      return { worker, api, info, pending };
     } catch (error) {
       api[releaseProxy]();
       worker.terminate();

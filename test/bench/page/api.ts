@@ -72,3 +72,100 @@ declare global {
     emolens: typeof core;
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The side-by-side bench: the same interface on the EmoLens page (`index.html`, detector in its worker)
+// and on the peers' pages (`human.html`, `faceapi.html`, main thread), as `window.sys`.
+
+export type SystemId = 'emolens' | 'human' | 'faceapi';
+/** tfjs backends the peers are tried on. */
+export type PeerBackend = 'wasm' | 'webgl' | 'cpu';
+
+/** Set up → first result on one 1-face frame. */
+export interface SystemColdStart {
+  system: SystemId;
+  /** `performance.now()` at the start: time since the navigation started. */
+  sinceNavigationMs: number;
+  /** Backend set up and models loaded (`createDetector()`; `human.load()`; `nets.*.loadFromUri()`). */
+  createMs: number;
+  firstDetectMs: number;
+  totalMs: number;
+  backend: string;
+  /** WASM threads where known (tfjs wasm: its thread pool; EmoLens: the classifier's). */
+  threads: number | null;
+  faces: number;
+  /** Library versions, for the report. */
+  version: string;
+}
+
+/** Memory of the page and its workers at one point of a run (bytes; `test/bench/memory.ts`). */
+export interface MemorySample {
+  /** Frames processed before the sample. */
+  frame: number;
+  /** JS heap used after a full GC (CDP `Runtime.getHeapUsage`): the page, its workers, and both. */
+  pageJs: number;
+  workerJs: number;
+  jsBytes: number;
+  /** Workers measured / that did not answer in time (wasm threads blocked in `Atomics.wait`). */
+  workers: number;
+  workersSkipped: number;
+  /** Live `WebAssembly.Memory` sizes (`page/wasm-memory.ts`): the page's, the pipeline worker's, both. */
+  pageWasm: number;
+  workerWasm: number;
+  wasmBytes: number;
+  totalBytes: number;
+  /** How long the sample took. */
+  ms: number;
+}
+
+/** Frames of the clip run back to back, memory sampled between segments. */
+export interface ClipRun {
+  frames: number;
+  /** Wall time of the detect calls (memory samples excluded). */
+  detectMs: number;
+  fps: number;
+  /** Faces found on each of the first `clipLength` frames (one pass over the clip). */
+  firstPassFaces: number[];
+  /** Per-call latency over the whole run. */
+  p50: number;
+  p95: number;
+  samples: MemorySample[];
+}
+
+/** Frames `from`…`from + count − 1` of the clip (cycled), back to back. */
+export interface ClipSegment {
+  detectMs: number;
+  /** Per-call latency. */
+  times: number[];
+  /** Faces per frame, for the frames of the first pass over the clip. */
+  firstPassFaces: number[];
+}
+
+/** End-to-end latency of one call (ms), wall clock in the page around `await detect(frame)`. */
+export interface SystemSample {
+  ms: number;
+  faces: number;
+}
+
+export interface SystemBench {
+  init(backend: PeerBackend | 'wasm', frameUrl: string): Promise<SystemColdStart>;
+  makeFrames(urls: string[], grids: number): Promise<{ single: number; quad: number }>;
+  /** Builds the deterministic clip (see `clip.ts`) from the given photos. */
+  makeClip(urls: string[], length: number): Promise<number>;
+  /** `warmup` untimed calls, then `calls` timed ones cycling over the set; stops early after `maxMs`. */
+  latency(set: FrameSet, warmup: number, calls: number, maxMs: number): Promise<SystemSample[]>;
+  /** Faces found on each frame of the set, one pass. */
+  facesPerFrame(set: FrameSet): Promise<number[]>;
+  /** Faces found on each image, at its original size (an ImageBitmap of it). */
+  facesPerImage(urls: string[]): Promise<number[]>;
+  clipSegment(from: number, count: number): Promise<ClipSegment>;
+  /** Wasm memory of the page and of the workers that answer (`wasm-memory.ts`). */
+  wasm(): Promise<{ pageWasm: number; workerWasm: number }>;
+  dispose(): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    sys: SystemBench;
+  }
+}

@@ -1,11 +1,14 @@
 /**
  * The bench page (built by Vite in production mode): exposes the SDK as `window.emolens` and the
- * measurements as `window.bench`. The detector always runs on the WASM backend with one thread and the
+ * measurements as `window.bench` (per stage) and `window.sys` (side by side with the peers, `harness.ts`). The detector always runs on the WASM backend with one thread and the
  * default classifier.
  */
+import './wasm-memory.ts';
 import * as core from '@emolens/core';
 import type { AssetEvent, BenchApi, CallSample, ColdStart, FrameSet, ImageFaces } from './api.ts';
 import { fetchBitmap, fetchBlob, gridPhotos, quadFaceFrame, singleFaceFrame } from './frames.ts';
+import { installHarness } from './harness.ts';
+import { createEmoLens } from './peers/emolens.ts';
 
 let detector: core.Detector | undefined;
 const frames: Record<FrameSet, ImageBitmap[]> = { single: [], quad: [] };
@@ -115,6 +118,7 @@ const bench: BenchApi = {
 
 window.emolens = core;
 window.bench = bench;
+installHarness('emolens', createEmoLens);
 document.body.dataset.ready = 'true';
 
 /** `?threads=auto|N` of the page URL (set by run.ts from `--threads`). */
