@@ -6,12 +6,14 @@ import { buildMediapipeFace } from './mediapipe-face/build.ts';
 import { buildMediapipeFaceFull } from './mediapipe-face-full/build.ts';
 import { buildFaceapiExpression } from './faceapi-expression/convert.ts';
 import { buildHumanEmotion } from './human-emotion/convert.ts';
+import { buildEmolensFer } from './emolens-fer/build.ts';
 
 const builds: [string, () => Promise<string>][] = [
   ['mediapipe-face', buildMediapipeFace],
   ['mediapipe-face-full', buildMediapipeFaceFull],
   ['faceapi-expression', buildFaceapiExpression],
   ['human-emotion', buildHumanEmotion],
+  ['emolens-fer', buildEmolensFer],
 ];
 
 for (const [name, build] of builds) {
