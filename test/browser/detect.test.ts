@@ -131,6 +131,36 @@ describe('faces on real photos', () => {
     });
   });
 
+  it('finds the small faces of a 2×2 grid of photos (second look), one per cell, and no face in background texture', async () => {
+    const all = wildPhotos();
+    // Grids holding the faces the short-range detector scores below its threshold at 320×240 per photo.
+    const grids = [[48, 49, 50, 51], [56, 57, 58, 59], [72, 73, 74, 75], [88, 89, 90, 91]].map((ids) => ids.map((i) => all[i]!.url));
+    const out = await t.page.evaluate(async (grids) => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const cells: number[][] = [];
+      for (const urls of grids) {
+        const bitmaps = await Promise.all(urls.map(async (u) => createImageBitmap(await (await fetch(u)).blob())));
+        const canvas = new OffscreenCanvas(640, 480);
+        const g = canvas.getContext('2d')!;
+        g.fillStyle = '#808080';
+        g.fillRect(0, 0, 640, 480);
+        bitmaps.forEach((b, i) => {
+          const s = Math.min(320 / b.width, 240 / b.height);
+          g.drawImage(b, (i % 2) * 320 + (320 - b.width * s) / 2, Math.floor(i / 2) * 240 + (240 - b.height * s) / 2, b.width * s, b.height * s);
+        });
+        const result = await detector.detect(canvas);
+        const count = [0, 0, 0, 0];
+        for (const { bbox } of result.faces) count[(bbox.x + bbox.width / 2 >= 320 ? 1 : 0) + (bbox.y + bbox.height / 2 >= 240 ? 2 : 0)]!++;
+        cells.push(count);
+      }
+      // The photo whose background scores 0.5-0.6 as a face at the short range's input size.
+      const happy = await detector.detect(await (await fetch(grids[0]![0]!.replace(/wild\/.*$/, 'wild/happy/faceapi_happy.jpg'))).blob());
+      return { cells, happy: happy.faces.length };
+    }, grids);
+    expect(out.cells).toEqual(grids.map(() => [1, 1, 1, 1]));
+    expect(out.happy).toBe(1);
+  });
+
   it('returns faces: [] for an image with no face', async () => {
     const result = await t.page.evaluate(async () => {
       const canvas = new OffscreenCanvas(640, 480);
@@ -222,7 +252,7 @@ describe('bad input', () => {
 });
 
 describe('the worker', () => {
-  it('runs every model in the worker: the page loads no model, wasm or inference code', async () => {
+  it('runs every model in workers (MediaPipe in the pipeline worker, onnxruntime in its classifier worker): the page loads none', async () => {
     // The page's own module graph, before any detector existed, as loaded by openTestPage.
     const pageModules = t.pageModules;
     expect(pageModules.some((n) => n.includes('/packages/core/dist/index.js'))).toBe(true);
@@ -230,14 +260,41 @@ describe('the worker', () => {
     // No model or wasm was fetched by the page; the worker fetched them.
     const fetchedByPage = await t.page.evaluate(() => performance.getEntriesByType('resource').filter((e) => (e as PerformanceResourceTiming).initiatorType === 'fetch').map((e) => e.name));
     expect(fetchedByPage.filter((n) => /\.(onnx|task|wasm)$/.test(n))).toEqual([]);
-    const worker = t.page.workers().find((w) => w.url().includes('worker'));
-    expect(worker).toBeDefined();
-    const fetchedByWorker = await worker!.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
-    for (const ext of ['onnx', 'task', 'wasm']) expect(fetchedByWorker.filter((n) => n.endsWith(`.${ext}`)).length).toBeGreaterThan(0);
-    // The MediaPipe wasm loader (which leaves a `custom_dbg` global behind when it runs) ran in the worker
-    // realm only.
-    expect(await worker!.evaluate(() => typeof (self as { custom_dbg?: unknown }).custom_dbg)).toBe('function');
+    // MediaPipe runs in the pipeline worker, onnxruntime in the classifier worker the pipeline starts.
+    const pipeline = t.page.workers().find((w) => /\/worker\/worker\.js/.test(w.url()));
+    const classifier = t.page.workers().find((w) => /\/worker\/classifier-worker\.js/.test(w.url()));
+    expect(pipeline).toBeDefined();
+    expect(classifier).toBeDefined();
+    const fetchedBy = (w: typeof pipeline) => w!.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    const byPipeline = await fetchedBy(pipeline);
+    const byClassifier = await fetchedBy(classifier);
+    expect(byPipeline.filter((n) => /\.task$/.test(n)).length).toBeGreaterThan(0);
+    expect(byPipeline.filter((n) => /vision_wasm_module_internal.*\.wasm$/.test(n)).length).toBeGreaterThan(0);
+    expect(byPipeline.filter((n) => /\.onnx$|ort-wasm/.test(n))).toEqual([]);
+    expect(byClassifier.filter((n) => /\.onnx$/.test(n)).length).toBeGreaterThan(0);
+    expect(byClassifier.filter((n) => /ort-wasm.*\.wasm$/.test(n)).length).toBeGreaterThan(0);
+    // The MediaPipe wasm loader (which leaves a `custom_dbg` global behind when it runs) ran in the
+    // pipeline worker's realm only.
+    expect(await pipeline!.evaluate(() => typeof (self as { custom_dbg?: unknown }).custom_dbg)).toBe('function');
     expect(await t.page.evaluate(() => typeof (window as { custom_dbg?: unknown }).custom_dbg)).toBe('undefined');
+  });
+
+  it('gives the same result with the classifier in its own worker (default) and inline in the pipeline worker', async () => {
+    const url = wildPhotos()[3]!.url;
+    const out = await t.page.evaluate(async (url) => {
+      const blob = await (await fetch(url)).blob();
+      const own = await window.emolens.createDetector({ backend: 'wasm', threads: 1 });
+      const inline = await window.emolens.createDetector({ backend: 'wasm', threads: 1, classifierWorker: false });
+      const a = await own.detect(blob);
+      const b = await inline.detect(blob);
+      const placements = [own.classifierPlacement, inline.classifierPlacement];
+      own.dispose();
+      inline.dispose();
+      return { placements, a: a.faces.map((f) => f.emotions.all), b: b.faces.map((f) => f.emotions.all) };
+    }, url);
+    expect(out.placements).toEqual(['worker', 'inline']);
+    expect(out.a).toHaveLength(1);
+    expect(out.b).toEqual(out.a);
   });
 
   it('lets a second detector run in the same page beside the first, and dispose leaves the other working', async () => {

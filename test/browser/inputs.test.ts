@@ -148,4 +148,24 @@ describe('around a call', () => {
     expect(out.after).toBe(1);
     expect(out.again).toBe(1);
   });
+
+  it('notices a crashed classifier worker the same way: reported once, both workers restarted on the next call', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const errors: { code: string; kind: unknown }[] = [];
+      const detector = await window.emolens.createDetector({ backend: 'wasm', onError: (e) => errors.push({ code: e.code, kind: e.details.kind }) });
+      const blob = await (await fetch(url)).blob();
+      const before = (await detector.detect(blob)).faces.length;
+      const host = (detector as unknown as { host: { call(f: (api: { crashForTesting(target: string): Promise<void> }) => Promise<void>): Promise<void> } }).host;
+      await host.call((api) => api.crashForTesting('classifier'));
+      for (let i = 0; i < 50 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const after = await detector.detect(blob);
+      detector.dispose();
+      return { before, errors, after: after.faces.length, emotion: after.faces[0]?.emotions.primary.label ?? null, placement: detector.classifierPlacement };
+    }, photo());
+    expect(out.before).toBe(1);
+    expect(out.errors).toEqual([{ code: 'INTERNAL_ERROR', kind: 'worker_crashed' }]);
+    expect(out.after).toBe(1);
+    expect(out.emotion).toEqual(expect.any(String));
+    expect(out.placement).toBe('worker');
+  });
 });

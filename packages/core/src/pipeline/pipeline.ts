@@ -9,28 +9,26 @@ import { classifierManifest, landmarkerManifest, type ClassifierManifest } from 
 import type { FrameOptions, PipelineApi, PipelineConfig, PipelineInfo, StageTimings } from '../worker/api.js';
 import { storedZipEntries } from '../assets/zip-entries.js';
 import { CropRenderer, faceCrop } from './align.js';
-import { EmotionClassifier } from './classify.js';
+import { startClassifier, type Classifier } from './classifier-client.js';
 import { FaceDetectStage } from './detect.js';
 import { FaceFinder } from './faces.js';
 import { formatFace } from './format.js';
 import { FaceLandmarkStage } from './landmarks.js';
-import { DEFAULT_MIN_DETECTION_CONFIDENCE, type DetectorRange, type WasmFileset } from './stage-options.js';
+import { SECOND_LOOK_FLOOR } from './second-look.js';
+import { DEFAULT_MIN_DETECTION_CONFIDENCE, type DetectorRange, type StageOptions, type WasmFileset } from './stage-options.js';
 import { valuesPerFace, writeFace } from './preprocess.js';
-import { loadRuntime } from './runtime.js';
 
 interface Loaded {
   faces: FaceFinder;
-  classifier: EmotionClassifier;
+  classifier: Classifier;
   renderer: CropRenderer;
-  /** Input tensor buffer, grown to the largest batch seen. */
-  tensor: Float32Array;
 }
 
 /** The worker-side pipeline. One instance per worker. */
 export class Pipeline implements PipelineApi {
   private loaded: Loaded | undefined;
   private blobUrls: string[] = [];
-  /** Calls run one after another: they share the crop canvas and the input tensor. */
+  /** Calls run one after another: they share the crop canvas. */
   private queue: Promise<unknown> = Promise.resolve();
 
   async init(config: PipelineConfig, onProgress?: ProgressCallback): Promise<PipelineInfo> {
@@ -49,7 +47,13 @@ export class Pipeline implements PipelineApi {
       return loadAsset({ id, url, ...(sha256 ? { sha256 } : {}) }, progress, config.cache);
     };
 
-    // Downloads run in parallel; compiling starts as soon as each part has arrived.
+    // The classifier starts in its own worker (model, onnxruntime wasm, session, a first run) while this
+    // one loads and starts MediaPipe; downloads run in parallel.
+    const classifierStage = startClassifier(
+      { assets: config.assets, classifier: config.classifier, backend: config.backend, threads: config.threads, cache: config.cache },
+      config.classifierWorker,
+      progress,
+    );
     const mediapipe = Promise.all([load('mediapipe-loader'), load('mediapipe-wasm')]);
     const bundles = new Map<DetectorRange, Promise<Uint8Array>>();
     const bundle = (range: DetectorRange) => {
@@ -63,17 +67,17 @@ export class Pipeline implements PipelineApi {
       return bytes;
     };
     void bundle('short');
-    const classifierBytes = load(manifest.name, manifest.sha256);
-    const runtime = loadRuntime(config.backend, config.threads, (backend) => load(backend === 'webgpu' ? 'ort-wasm-webgpu' : 'ort-wasm'));
 
     const facesStage = mediapipe.then(async ([loader, wasm]) => {
       const fileset: WasmFileset = {
         wasmLoaderPath: this.blobUrl(loader, 'text/javascript'),
         wasmBinaryPath: this.blobUrl(wasm, 'application/wasm'),
       };
-      const options = (range: DetectorRange) => ({
+      const options = (range: DetectorRange): StageOptions => ({
         maxFaces: config.maxFaces,
         minDetectionConfidence: config.minDetectionConfidence ?? DEFAULT_MIN_DETECTION_CONFIDENCE[range],
+        // Small faces score low at the short range's 128 px input: a second look confirms them.
+        ...(range === 'short' ? { candidateConfidence: SECOND_LOOK_FLOOR } : {}),
       });
       const create = async <T>(model: string, make: () => Promise<T>): Promise<T> => {
         progress({ type: 'compile', model });
@@ -98,21 +102,21 @@ export class Pipeline implements PipelineApi {
         },
       });
       await finder.prepare();
+      await warmUpDetector(finder); // the detector's first run allocates; do it while the classifier starts
       return finder;
     });
-    const classifierStage = Promise.all([runtime, classifierBytes]).then(([rt, bytes]) => {
-      progress({ type: 'compile', model: manifest.name });
-      return EmotionClassifier.create(rt, manifest, new Uint8Array(bytes), config.backend === 'webgpu');
-    });
-    const [faces, classifier, rt] = await Promise.all([facesStage, classifierStage, runtime]);
-    this.loaded = {
-      faces,
-      classifier,
-      renderer: new CropRenderer(manifest.input.width, manifest.input.height),
-      tensor: new Float32Array(valuesPerFace(manifest.input) * 4),
-    };
+    // Both settle before anything is reported, so that a failure of one never leaves the other running.
+    const [facesSettled, classifierSettled] = await Promise.allSettled([facesStage, classifierStage]);
+    if (facesSettled.status === 'rejected' || classifierSettled.status === 'rejected') {
+      if (facesSettled.status === 'fulfilled') await facesSettled.value.close();
+      if (classifierSettled.status === 'fulfilled') await classifierSettled.value.release();
+      throw facesSettled.status === 'rejected' ? facesSettled.reason : (classifierSettled as PromiseRejectedResult).reason;
+    }
+    const faces = facesSettled.value;
+    const classifier = classifierSettled.value;
+    this.loaded = { faces, classifier, renderer: new CropRenderer(manifest.input.width, manifest.input.height) };
     progress({ type: 'ready', backend: classifier.backend, elapsedMs: performance.now() - started });
-    return { backend: classifier.backend, classifier: manifest.name, threads: rt.threads };
+    return { backend: classifier.backend, classifier: manifest.name, threads: classifier.threads, classifierPlacement: classifier.placement };
   }
 
   async analyze(frame: ImageBitmap, options: FrameOptions, requestId: string): Promise<{ result: WiaFaceResult; timings: StageTimings }> {
@@ -132,20 +136,12 @@ export class Pipeline implements PipelineApi {
   async warmup(): Promise<void> {
     const loaded = this.loaded;
     if (!loaded) throw new EmoLensError('DISPOSED', 'The detector is not initialised or was disposed');
-    const canvas = new OffscreenCanvas(640, 480);
-    const ctx = canvas.getContext('2d')!;
-    ctx.fillStyle = '#808080';
-    ctx.fillRect(0, 0, 640, 480);
-    const blank = await createImageBitmap(canvas);
-    try {
-      await loaded.faces.find(blank, { range: 'short', maxFaces: 1, mesh: false, headPose: false });
-    } finally {
-      blank.close();
-    }
+    await warmUpDetector(loaded.faces);
     await loaded.classifier.warmup();
   }
 
-  crashForTesting(): void {
+  crashForTesting(target: 'pipeline' | 'classifier' = 'pipeline'): void {
+    if (target === 'classifier' && this.loaded) return this.loaded.classifier.crashForTesting();
     setTimeout(() => {
       throw new Error('simulated worker crash (crashForTesting)');
     });
@@ -170,15 +166,14 @@ export class Pipeline implements PipelineApi {
     );
     const t1 = performance.now();
 
-    const per = valuesPerFace(manifest.input);
-    if (loaded.tensor.length < per * faces.length) loaded.tensor = new Float32Array(per * faces.length);
+    const tensor = new Float32Array(valuesPerFace(manifest.input) * faces.length);
     faces.forEach((face, slot) => {
       const rgba = loaded.renderer.render(frame, faceCrop(face.frame, manifest.crop));
-      writeFace(rgba, manifest.input, loaded.tensor, slot);
+      writeFace(rgba, manifest.input, tensor, slot);
     });
     const t2 = performance.now();
 
-    const probabilities = faces.length > 0 ? await loaded.classifier.run(loaded.tensor, faces.length) : [];
+    const probabilities = faces.length > 0 ? await loaded.classifier.run(tensor, faces.length) : [];
     const t3 = performance.now();
 
     const result: WiaFaceResult = {
@@ -200,4 +195,18 @@ export class Pipeline implements PipelineApi {
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
+}
+
+/** Runs the short-range detector once on a blank 640×480 frame. */
+async function warmUpDetector(faces: FaceFinder): Promise<void> {
+  const canvas = new OffscreenCanvas(640, 480);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#808080';
+  ctx.fillRect(0, 0, 640, 480);
+  const blank = await createImageBitmap(canvas);
+  try {
+    await faces.find(blank, { range: 'short', maxFaces: 1, mesh: false, headPose: false });
+  } finally {
+    blank.close();
+  }
 }

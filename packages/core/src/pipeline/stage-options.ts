@@ -11,6 +11,8 @@ export type DetectorRange = 'short' | 'full';
 export interface StageOptions {
   maxFaces: number;
   minDetectionConfidence: number;
+  /** Detections from this score up to `minDetectionConfidence` get a second look (FaceDetector only). */
+  candidateConfidence?: number;
 }
 
 /**

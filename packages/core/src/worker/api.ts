@@ -25,6 +25,8 @@ export interface PipelineConfig {
   maxFaces: number;
   /** Face detection confidence threshold in [0, 1]; per-range defaults when absent. */
   minDetectionConfidence: number | undefined;
+  /** Run the classifier in a worker of its own (else in the pipeline worker). */
+  classifierWorker: boolean;
 }
 
 /** What the worker reports once ready. */
@@ -33,6 +35,8 @@ export interface PipelineInfo {
   classifier: string;
   /** Threads the WASM backend actually uses. */
   threads: number;
+  /** Where the classifier runs: `worker` (its own) or `inline` (the pipeline worker). */
+  classifierPlacement: 'worker' | 'inline';
 }
 
 /** Per-call options that reach the worker. */
@@ -66,8 +70,11 @@ export interface PipelineApi {
   analyze(frame: ImageBitmap, options: FrameOptions, requestId: string): Promise<{ result: WiaFaceResult; timings: StageTimings }>;
   /** Runs the face detector on a blank frame and the classifier on a test input, so first calls are fast. */
   warmup(): Promise<void>;
-  /** Testing hook: throws an uncaught error in the worker, as a crash would (the SDK's tests use it). */
-  crashForTesting(): void;
+  /**
+   * Testing hook: throws an uncaught error in the pipeline worker, or in the classifier's worker, as a
+   * crash would (the SDK's tests use it).
+   */
+  crashForTesting(target?: 'pipeline' | 'classifier'): void;
   /** Releases the models (the worker is then terminated by the caller). */
   dispose(): Promise<void>;
 }

@@ -1,0 +1,41 @@
+/**
+ * The boundary between the pipeline worker and the classifier worker it starts (onnxruntime-web in a
+ * thread of its own, so that it starts while MediaPipe starts, and classifies while the next frame is
+ * being detected). Internal: the main thread only ever talks to the pipeline worker (`api.ts`).
+ */
+import type { AssetUrls } from '../assets/asset-urls.js';
+import type { Backend, ProgressCallback } from '../assets/progress.js';
+import type { BackendPreference } from './api.js';
+
+/** What the classifier needs to start. */
+export interface ClassifierConfig {
+  /** Absolute URL per asset id (the classifier loads its model and the onnxruntime wasm itself). */
+  assets: AssetUrls;
+  /** Classifier id (a model folder name). */
+  classifier: string;
+  backend: BackendPreference;
+  threads: number | 'auto';
+  /** Store and read assets in the Cache API. */
+  cache: boolean;
+}
+
+/** What the classifier reports once ready. */
+export interface ClassifierInfo {
+  backend: Backend;
+  /** Threads the WASM backend actually uses. */
+  threads: number;
+}
+
+/** The classifier, as its worker exposes it (and as the in-thread fallback implements it). */
+export interface ClassifierApi {
+  /** Loads the model and the runtime, creates the session and runs it once (first runs allocate). */
+  init(config: ClassifierConfig, onProgress?: ProgressCallback): Promise<ClassifierInfo>;
+  /** Probabilities per face, in the model's label order. `input` holds exactly `count` faces. */
+  run(input: Float32Array, count: number): Promise<Float32Array[]>;
+  /** Runs the session once on a fixed input. */
+  warmup(): Promise<void>;
+  /** Frees the session. */
+  release(): Promise<void>;
+  /** Testing hook: throws an uncaught error where the classifier runs, as a crash would. */
+  crashForTesting(): void;
+}
