@@ -1,11 +1,12 @@
 /**
  * Memory of a bench page and its workers, sampled from Node between segments of a run:
- * - JS heap: CDP `HeapProfiler.collectGarbage` then `Runtime.getHeapUsage` (`usedSize`) on the page and on
- *   each worker attached to it (EmoLens: its pipeline worker; the peers: tfjs's wasm thread workers, which
- *   answer only when idle — those that don't within 1 s are counted as skipped). onnxruntime's threads are
- *   workers of the pipeline worker and are not measured (their heaps hold no per-frame state).
+ * - JS heap: CDP `HeapProfiler.collectGarbage` then `Runtime.getHeapUsage` (`usedSize`) on the page, on
+ *   each worker attached to it and on their own workers (EmoLens: its pipeline worker and the classifier
+ *   worker that one starts; the peers: tfjs's wasm thread workers, which answer only when idle — those that
+ *   don't within 1 s are counted as skipped). onnxruntime's wasm threads (`em-pthread…`) are not measured:
+ *   they wait in `Atomics.wait` and hold no per-frame state.
  * - wasm: the live `WebAssembly.Memory` sizes the page's hook reports (`page/wasm-memory.ts`), in the page
- *   and in EmoLens's pipeline worker.
+ *   and in EmoLens's workers.
  *
  * `performance.measureUserAgentSpecificMemory()` was tried first: it leaves wasm memory out, and with
  * wasm threads waiting in `Atomics.wait` it took ~60 s per call even with `ForceEagerMeasureMemory`.
@@ -13,6 +14,9 @@
 import type { CDPSession, Page } from 'playwright-core';
 import type { MemorySample } from './page/api.ts';
 import { quantile } from './stats.ts';
+
+/** Workers of workers are measured (EmoLens's classifier worker); deeper ones are not. */
+const MAX_WORKER_DEPTH = 2;
 
 interface HeapUsage {
   usedSize: number;
@@ -26,27 +30,52 @@ export interface MemoryProbe {
 
 export async function memoryProbe(page: Page): Promise<MemoryProbe> {
   const session: CDPSession = await page.context().newCDPSession(page);
-  const workers = new Map<string, string>();
+  /** Worker route (session ids from the page's session down, e.g. the classifier worker of the pipeline worker) by key. */
+  const workers = new Map<string, { route: string[]; url: string }>();
   const pending = new Map<number, (value: unknown) => void>();
-  session.on('Target.attachedToTarget', (e) => {
-    if (e.targetInfo.type === 'worker') workers.set(e.sessionId, e.targetInfo.url);
-  });
-  session.on('Target.detachedFromTarget', (e) => workers.delete(e.sessionId));
-  session.on('Target.receivedMessageFromTarget', (e) => {
-    const message = JSON.parse(e.message) as { id: number; result?: unknown; error?: unknown };
-    pending.get(message.id)?.(message.error ? undefined : message.result);
-    pending.delete(message.id);
-  });
-  await session.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
   let nextId = 1;
-  const toWorker = (sessionId: string, method: string, timeoutMs: number) =>
+  /** Sends a raw CDP message down a route: each level wraps it in `Target.sendMessageToTarget`. */
+  const sendDown = (route: readonly string[], message: object): void => {
+    let text = JSON.stringify(message);
+    for (let level = route.length - 1; level >= 1; level--) {
+      text = JSON.stringify({ id: nextId++, method: 'Target.sendMessageToTarget', params: { sessionId: route[level], message: text } });
+    }
+    session.send('Target.sendMessageToTarget', { sessionId: route[0]!, message: text }).catch(() => undefined);
+  };
+  const attached = (route: string[], info: { type: string; url: string; title?: string }) => {
+    if (info.type !== 'worker' || route.length > MAX_WORKER_DEPTH) return;
+    // onnxruntime's wasm threads sit in Atomics.wait and never answer: not measured (no per-frame state).
+    if (info.title?.startsWith('em-pthread')) return;
+    workers.set(route.join('/'), { route, url: info.url });
+    // Children of this worker (EmoLens: the classifier worker of the pipeline worker).
+    sendDown(route, { id: nextId++, method: 'Target.setAutoAttach', params: { autoAttach: true, waitForDebuggerOnStart: false, flatten: false } });
+  };
+  /** A message that came up `route`: a reply, or an event, possibly from a deeper worker. */
+  const received = (route: string[], text: string) => {
+    const message = JSON.parse(text) as { id?: number; result?: unknown; error?: unknown; method?: string; params?: Record<string, unknown> };
+    if (message.method === 'Target.receivedMessageFromTarget') {
+      received([...route, message.params!['sessionId'] as string], message.params!['message'] as string);
+    } else if (message.method === 'Target.attachedToTarget') {
+      attached([...route, message.params!['sessionId'] as string], message.params!['targetInfo'] as { type: string; url: string; title?: string });
+    } else if (message.method === 'Target.detachedFromTarget') {
+      workers.delete([...route, message.params!['sessionId'] as string].join('/'));
+    } else if (message.id !== undefined && pending.has(message.id)) {
+      pending.get(message.id)!(message.error ? undefined : message.result);
+      pending.delete(message.id);
+    }
+  };
+  session.on('Target.attachedToTarget', (e) => attached([e.sessionId], e.targetInfo));
+  session.on('Target.detachedFromTarget', (e) => workers.delete(e.sessionId));
+  session.on('Target.receivedMessageFromTarget', (e) => received([e.sessionId], e.message));
+  await session.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  const toWorker = (route: readonly string[], method: string, timeoutMs: number) =>
     new Promise<unknown>((resolve) => {
       const id = nextId++;
       pending.set(id, resolve);
       setTimeout(() => {
         if (pending.delete(id)) resolve(undefined);
       }, timeoutMs);
-      session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) }).catch(() => resolve(undefined));
+      sendDown(route, { id, method });
     });
 
   return {
@@ -57,9 +86,9 @@ export async function memoryProbe(page: Page): Promise<MemoryProbe> {
       let workerJs = 0;
       let measured = 0;
       let skipped = 0;
-      for (const sessionId of [...workers.keys()]) {
-        await toWorker(sessionId, 'HeapProfiler.collectGarbage', 1000);
-        const usage = (await toWorker(sessionId, 'Runtime.getHeapUsage', 1000)) as HeapUsage | undefined;
+      for (const { route } of [...workers.values()]) {
+        await toWorker(route, 'HeapProfiler.collectGarbage', 1000);
+        const usage = (await toWorker(route, 'Runtime.getHeapUsage', 1000)) as HeapUsage | undefined;
         if (usage) {
           workerJs += usage.usedSize;
           measured++;

@@ -65,7 +65,7 @@ export function formatReport(r: BenchResults): string {
     'Cold start: createDetector() → first detect() result (one 1-face frame)',
     table(
       ['visit', 'page load', 'create', '1st detect', 'total', 'requests', 'app bytes sent', 'asset sources'],
-      [visitRow('first (empty caches)', r.coldStart.first), visitRow('second (same context)', r.coldStart.second)],
+      [visitRow('first (empty caches)', r.coldStart.first), visitRow('second (same profile)', r.coldStart.second)],
     ),
     `second visit responses: ${Object.entries(r.coldStart.second.server.byPath)
       .map(([p, c]) => `${p} ${Object.entries(c.statuses).map(([s, n]) => (n > 1 ? `${s}×${n}` : s)).join('/')}`)

@@ -4,6 +4,9 @@
  * `@vladmandic/face-api` on the same frames (`systems.ts`). Prints tables and writes
  * `test/bench/results/latest.json`.
  *
+ * `pnpm bench --cold N`: cold start alone: a first visit, then N cached visits; median and timeline
+ * (`cold.ts`), written to `results/cold.json`.
+ *
  * `pnpm bench --soak N`: N frames through one EmoLens detector, memory every 1,000 frames (`soak.ts`);
  * writes `results/soak.json` and exits 1 if memory grew past the threshold.
  *
@@ -27,6 +30,8 @@ import { STAGES } from './results.ts';
 import { startStaticServer, type StaticServer } from './server.ts';
 import { formatSideBySide } from './side-report.ts';
 import { formatSoak, soak } from './soak.ts';
+import { coldStarts, formatCold, type ColdResults } from './cold.ts';
+import { openProfile } from './profile.ts';
 import { mean, round, roundSummary, summarize } from './stats.ts';
 import { fastest, measureSystem, tryBackends, type SystemPlan } from './systems.ts';
 
@@ -38,6 +43,9 @@ const threads = threadsArg >= 0 ? process.argv[threadsArg + 1]! : 'auto';
 const soakArg = process.argv.indexOf('--soak');
 /** `--soak N`: frames of the soak run. */
 const soakFrames = soakArg >= 0 ? Number(process.argv[soakArg + 1]) : 0;
+/** `--cold N`: cold start alone, a first visit and N cached ones (`cold.ts`). */
+const coldArg = process.argv.indexOf('--cold');
+const coldVisits = coldArg >= 0 ? Number(process.argv[coldArg + 1]) : 0;
 const noPeers = process.argv.includes('--no-peers');
 const peerBackendArg = process.argv.indexOf('--peer-backend');
 /** `--peer-backend B`: skip the backend trials and run the peers on B. */
@@ -201,16 +209,28 @@ async function main(): Promise<void> {
       if (!results.passed) process.exitCode = 1;
       return;
     }
+    if (coldVisits > 0) {
+      const b = browser;
+      const run = await coldStarts(process.argv.includes('--incognito') ? () => b.newContext() : () => openProfile(), server, (c) => openPage(c, server.origin, logs), wildUrl(photos[0]!), coldVisits, log);
+      const results: ColdResults & { machine: BenchResults['machine'] } = { date: new Date().toISOString(), machine: machine(browser.version(), loadAvgStart), ...run };
+      const resultsDir = join(benchDir, 'results');
+      await mkdir(resultsDir, { recursive: true });
+      await writeFile(join(resultsDir, 'cold.json'), JSON.stringify(results, null, 2) + '\n');
+      process.stdout.write(formatCold(results) + '\n');
+      if (logs.length) process.stdout.write(`page console warnings/errors:\n${collapse(logs).slice(0, 20).map((l) => `  ${l}`).join('\n')}\n`);
+      log(`wrote ${join('test', 'bench', 'results', 'cold.json')}`);
+      return;
+    }
     const chromiumVersion = browser.version();
-    const context = await browser.newContext();
+    const context = await openProfile();
     const frameUrl = wildUrl(photos[0]!);
 
-    log('cold start, first visit (fresh context)…');
+    log('cold start, first visit (fresh profile)…');
     const first = await visit(context, server, frameUrl, logs);
     await first.page.evaluate(() => window.bench.dispose());
     await first.page.close();
 
-    log('cold start, second visit (same context)…');
+    log('cold start, second visit (same profile)…');
     const second = await visit(context, server, frameUrl, logs);
     const bench = second.page;
 
@@ -264,7 +284,7 @@ async function main(): Promise<void> {
           planned[system] = p50 * MEMORY_FRAMES > MEMORY_BUDGET_MS ? MEMORY_FRAMES_SLOW : MEMORY_FRAMES;
           return planned[system];
         };
-        systems.push(await measureSystem(browser, server, system, backend, plan, memoryFrames, logs, log));
+        systems.push(await measureSystem(() => openProfile(), server, system, backend, plan, memoryFrames, logs, log));
       }
       sideBySide = { clipLength: CLIP_LENGTH, memoryFramesPlanned: planned, backendTrials: trials, systems };
     }

@@ -118,7 +118,7 @@ export function sampleFrames(frames: number): number[] {
 }
 
 export async function measureSystem(
-  browser: Browser,
+  newContext: () => Promise<BrowserContext>,
   server: StaticServer,
   system: SystemId,
   backend: PeerBackend,
@@ -127,13 +127,13 @@ export async function measureSystem(
   logs: string[],
   log: Log,
 ): Promise<SystemResult> {
-  const context = await browser.newContext();
+  const context = await newContext();
   try {
-    log(`${system}: cold start, first visit (fresh context)…`);
+    log(`${system}: cold start, first visit (fresh profile)…`);
     const first = await visit(context, server, system, backend, plan.singleUrls[0]!, logs);
     await first.page.evaluate(() => window.sys.dispose());
     await first.page.close();
-    log(`${system}: cold start, second visit (same context)…`);
+    log(`${system}: cold start, second visit (same profile)…`);
     const cached = await visit(context, server, system, backend, plan.singleUrls[0]!, logs);
     const page = cached.page;
 

@@ -42,6 +42,8 @@ export interface ColdStart {
   assets: AssetEvent[];
   downloadEvents: number;
   compiled: string[];
+  /** Milestones in ms since the start: `asset:<id>`, `compile:<model>`, `ready`, `created`, `result`. */
+  timeline: Record<string, number>;
 }
 
 /** Faces found in one image. */

@@ -27,20 +27,31 @@ const bench: BenchApi = {
     const compiled: string[] = [];
     let downloadEvents = 0;
     let readyElapsedMs: number | null = null;
+    const timeline: Record<string, number> = {};
     const started = performance.now();
+    const mark = (name: string) => (timeline[name] = Math.round((performance.now() - started) * 10) / 10);
     detector = await core.createDetector({
       backend: 'wasm',
       threads: threadsParam(),
       onProgress(event) {
-        if (event.type === 'asset') assets.push({ asset: event.asset, bytes: event.bytes, source: event.source });
-        else if (event.type === 'download') downloadEvents++;
-        else if (event.type === 'compile') compiled.push(event.model);
-        else readyElapsedMs = event.elapsedMs;
+        if (event.type === 'asset') {
+          assets.push({ asset: event.asset, bytes: event.bytes, source: event.source });
+          mark(`asset:${event.asset}`);
+        } else if (event.type === 'download') downloadEvents++;
+        else if (event.type === 'compile') {
+          compiled.push(event.model);
+          mark(`compile:${event.model}`);
+        } else {
+          readyElapsedMs = event.elapsedMs;
+          mark('ready');
+        }
       },
     });
     const created = performance.now();
+    mark('created');
     const result = await detector.detect(frame);
     const done = performance.now();
+    mark('result');
     frame.close();
     const out: ColdStart = {
       sinceNavigationMs: started,
@@ -55,6 +66,7 @@ const bench: BenchApi = {
       assets,
       downloadEvents,
       compiled,
+      timeline,
     };
     return out;
   },
