@@ -297,6 +297,18 @@ describe('the worker', () => {
     expect(out.b).toEqual(out.a);
   });
 
+  it('runs the classifier in the pipeline worker where a worker cannot start a worker', async () => {
+    const url = wildPhotos()[3]!.url;
+    const out = await t.page.evaluate(async (url) => {
+      // The SDK's worker entry with `Worker` removed from its realm (test/browser/page/no-nested-worker.ts).
+      const detector = await window.emolens.createDetector({ backend: 'wasm', threads: 1, worker: () => new Worker('/no-nested-worker.ts', { type: 'module' }) });
+      const result = await detector.detect(await (await fetch(url)).blob());
+      detector.dispose();
+      return { placement: detector.classifierPlacement, faces: result.faces.length, label: result.faces[0]?.emotions.primary.label ?? null };
+    }, url);
+    expect(out).toEqual({ placement: 'inline', faces: 1, label: expect.any(String) });
+  });
+
   it('lets a second detector run in the same page beside the first, and dispose leaves the other working', async () => {
     const url = wildPhotos()[10]!.url;
     const out = await t.page.evaluate(async (url) => {
