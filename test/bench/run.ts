@@ -4,6 +4,9 @@
  * `@vladmandic/face-api` on the same frames (`systems.ts`). Prints tables and writes
  * `test/bench/results/latest.json`.
  *
+ * `--classifier NAME` runs the EmoLens-only measurements with another classifier (e.g. `emolens-fer`); the
+ * side-by-side part is skipped then (it compares the defaults).
+ *
  * `pnpm bench --cold N`: cold start alone: a first visit, then N cached visits; median and timeline
  * (`cold.ts`), written to `results/cold.json`.
  *
@@ -43,6 +46,9 @@ const threads = threadsArg >= 0 ? process.argv[threadsArg + 1]! : 'auto';
 const soakArg = process.argv.indexOf('--soak');
 /** `--soak N`: frames of the soak run. */
 const soakFrames = soakArg >= 0 ? Number(process.argv[soakArg + 1]) : 0;
+/** `--classifier NAME`: the EmoLens-only part runs this classifier instead of the default (side by side: off). */
+const classifierArg = process.argv.indexOf('--classifier');
+const classifier = classifierArg >= 0 ? process.argv[classifierArg + 1] : undefined;
 /** `--cold N`: cold start alone, a first visit and N cached ones (`cold.ts`). */
 const coldArg = process.argv.indexOf('--cold');
 const coldVisits = coldArg >= 0 ? Number(process.argv[coldArg + 1]) : 0;
@@ -88,7 +94,7 @@ async function openPage(context: BrowserContext, origin: string, logs: string[])
   });
   page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
   const started = performance.now();
-  await page.goto(`${origin}/?threads=${threads}`);
+  await page.goto(`${origin}/?threads=${threads}${classifier ? `&classifier=${encodeURIComponent(classifier)}` : ''}`);
   await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 60_000 });
   return { page, navigationMs: performance.now() - started };
 }
@@ -253,7 +259,7 @@ async function main(): Promise<void> {
     await context.close();
 
     let sideBySide: SideBySide | undefined;
-    if (!noPeers) {
+    if (!noPeers && !classifier) {
       const plan: SystemPlan = {
         singleUrls: photos.slice(0, PLAN.singleFrames).map(wildUrl),
         grids: PLAN.grids,

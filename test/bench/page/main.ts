@@ -33,6 +33,7 @@ const bench: BenchApi = {
     detector = await core.createDetector({
       backend: 'wasm',
       threads: threadsParam(),
+      ...(classifierParam() ? { classifier: classifierParam()! } : {}),
       onProgress(event) {
         if (event.type === 'asset') {
           assets.push({ asset: event.asset, bytes: event.bytes, source: event.source });
@@ -132,6 +133,11 @@ window.emolens = core;
 window.bench = bench;
 installHarness('emolens', createEmoLens);
 document.body.dataset.ready = 'true';
+
+/** `?classifier=name` of the page URL (set by run.ts from `--classifier`); absent: the SDK's default. */
+function classifierParam(): string | undefined {
+  return new URLSearchParams(location.search).get('classifier') ?? undefined;
+}
 
 /** `?threads=auto|N` of the page URL (set by run.ts from `--threads`). */
 function threadsParam(): number | 'auto' {
