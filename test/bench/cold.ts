@@ -7,24 +7,18 @@
  * timeline (assets loaded, models compiled, ready, first result). `--incognito` runs the visits in an
  * in-memory context instead (the worst case: nothing but the Cache API survives).
  */
-import type { BrowserContext } from 'playwright-core';
-import type { ColdStart } from './page/api.ts';
+import type { BrowserContext, Page } from 'playwright-core';
 import { table } from './report.ts';
-import type { StaticServer } from './server.ts';
+import type { VisitResult } from './results.ts';
 import { quantile, round } from './stats.ts';
 
 /** Pause between visits (the wasm code cache is written after compilation finishes, in the background). */
 export const COLD_PAUSE_MS = 3000;
 
 /** One visit in the cold-start run. */
-export interface ColdVisit {
-  /** `page.goto` → page ready. */
-  navigationMs: number;
+export interface ColdVisit extends VisitResult {
   /** Navigation start → first result (`sinceNavigationMs + totalMs`). */
   toFirstResultMs: number;
-  coldStart: ColdStart;
-  /** Requests the server answered, by HTTP status (200 = a download, 304 = a revalidation). */
-  statuses: Record<string, number>;
 }
 
 export interface ColdResults {
@@ -35,38 +29,31 @@ export interface ColdResults {
   cachedMedian: { toFirstResultMs: number; createMs: number; firstDetectMs: number; totalMs: number };
 }
 
-type OpenPage = (context: BrowserContext) => Promise<{ page: import('playwright-core').Page; navigationMs: number }>;
+/** One visit of the bench page in `context` (`run.ts`'s `visit`): the page, kept open, and what it measured. */
+export type Visit = (context: BrowserContext) => Promise<{ page: Page; result: VisitResult }>;
 
-async function coldVisit(context: BrowserContext, server: StaticServer, open: OpenPage, frameUrl: string): Promise<ColdVisit> {
-  server.reset();
-  const { page, navigationMs } = await open(context);
-  const coldStart = await page.evaluate((url) => window.bench.coldStart(url), frameUrl);
+async function coldVisit(context: BrowserContext, visit: Visit): Promise<ColdVisit> {
+  const { page, result } = await visit(context);
   await page.evaluate(() => window.bench.dispose());
   await page.close();
-  const statuses: Record<string, number> = {};
-  for (const counter of Object.values(server.snapshot())) {
-    for (const [status, n] of Object.entries(counter.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
-  }
-  return { navigationMs: round(navigationMs), toFirstResultMs: round(coldStart.sinceNavigationMs + coldStart.totalMs), coldStart, statuses };
+  return { ...result, toFirstResultMs: round(result.coldStart.sinceNavigationMs + result.coldStart.totalMs) };
 }
 
 export async function coldStarts(
   newContext: () => Promise<BrowserContext>,
-  server: StaticServer,
-  open: OpenPage,
-  frameUrl: string,
+  visit: Visit,
   visits: number,
   log: (message: string) => void,
 ): Promise<Omit<ColdResults, 'date'>> {
   const context = await newContext();
   try {
     log('cold start: first visit…');
-    const first = await coldVisit(context, server, open, frameUrl);
+    const first = await coldVisit(context, visit);
     const cached: ColdVisit[] = [];
     for (let i = 0; i < visits; i++) {
       await new Promise((resolve) => setTimeout(resolve, COLD_PAUSE_MS));
       log(`cold start: cached visit ${i + 1}/${visits}…`);
-      cached.push(await coldVisit(context, server, open, frameUrl));
+      cached.push(await coldVisit(context, visit));
     }
     const median = (pick: (v: ColdVisit) => number) => round(quantile([...cached.map(pick)].sort((a, b) => a - b), 0.5));
     return {
@@ -93,7 +80,7 @@ export function formatCold(r: ColdResults): string {
     ms(v.coldStart.createMs),
     ms(v.coldStart.firstDetectMs),
     ms(v.toFirstResultMs),
-    Object.entries(v.statuses).map(([s, n]) => `${s}×${n}`).join(' '),
+    Object.entries(statuses(v)).map(([s, n]) => `${s}×${n}`).join(' '),
   ];
   const byTotal = [...r.cached].sort((a, b) => a.toFirstResultMs - b.toFirstResultMs);
   const mid = byTotal[Math.floor((byTotal.length - 1) / 2)];
@@ -109,4 +96,13 @@ export function formatCold(r: ColdResults): string {
     lines.push(`median cached visit, ms after createDetector(): ${events.map(([k, t]) => `${k} ${Math.round(t)}`).join(', ')}`);
   }
   return lines.join('\n');
+}
+
+/** Requests the server answered during a visit, by HTTP status (200 = a download, 304 = a revalidation). */
+function statuses(v: VisitResult): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const counter of Object.values(v.server.byPath)) {
+    for (const [status, n] of Object.entries(counter.statuses)) out[status] = (out[status] ?? 0) + n;
+  }
+  return out;
 }

@@ -159,6 +159,16 @@ function collapse(lines: readonly string[]): string[] {
   return [...counts].map(([line, n]) => (n > 1 ? `${line} (×${n})` : line));
 }
 
+/** Writes `results/<file>`, prints the report and the page's console warnings/errors (at most 20). */
+async function report(file: string, results: object, text: string, logs: readonly string[]): Promise<void> {
+  const resultsDir = join(benchDir, 'results');
+  await mkdir(resultsDir, { recursive: true });
+  await writeFile(join(resultsDir, file), JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(text + '\n');
+  if (logs.length) process.stdout.write(`page console warnings/errors:\n${collapse(logs).slice(0, 20).map((l) => `  ${l}`).join('\n')}\n`);
+  log(`wrote ${join('test', 'bench', 'results', file)}`);
+}
+
 function machine(chromiumVersion: string, loadAvgStart: number[]): BenchResults['machine'] {
   return {
     cpus: os.cpus().length,
@@ -206,25 +216,16 @@ async function main(): Promise<void> {
     if (soakFrames > 0) {
       const run = await soak(browser, server, soakFrames, { first: wildUrl(photos[0]!), clip: clipUrls, clipLength: CLIP_LENGTH }, logs, log);
       const results: SoakResults = { date: new Date().toISOString(), machine: machine(browser.version(), loadAvgStart), ...run };
-      const resultsDir = join(benchDir, 'results');
-      await mkdir(resultsDir, { recursive: true });
-      await writeFile(join(resultsDir, 'soak.json'), JSON.stringify(results, null, 2) + '\n');
-      process.stdout.write(formatSoak(results) + '\n');
-      if (logs.length) process.stdout.write(`page console warnings/errors:\n${collapse(logs).slice(0, 20).map((l) => `  ${l}`).join('\n')}\n`);
-      log(`wrote ${join('test', 'bench', 'results', 'soak.json')}`);
+      await report('soak.json', results, formatSoak(results), logs);
       if (!results.passed) process.exitCode = 1;
       return;
     }
     if (coldVisits > 0) {
-      const b = browser;
-      const run = await coldStarts(process.argv.includes('--incognito') ? () => b.newContext() : () => openProfile(), server, (c) => openPage(c, server.origin, logs), wildUrl(photos[0]!), coldVisits, log);
+      const incognito = browser;
+      const newContext = process.argv.includes('--incognito') ? () => incognito.newContext() : () => openProfile();
+      const run = await coldStarts(newContext, (c) => visit(c, server, wildUrl(photos[0]!), logs), coldVisits, log);
       const results: ColdResults & { machine: BenchResults['machine'] } = { date: new Date().toISOString(), machine: machine(browser.version(), loadAvgStart), ...run };
-      const resultsDir = join(benchDir, 'results');
-      await mkdir(resultsDir, { recursive: true });
-      await writeFile(join(resultsDir, 'cold.json'), JSON.stringify(results, null, 2) + '\n');
-      process.stdout.write(formatCold(results) + '\n');
-      if (logs.length) process.stdout.write(`page console warnings/errors:\n${collapse(logs).slice(0, 20).map((l) => `  ${l}`).join('\n')}\n`);
-      log(`wrote ${join('test', 'bench', 'results', 'cold.json')}`);
+      await report('cold.json', results, formatCold(results), logs);
       return;
     }
     const chromiumVersion = browser.version();
@@ -321,12 +322,8 @@ async function main(): Promise<void> {
     };
     if (first.result.coldStart.backend !== 'wasm') log(`warning: the detector runs on ${first.result.coldStart.backend}, not wasm`);
 
-    const resultsDir = join(benchDir, 'results');
-    await mkdir(resultsDir, { recursive: true });
-    await writeFile(join(resultsDir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
-    process.stdout.write(formatReport(results) + '\n');
-    if (sideBySide) process.stdout.write('\n' + formatSideBySide(sideBySide) + '\n');
-    log(`wrote ${join('test', 'bench', 'results', 'latest.json')}`);
+    // The page logs are in the JSON (`pageLogs`), not repeated on stdout.
+    await report('latest.json', results, formatReport(results) + (sideBySide ? '\n\n' + formatSideBySide(sideBySide) : ''), []);
   } finally {
     await browser?.close();
     await server.close();

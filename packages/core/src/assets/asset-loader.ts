@@ -36,6 +36,18 @@ export async function loadAsset(request: AssetRequest, onProgress: ProgressCallb
   return bytes;
 }
 
+/** Loads assets by id from a table of URLs (see {@link loadAsset}); `sha256`, when given, is checked. */
+export type AssetLoad = (id: string, sha256?: string) => Promise<ArrayBuffer>;
+
+/** An {@link AssetLoad} over `urls`; an id with no URL rejects with `MODEL_LOAD_FAILED`. */
+export function assetLoader(urls: Readonly<Record<string, string>>, onProgress: ProgressCallback | undefined, useCache: boolean): AssetLoad {
+  return async (id, sha256) => {
+    const url = urls[id];
+    if (!url) throw new EmoLensError('MODEL_LOAD_FAILED', `No URL for the asset "${id}"`, { asset: id });
+    return loadAsset({ id, url, ...(sha256 ? { sha256 } : {}) }, onProgress, useCache);
+  };
+}
+
 async function openCache(): Promise<Cache | undefined> {
   try {
     return typeof caches === 'undefined' ? undefined : await caches.open(CACHE_NAME);

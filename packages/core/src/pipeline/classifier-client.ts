@@ -82,16 +82,16 @@ class RemoteClassifier implements Classifier {
    */
   static async start(worker: Worker, manifest: ClassifierManifest, config: ClassifierConfig, onProgress?: ProgressCallback): Promise<RemoteClassifier | undefined> {
     const api = wrap<ClassifierApi>(worker);
-    let self: RemoteClassifier | undefined;
+    let started: RemoteClassifier | undefined;
     let failedToStart: (() => void) | undefined;
     const onError = (event: Event) => {
       event.preventDefault();
       const reason = event instanceof ErrorEvent ? event.message || 'uncaught error' : 'a message could not be deserialised';
-      if (!self) {
+      if (!started) {
         failedToStart?.();
         return;
       }
-      self.fail(new EmoLensError('INTERNAL_ERROR', 'The classifier worker crashed', { reason, kind: 'worker_crashed' }));
+      started.fail(new EmoLensError('INTERNAL_ERROR', 'The classifier worker crashed', { reason, kind: 'worker_crashed' }));
       // The pipeline worker cannot classify any more: crash it too, so the detector restarts both.
       setTimeout(() => {
         throw new Error(`The classifier worker crashed: ${reason}`);
@@ -109,8 +109,8 @@ class RemoteClassifier implements Classifier {
         worker.terminate();
         return undefined;
       }
-      self = new RemoteClassifier(worker, api, manifest, info.backend, info.threads);
-      return self;
+      started = new RemoteClassifier(worker, api, manifest, info.backend, info.threads);
+      return started;
     } catch (error) {
       api[releaseProxy]();
       worker.terminate();

@@ -4,7 +4,7 @@
  * (`worker/classifier-worker.ts`), or in the pipeline worker where nested workers are unavailable.
  */
 import { EmoLensError } from '@emolens/schema';
-import { loadAsset } from '../assets/asset-loader.js';
+import { assetLoader } from '../assets/asset-loader.js';
 import type { ProgressCallback } from '../assets/progress.js';
 import { classifierManifest } from '../assets/registry.js';
 import type { ClassifierApi, ClassifierConfig, ClassifierInfo } from '../worker/classifier-api.js';
@@ -16,11 +16,7 @@ export class ClassifierService implements ClassifierApi {
 
   async init(config: ClassifierConfig, onProgress?: ProgressCallback): Promise<ClassifierInfo> {
     const manifest = classifierManifest(config.classifier);
-    const load = (id: string, sha256?: string) => {
-      const url = config.assets[id];
-      if (!url) throw new EmoLensError('MODEL_LOAD_FAILED', `No URL for the asset "${id}"`, { asset: id });
-      return loadAsset({ id, url, ...(sha256 ? { sha256 } : {}) }, onProgress, config.cache);
-    };
+    const load = assetLoader(config.assets, onProgress, config.cache);
     const modelBytes = load(manifest.name, manifest.sha256);
     const runtime = await loadRuntime(config.backend, config.threads, (backend) => load(backend === 'webgpu' ? 'ort-wasm-webgpu' : 'ort-wasm'));
     const bytes = await modelBytes;

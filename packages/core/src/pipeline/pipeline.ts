@@ -3,7 +3,7 @@
  * It implements the worker API; `worker.ts` only exposes it.
  */
 import { EmoLensError, type WiaFaceResult } from '@emolens/schema';
-import { loadAsset } from '../assets/asset-loader.js';
+import { assetLoader } from '../assets/asset-loader.js';
 import type { LoadProgressEvent, ProgressCallback } from '../assets/progress.js';
 import { classifierManifest, landmarkerManifest, type ClassifierManifest } from '../assets/registry.js';
 import type { FrameOptions, PipelineApi, PipelineConfig, PipelineInfo, StageTimings } from '../worker/api.js';
@@ -41,11 +41,7 @@ export class Pipeline implements PipelineApi {
       }
     };
     const manifest = classifierManifest(config.classifier);
-    const load = (id: string, sha256?: string) => {
-      const url = config.assets[id];
-      if (!url) throw new EmoLensError('MODEL_LOAD_FAILED', `No URL for the asset "${id}"`, { asset: id });
-      return loadAsset({ id, url, ...(sha256 ? { sha256 } : {}) }, progress, config.cache);
-    };
+    const load = assetLoader(config.assets, progress, config.cache);
 
     // The classifier starts in its own worker (model, onnxruntime wasm, session, a first run) while this
     // one loads and starts MediaPipe; downloads run in parallel.
