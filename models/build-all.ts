@@ -2,6 +2,7 @@
  * `pnpm models`: builds every model under `models/` from the files that ship in npm packages,
  * and checks each output against the sha256 in its manifest. Nothing is downloaded.
  */
+import { buildBlazefaceShort } from './blazeface-short/build.ts';
 import { buildMediapipeFace } from './mediapipe-face/build.ts';
 import { buildMediapipeFaceFull } from './mediapipe-face-full/build.ts';
 import { buildFaceapiExpression } from './faceapi-expression/convert.ts';
@@ -9,6 +10,7 @@ import { buildHumanEmotion } from './human-emotion/convert.ts';
 import { buildEmolensFer } from './emolens-fer/build.ts';
 
 const builds: [string, () => Promise<string>][] = [
+  ['blazeface-short', buildBlazefaceShort],
   ['mediapipe-face', buildMediapipeFace],
   ['mediapipe-face-full', buildMediapipeFaceFull],
   ['faceapi-expression', buildFaceapiExpression],

@@ -5,7 +5,7 @@
  * static; the batch dimension is dynamic.
  */
 import { convFilterToOihw, depthwiseFilterToGrouped, nhwcAxisToNchw } from './layout.ts';
-import { float, int, ints, type Dim, OnnxGraph } from './onnx-writer.ts';
+import { float, int, ints, string, type Dim, OnnxGraph } from './onnx-writer.ts';
 import { spatialPadding, type TfPadding } from './padding.ts';
 
 /** A tensor in the graph: its ONNX name and its logical (TF, NHWC) shape. Batch is `'batch'`. */
@@ -205,7 +205,53 @@ export class NhwcNet {
     return { name: this.graph.addNode('Softmax', [x.name], name, { axis: int(-1) }), shape: x.shape };
   }
 
-  /** Declares `x` as the graph output `name` (2-D outputs only, as 4-D ones would be NCHW). */
+  /**
+   * Zero padding of a 4-D tensor; `paddings` are TF's `[[before, after]] per NHWC axis` (batch unpadded).
+   *
+   * @param name - base name of the output
+   */
+  pad(name: string, x: Tensor, paddings: readonly (readonly [number, number])[]): Tensor {
+    const [h, w, c] = spatial(x);
+    if (paddings.length !== 4 || paddings[0]![0] !== 0 || paddings[0]![1] !== 0) throw new Error(`${name}: only 4-D pads without batch padding are supported`);
+    const nchw = [0, 3, 1, 2].map((axis) => paddings[axis]!);
+    const pads = this.graph.addInitializer(`${name}/pads`, [8], [...nchw.map((p) => p[0]), ...nchw.map((p) => p[1])], 'int64');
+    const out = this.graph.addNode('Pad', [x.name, pads], name, { mode: string('constant') });
+    const [, [t, b], [l, r], [cb, ca]] = paddings as [unknown, [number, number], [number, number], [number, number]];
+    return { name: out, shape: [x.shape[0]!, h + t + b, w + l + r, c + cb + ca] };
+  }
+
+  /**
+   * TF `reshape` with TF (NHWC) element order; the first dimension of `shape` is the batch and is kept.
+   * A 4-D input is transposed back to NHWC first; 4-D outputs are not supported.
+   *
+   * @param name - base name of the output
+   * @param shape - the new shape, batch first; one entry may be -1
+   */
+  reshape(name: string, x: Tensor, shape: readonly number[]): Tensor {
+    if (shape.length === 4) throw new Error(`${name}: reshaping to 4-D is not supported`);
+    const input = x.shape.length === 4 ? this.graph.addNode('Transpose', [x.name], `${name}_nhwc`, { perm: ints([0, 2, 3, 1]) }) : x.name;
+    const dims = [0, ...shape.slice(1)];
+    const target = this.graph.addInitializer(`${name}/shape`, [dims.length], dims, 'int64');
+    const known = x.shape.slice(1).reduce<number>((a, d) => a * (typeof d === 'number' ? d : NaN), 1);
+    const fixed = shape.slice(1).reduce((a, d) => (d === -1 ? a : a * d), 1);
+    const resolved: Dim[] = [x.shape[0]!, ...shape.slice(1).map((d) => (d === -1 ? known / fixed : d))];
+    return { name: this.graph.addNode('Reshape', [input, target], name), shape: resolved };
+  }
+
+  /**
+   * TF `concat` of tensors of rank below 4 (stored as is), along `axis`.
+   *
+   * @param name - base name of the output
+   */
+  concat(name: string, xs: readonly Tensor[], axis: number): Tensor {
+    const rank = xs[0]!.shape.length;
+    if (rank === 4 || xs.some((x) => x.shape.length !== rank)) throw new Error(`${name}: concat is only supported on tensors of equal rank below 4`);
+    const a = axis < 0 ? axis + rank : axis;
+    const shape = xs[0]!.shape.map((d, i) => (i === a ? xs.reduce((sum, x) => sum + (x.shape[i] as number), 0) : d));
+    return { name: this.graph.addNode('Concat', xs.map((x) => x.name), name, { axis: int(a) }), shape };
+  }
+
+  /** Declares `x` as the graph output `name` (ranks below 4 only, as 4-D ones would be NCHW). */
   output(x: Tensor, name: string): void {
     if (x.shape.length === 4) throw new Error(`output ${name}: 4-D outputs are not supported`);
     this.graph.addOutput(x.name, name, 'float32', x.shape);
