@@ -37,7 +37,7 @@ describe('first and second visit', () => {
     const { events, faces } = await load();
     expect(faces).toBe(1);
     const assets = events.filter((e) => e.type === 'asset');
-    expect(assets.map((e) => e.asset).sort()).toEqual(['human-emotion', 'mediapipe-face', 'mediapipe-loader', 'mediapipe-wasm', 'ort-wasm']);
+    expect(assets.map((e) => e.asset).sort()).toEqual(['blazeface-short', 'human-emotion', 'ort-wasm']);
     for (const asset of assets) {
       expect(asset.source).toBe('network');
       const downloads = events.filter((e): e is Extract<LoadProgressEvent, { type: 'download' }> => e.type === 'download' && e.asset === asset.asset);
@@ -49,7 +49,7 @@ describe('first and second visit', () => {
     expect(events.at(-1)).toMatchObject({ type: 'ready', backend: 'wasm' });
     expect(events.filter((e) => e.type === 'ready')).toHaveLength(1);
     const fetched = requests.filter((u) => ASSET_REQUEST.test(u));
-    expect(fetched.length).toBe(5);
+    expect(fetched.length).toBe(3);
   });
 
   it('on a second visit (page reloaded) takes every asset from the Cache API and fetches none', async () => {
@@ -59,10 +59,44 @@ describe('first and second visit', () => {
     const { events, faces } = await load();
     expect(faces).toBe(1);
     const assets = events.filter((e) => e.type === 'asset');
-    expect(assets).toHaveLength(5);
+    expect(assets).toHaveLength(3);
     for (const asset of assets) expect(asset.source).toBe('cache');
     expect(events.some((e) => e.type === 'download')).toBe(false);
     expect(requests.filter((u) => ASSET_REQUEST.test(u))).toEqual([]);
+  });
+});
+
+describe('MediaPipe on demand', () => {
+  let t: TestPage;
+  const requests: string[] = [];
+  beforeAll(async () => {
+    t = await openTestPage();
+    t.context.on('request', (r) => requests.push(r.url()));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('is loaded only when a call first asks for landmarks, once, and then serves every later call', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const assets: string[][] = [[], [], []];
+      let phase = 0;
+      const detector = await window.emolens.createDetector({ backend: 'wasm', onProgress: (e) => e.type === 'asset' && assets[phase]!.push(e.asset) });
+      const image = await (await fetch(url)).blob();
+      const plain = await detector.detect(image);
+      phase = 1;
+      const mesh = await detector.detect(image, { returnLandmarks: true });
+      phase = 2;
+      const again = await detector.detect(image, { returnLandmarks: true });
+      detector.dispose();
+      return { assets, faces: [plain, mesh, again].map((r) => r.faces.length), points: mesh.faces[0]?.landmarks?.length };
+    }, photo());
+    expect(out.faces).toEqual([1, 1, 1]);
+    expect(out.points).toBe(468);
+    expect(out.assets[0]!.sort()).toEqual(['blazeface-short', 'human-emotion', 'ort-wasm']);
+    expect(out.assets[1]!.sort()).toEqual(['mediapipe-face', 'mediapipe-loader', 'mediapipe-wasm']);
+    expect(out.assets[2]).toEqual([]);
+    expect(requests.filter((u) => /vision_wasm_module_internal/.test(u)).length).toBe(2);
   });
 });
 
@@ -99,7 +133,7 @@ describe('configuration', () => {
       { baseUrl, url: photo() },
     );
     expect(out.faces).toBe(1);
-    expect(out.urls.length).toBe(5);
+    expect(out.urls.length).toBe(3);
     for (const url of out.urls) expect(new URL(url).pathname.startsWith(baseUrl)).toBe(true);
   });
 

@@ -7,7 +7,7 @@
 export interface ModelManifest {
   /** Folder name under `models/`, also the model id users select (`classifier: 'human-emotion'`). */
   name: string;
-  kind: 'face-landmarker' | 'emotion-classifier';
+  kind: 'face-landmarker' | 'emotion-classifier' | 'face-detector';
   /** Human-readable one-liner. */
   description: string;
   /** File name of the built asset (written to `models/<name>/build/<file>`). */
@@ -30,7 +30,28 @@ export interface ModelManifest {
   vocabulary?: 'fer2013' | 'faceapi' | 'wia';
   /** Classifier only: how the face is framed in the crop the model was trained on. */
   crop?: CropFraming;
+  /** Face detector only: its tensors and how to decode them. */
+  detector?: DetectorSpec;
 }
+
+/**
+ * A single-shot (SSD) face detector such as BlazeFace: an NHWC RGB image in, per anchor one score logit
+ * and `4 + 2 × keypoints` regression values out (box centre offset, size, keypoint offsets, in input pixels).
+ */
+export interface DetectorSpec {
+  input: { name: string; width: number; height: number; mean: number[]; std: number[] };
+  /** Output names: `boxes` `[1, anchors, 4 + 2 × keypoints]`, `scores` `[1, anchors, 1]` (logits). */
+  outputs: { boxes: string; scores: string };
+  /** Anchor grid, coarsest last: per stride, the anchors per cell (all centred on the cell, size 1). */
+  anchors: { stride: number; perCell: number }[];
+  /** Keypoints per face (BlazeFace: right eye, left eye, nose tip, mouth, right ear, left ear). */
+  keypoints: number;
+  /** Overlap (IoU) above which detections are merged by weighted non-maximum suppression. */
+  nmsThreshold: number;
+}
+
+/** What the SDK carries of a manifest at run time: all but the prose and the provenance. */
+export type RuntimeManifest = Omit<ModelManifest, 'description' | 'source'>;
 
 export interface ClassifierInput {
   /** ONNX input name. */

@@ -1,9 +1,9 @@
 import { EmoLensError } from '@emolens/schema';
-import type { ModelManifest } from './manifest.js';
+import type { RuntimeManifest } from './manifest.js';
 import { MANIFESTS } from './registry.generated.js';
 
 /** A classifier manifest with its classifier fields present. */
-export type ClassifierManifest = ModelManifest & Required<Pick<ModelManifest, 'input' | 'output' | 'labels' | 'vocabulary' | 'crop'>>;
+export type ClassifierManifest = RuntimeManifest & Required<Pick<RuntimeManifest, 'input' | 'output' | 'labels' | 'vocabulary' | 'crop'>>;
 
 /** The classifier used when none is chosen: the most accurate one shipped. */
 export const DEFAULT_CLASSIFIER = 'human-emotion';
@@ -26,8 +26,21 @@ export function classifierManifest(id: string): ClassifierManifest {
   return manifest as ClassifierManifest;
 }
 
+/** A face detector manifest with its detector fields present. */
+export type DetectorManifest = RuntimeManifest & Required<Pick<RuntimeManifest, 'detector'>>;
+
+/** The face detector the fast path runs on onnxruntime-web. */
+export const DEFAULT_FACE_DETECTOR = 'blazeface-short';
+
+/** The manifest of an ONNX face detector. */
+export function detectorManifest(id: string): DetectorManifest {
+  const manifest = MANIFESTS.find((m) => m.name === id && m.kind === 'face-detector');
+  if (!manifest?.detector) throw new Error(`the face detector ${id} is missing from this build`);
+  return manifest as DetectorManifest;
+}
+
 /** The manifest of a face landmarker bundle. */
-export function landmarkerManifest(id: 'mediapipe-face' | 'mediapipe-face-full'): ModelManifest {
+export function landmarkerManifest(id: 'mediapipe-face' | 'mediapipe-face-full'): RuntimeManifest {
   const manifest = MANIFESTS.find((m) => m.name === id && m.kind === 'face-landmarker');
   if (!manifest) throw new Error(`the face-landmarker model ${id} is missing from this build`);
   return manifest;

@@ -15,8 +15,8 @@ export interface PassInput {
 }
 
 /** Runs `pass` on the frame, and again on the bordered frame if the first run found nothing. */
-export function withBorderRetry<T>(frame: ImageBitmap, pass: (input: PassInput) => T[]): T[] {
-  const found = pass({ image: frame, padX: 0, padY: 0 });
+export async function withBorderRetry<T>(frame: ImageBitmap, pass: (input: PassInput) => T[] | Promise<T[]>): Promise<T[]> {
+  const found = await pass({ image: frame, padX: 0, padY: 0 });
   if (found.length > 0) return found;
   const padX = Math.round(frame.width * RETRY_BORDER);
   const padY = Math.round(frame.height * RETRY_BORDER);

@@ -10,6 +10,7 @@ import type { Backend, ProgressCallback } from '../assets/progress.js';
 import { classifierManifest, type ClassifierManifest } from '../assets/registry.js';
 import type { ClassifierApi, ClassifierConfig } from '../worker/classifier-api.js';
 import { ClassifierService } from './classifier-service.js';
+import type { RawDetections } from './onnx-detection.js';
 
 /** A started classifier, wherever it runs. */
 export interface Classifier {
@@ -21,6 +22,8 @@ export interface Classifier {
   readonly placement: 'worker' | 'inline';
   /** Probabilities per face; `input` holds exactly `count` faces (it is transferred: do not reuse it). */
   run(input: Float32Array, count: number): Promise<Float32Array[]>;
+  /** Runs the ONNX face detector on one letterboxed image (it is transferred: do not reuse it). */
+  detect(input: Float32Array): Promise<RawDetections>;
   warmup(): Promise<void>;
   release(): Promise<void>;
   /** Testing hook: an uncaught error where the classifier runs. */
@@ -46,6 +49,7 @@ export async function startClassifier(config: ClassifierConfig, ownWorker: boole
     threads: info.threads,
     placement: 'inline',
     run: (input, count) => service.run(input, count),
+    detect: (input) => service.detect(input),
     warmup: () => service.warmup(),
     release: () => service.release(),
     crashForTesting: () => service.crashForTesting(),
@@ -124,6 +128,10 @@ class RemoteClassifier implements Classifier {
 
   warmup(): Promise<void> {
     return this.call(() => this.api.warmup());
+  }
+
+  detect(input: Float32Array): Promise<RawDetections> {
+    return this.call(() => this.api.detect(transfer(input, [input.buffer])));
   }
 
   async release(): Promise<void> {

@@ -52,7 +52,7 @@ export class FaceFinder {
     const useMesh = options.mesh || options.headPose;
     const faces: DetectedFace[] = [];
     for (const r of ranges) {
-      faces.push(...(useMesh ? await (await this.landmarker(r)).detect(frame, options.headPose) : (await this.detector(r)).detect(frame)));
+      faces.push(...(useMesh ? await (await this.landmarker(r)).detect(frame, options.headPose) : await (await this.detector(r)).detect(frame)));
     }
     return dedupe(faces.filter((f) => f.bbox.width > 0 && f.bbox.height > 0), (f) => f.bbox).slice(0, options.maxFaces);
   }

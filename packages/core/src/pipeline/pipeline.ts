@@ -5,7 +5,7 @@
 import { EmoLensError, type WiaFaceResult } from '@emolens/schema';
 import { assetLoader } from '../assets/asset-loader.js';
 import type { LoadProgressEvent, ProgressCallback } from '../assets/progress.js';
-import { classifierManifest, landmarkerManifest, type ClassifierManifest } from '../assets/registry.js';
+import { classifierManifest, DEFAULT_FACE_DETECTOR, detectorManifest, landmarkerManifest, type ClassifierManifest } from '../assets/registry.js';
 import type { FrameOptions, PipelineApi, PipelineConfig, PipelineInfo, StageTimings } from '../worker/api.js';
 import { storedZipEntries } from '../assets/zip-entries.js';
 import { CropRenderer, faceCrop } from './align.js';
@@ -14,6 +14,8 @@ import { FaceDetectStage } from './detect.js';
 import { FaceFinder } from './faces.js';
 import { formatFace } from './format.js';
 import { FaceLandmarkStage } from './landmarks.js';
+import { MediapipeDetectionModel } from './mediapipe-detection.js';
+import { OnnxDetectionModel } from './onnx-detection.js';
 import { SECOND_LOOK_FLOOR } from './second-look.js';
 import { DEFAULT_MIN_DETECTION_CONFIDENCE, type DetectorRange, type StageOptions, type WasmFileset } from './stage-options.js';
 import { valuesPerFace, writeFace } from './preprocess.js';
@@ -43,14 +45,22 @@ export class Pipeline implements PipelineApi {
     const manifest = classifierManifest(config.classifier);
     const load = assetLoader(config.assets, progress, config.cache);
 
-    // The classifier starts in its own worker (model, onnxruntime wasm, session, a first run) while this
-    // one loads and starts MediaPipe; downloads run in parallel.
+    // onnxruntime (face detector and classifier) starts in its own worker; MediaPipe (the mesh, and the
+    // full-range detector for large photos) is loaded only when a call first needs it.
     const classifierStage = startClassifier(
-      { assets: config.assets, classifier: config.classifier, backend: config.backend, threads: config.threads, cache: config.cache },
+      { assets: config.assets, classifier: config.classifier, detector: DEFAULT_FACE_DETECTOR, backend: config.backend, threads: config.threads, cache: config.cache },
       config.classifierWorker,
       progress,
     );
-    const mediapipe = Promise.all([load('mediapipe-loader'), load('mediapipe-wasm')]);
+    let mediapipe: Promise<WasmFileset> | undefined;
+    const fileset = () => {
+      mediapipe ??= Promise.all([load('mediapipe-loader'), load('mediapipe-wasm')]).then(([loader, wasm]) => ({
+        wasmLoaderPath: this.blobUrl(loader, 'text/javascript'),
+        wasmBinaryPath: this.blobUrl(wasm, 'application/wasm'),
+      }));
+      mediapipe.catch(() => (mediapipe = undefined)); // a failed load is retried by the next call that needs it
+      return mediapipe;
+    };
     const bundles = new Map<DetectorRange, Promise<Uint8Array>>();
     const bundle = (range: DetectorRange) => {
       const face = landmarkerManifest(range === 'short' ? 'mediapipe-face' : 'mediapipe-face-full');
@@ -62,43 +72,46 @@ export class Pipeline implements PipelineApi {
       }
       return bytes;
     };
-    void bundle('short');
+    const options = (range: DetectorRange): StageOptions => ({
+      maxFaces: config.maxFaces,
+      minDetectionConfidence: config.minDetectionConfidence ?? DEFAULT_MIN_DETECTION_CONFIDENCE[range],
+      // Small faces score low at the short range's 128 px input: a second look confirms them.
+      ...(range === 'short' ? { candidateConfidence: SECOND_LOOK_FLOOR } : {}),
+    });
+    const create = async <T>(model: string, make: (fileset: WasmFileset) => Promise<T>): Promise<T> => {
+      const files = await fileset();
+      progress({ type: 'compile', model });
+      try {
+        // tasks-vision clears the wasm module factory after creating a task; set it before each one.
+        const module = (await import(/* @vite-ignore */ files.wasmLoaderPath)) as { default: unknown };
+        (self as { ModuleFactory?: unknown }).ModuleFactory = module.default;
+        return await make(files);
+      } catch (cause) {
+        throw new EmoLensError('MODEL_LOAD_FAILED', `Could not start the ${model} model`, { reason: String(cause), model }, { cause });
+      }
+    };
 
-    const facesStage = mediapipe.then(async ([loader, wasm]) => {
-      const fileset: WasmFileset = {
-        wasmLoaderPath: this.blobUrl(loader, 'text/javascript'),
-        wasmBinaryPath: this.blobUrl(wasm, 'application/wasm'),
-      };
-      const options = (range: DetectorRange): StageOptions => ({
-        maxFaces: config.maxFaces,
-        minDetectionConfidence: config.minDetectionConfidence ?? DEFAULT_MIN_DETECTION_CONFIDENCE[range],
-        // Small faces score low at the short range's 128 px input: a second look confirms them.
-        ...(range === 'short' ? { candidateConfidence: SECOND_LOOK_FLOOR } : {}),
-      });
-      const create = async <T>(model: string, make: () => Promise<T>): Promise<T> => {
-        progress({ type: 'compile', model });
-        try {
-          // tasks-vision clears the wasm module factory after creating a task; set it before each one.
-          const module = (await import(/* @vite-ignore */ fileset.wasmLoaderPath)) as { default: unknown };
-          (self as { ModuleFactory?: unknown }).ModuleFactory = module.default;
-          return await make();
-        } catch (cause) {
-          throw new EmoLensError('MODEL_LOAD_FAILED', `Could not start the ${model} model`, { reason: String(cause), model }, { cause });
-        }
-      };
+    const facesStage = classifierStage.then(async (classifier) => {
       const finder = new FaceFinder({
         detector: async (range) => {
+          const stage = options(range);
+          const floor = Math.min(stage.minDetectionConfidence, stage.candidateConfidence ?? stage.minDetectionConfidence);
+          if (range === 'short') {
+            const face = detectorManifest(DEFAULT_FACE_DETECTOR);
+            return new FaceDetectStage(new OnnxDetectionModel(face.detector, (input) => classifier.detect(input), floor), stage.minDetectionConfidence);
+          }
           const detector = storedZipEntries(await bundle(range)).get('face_detector.tflite');
           if (!detector) throw new EmoLensError('MODEL_LOAD_FAILED', 'The face bundle has no face_detector.tflite', { range });
-          return create(`face-detector-${range}`, () => FaceDetectStage.create(fileset, detector, options(range)));
+          const model = await create(`face-detector-${range}`, (files) => MediapipeDetectionModel.create(files, detector, floor));
+          return new FaceDetectStage(model, stage.minDetectionConfidence);
         },
         landmarker: async (range) => {
           const bytes = await bundle(range);
-          return create(`face-landmarker-${range}`, () => FaceLandmarkStage.create(fileset, bytes, options(range)));
+          return create(`face-landmarker-${range}`, (files) => FaceLandmarkStage.create(files, bytes, options(range)));
         },
       });
       await finder.prepare();
-      await warmUpDetector(finder); // the detector's first run allocates; do it while the classifier starts
+      await warmUpDetector(finder); // the first run through the whole detect stage allocates
       return finder;
     });
     // Both settle before anything is reported, so that a failure of one never leaves the other running.

@@ -20,6 +20,12 @@ export const MAX_SECOND_LOOKS = 6;
  */
 export const SECOND_LOOK_FLOOR = 0.4;
 
+/**
+ * A second look confirms a candidate at the detection threshold minus this: the detector sees the face
+ * magnified there, a view of its own, so it need not score as high as a face accepted on the first pass.
+ */
+export const SECOND_LOOK_MARGIN = 0.05;
+
 /** A square region of the source image, in its pixels. */
 export interface Region {
   x: number;

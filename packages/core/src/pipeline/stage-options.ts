@@ -1,4 +1,4 @@
-/** What the tasks-vision stages share. */
+/** What the face stages share. */
 import type { FaceDetector } from '@mediapipe/tasks-vision';
 
 /** Where the tasks-vision wasm loader and binary are (tasks-vision does not export this type). */
@@ -16,9 +16,10 @@ export interface StageOptions {
 }
 
 /**
- * Default detection thresholds per range. Short range: 0.65 — at MediaPipe's 0.5 the bare detector takes
- * background texture or a sunglass lens for a face (scores up to 0.61 on the wild set), while the real
- * faces it scores lower than 0.65 are tight crops, which the grey-border retry finds with a higher score.
- * Full range: 0.5 — it runs on large photos, where it is the pass that finds the small faces.
+ * Default detection thresholds per range. Short range: 0.7 — the bare detector scores background texture up
+ * to 0.68 on the wild set (a building facade; a sunglass lens), while the real faces it scores lower are tight
+ * crops, which the grey-border retry finds with a higher score, or small faces, which a second look confirms
+ * (at this threshold minus `SECOND_LOOK_MARGIN`). Full range: 0.5 — it runs on large photos, where it is the
+ * pass that finds the small faces.
  */
-export const DEFAULT_MIN_DETECTION_CONFIDENCE: Readonly<Record<DetectorRange, number>> = { short: 0.65, full: 0.5 };
+export const DEFAULT_MIN_DETECTION_CONFIDENCE: Readonly<Record<DetectorRange, number>> = { short: 0.7, full: 0.5 };

@@ -1,10 +1,11 @@
 /**
- * The boundary between the pipeline worker and the classifier worker it starts (onnxruntime-web in a
- * thread of its own, so that it starts while MediaPipe starts, and classifies while the next frame is
- * being detected). Internal: the main thread only ever talks to the pipeline worker (`api.ts`).
+ * The boundary between the pipeline worker and the classifier worker it starts: onnxruntime-web in a thread
+ * of its own, running the face detector model (fast path) and the emotion classifier. Internal: the main
+ * thread only ever talks to the pipeline worker (`api.ts`).
  */
 import type { AssetUrls } from '../assets/asset-urls.js';
 import type { Backend, ProgressCallback } from '../assets/progress.js';
+import type { RawDetections } from '../pipeline/onnx-detection.js';
 import type { BackendPreference } from './api.js';
 
 /** What the classifier needs to start. */
@@ -13,6 +14,8 @@ export interface ClassifierConfig {
   assets: AssetUrls;
   /** Classifier id (a model folder name). */
   classifier: string;
+  /** ONNX face detector id (a model folder name). */
+  detector: string;
   backend: BackendPreference;
   threads: number | 'auto';
   /** Store and read assets in the Cache API. */
@@ -28,12 +31,14 @@ export interface ClassifierInfo {
 
 /** The classifier, as its worker exposes it (and as the in-thread fallback implements it). */
 export interface ClassifierApi {
-  /** Loads the model and the runtime, creates the session and runs it once (first runs allocate). */
+  /** Loads both models and the runtime, creates the sessions and runs each once (first runs allocate). */
   init(config: ClassifierConfig, onProgress?: ProgressCallback): Promise<ClassifierInfo>;
   /** Probabilities per face, in the model's label order. `input` holds exactly `count` faces. */
   run(input: Float32Array, count: number): Promise<Float32Array[]>;
-  /** Runs the session once on a fixed input. */
+  /** Runs the classifier session once on a fixed input. */
   warmup(): Promise<void>;
+  /** Runs the face detector on one letterboxed image (see `pipeline/onnx-detection.ts`); `input` is transferred. */
+  detect(input: Float32Array): Promise<RawDetections>;
   /** Frees the session. */
   release(): Promise<void>;
   /** Testing hook: throws an uncaught error where the classifier runs, as a crash would. */
