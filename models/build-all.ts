@@ -2,6 +2,7 @@
  * `pnpm models`: builds every model under `models/` from the files that ship in npm packages,
  * and checks each output against the sha256 in its manifest. Nothing is downloaded.
  */
+import { buildBlazefaceFull } from './blazeface-full/build.ts';
 import { buildBlazefaceShort } from './blazeface-short/build.ts';
 import { buildMediapipeFace } from './mediapipe-face/build.ts';
 import { buildMediapipeFaceFull } from './mediapipe-face-full/build.ts';
@@ -11,6 +12,7 @@ import { buildEmolensFer } from './emolens-fer/build.ts';
 
 const builds: [string, () => Promise<string>][] = [
   ['blazeface-short', buildBlazefaceShort],
+  ['blazeface-full', buildBlazefaceFull],
   ['mediapipe-face', buildMediapipeFace],
   ['mediapipe-face-full', buildMediapipeFaceFull],
   ['faceapi-expression', buildFaceapiExpression],

@@ -251,6 +251,24 @@ export class NhwcNet {
     return { name: this.graph.addNode('Concat', xs.map((x) => x.name), name, { axis: int(a) }), shape };
   }
 
+  /**
+   * TF `resizeBilinear` of a 4-D tensor to `[height, width]`. `align_corners` and `half_pixel_centers` map to
+   * ONNX Resize's `align_corners` and `half_pixel` coordinate modes; neither is `asymmetric`.
+   *
+   * @param name - base name of the output
+   */
+  resizeBilinear(name: string, x: Tensor, size: readonly [number, number], options: { alignCorners: boolean; halfPixelCenters: boolean }): Tensor {
+    const [h, w, c] = spatial(x);
+    const mode = options.alignCorners ? 'align_corners' : options.halfPixelCenters ? 'half_pixel' : 'asymmetric';
+    // Opset 17 has no `axes`: scales for all four NCHW axes (the batch is dynamic, so no `sizes`).
+    const scales = this.graph.addInitializer(`${name}/scales`, [4], new Float32Array([1, 1, size[0] / h, size[1] / w]));
+    const out = this.graph.addNode('Resize', [x.name, '', scales], name, {
+      coordinate_transformation_mode: string(mode),
+      mode: string('linear'),
+    });
+    return { name: out, shape: [x.shape[0]!, size[0], size[1], c] };
+  }
+
   /** Declares `x` as the graph output `name` (ranks below 4 only, as 4-D ones would be NCHW). */
   output(x: Tensor, name: string): void {
     if (x.shape.length === 4) throw new Error(`output ${name}: 4-D outputs are not supported`);

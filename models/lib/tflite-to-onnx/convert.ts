@@ -1,7 +1,7 @@
 /**
  * TFLite (float, NHWC) → ONNX: walks the operators of a {@link TfliteGraph} in order and emits them with
  * {@link NhwcNet}, which keeps activations NCHW inside the graph. Supported: CONV_2D, DEPTHWISE_CONV_2D,
- * ADD, RELU, RELU6, PAD (constant paddings), MAX_POOL_2D, AVERAGE_POOL_2D, RESHAPE (to rank < 4),
+ * ADD, RELU, RELU6, PAD (constant paddings), MAX_POOL_2D, AVERAGE_POOL_2D, RESIZE_BILINEAR, RESHAPE (to rank < 4),
  * CONCATENATION (rank < 4), DEQUANTIZE (of float16 constants), and fused RELU/RELU6. Anything else throws,
  * naming the operator, so an unsupported model never converts silently wrong.
  */
@@ -104,6 +104,10 @@ function emit(
     case BuiltinOp.RESHAPE: {
       const shape = o.newShape?.length ? o.newShape : [...ints(b)];
       return net.reshape(label, value(a), shape);
+    }
+    case BuiltinOp.RESIZE_BILINEAR: {
+      const [h, w] = ints(b);
+      return net.resizeBilinear(label, value(a), [h!, w!], { alignCorners: !!o.alignCorners, halfPixelCenters: !!o.halfPixelCenters });
     }
     case BuiltinOp.CONCATENATION:
       return net.concat(label, op.inputs.map(value), o.axis!);

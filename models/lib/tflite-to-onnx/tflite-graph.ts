@@ -17,6 +17,7 @@ export const BuiltinOp = {
   RELU: 19,
   RELU6: 21,
   RESHAPE: 22,
+  RESIZE_BILINEAR: 23,
   PAD: 34,
 } as const;
 
@@ -52,6 +53,8 @@ export interface OperatorOptions {
   activation?: Activation;
   axis?: number;
   newShape?: number[];
+  alignCorners?: boolean;
+  halfPixelCenters?: boolean;
 }
 
 /** One operator, in execution order. */
@@ -187,6 +190,8 @@ function readOptions(r: FlatReader, op: number, t: number): OperatorOptions {
       return { activation: activation(0) };
     case BuiltinOp.RESHAPE:
       return { newShape: r.ints(r.ref(t, 0)) };
+    case BuiltinOp.RESIZE_BILINEAR:
+      return { alignCorners: r.scalar(t, 2, 'bool') === 1, halfPixelCenters: r.scalar(t, 3, 'bool') === 1 };
     default:
       return {};
   }
