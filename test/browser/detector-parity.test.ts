@@ -1,13 +1,13 @@
 /**
- * The ONNX BlazeFace path (our TFLite→ONNX conversion, letterbox and SSD decoding) finds the same faces as
- * tasks-vision's FaceDetector running the original `.tflite`, on real photos in the same browser.
+ * The ONNX BlazeFace path (our TFLite→ONNX conversion and SSD decoding) finds the same faces as tasks-vision's
+ * FaceDetector running the original `.tflite`, on real photos in the same browser, given the same input pixels.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../setup/paths.ts';
 import { openTestPage, repoUrl, type TestPage } from './harness.ts';
-import { wildPhotos } from './photos.ts';
+import { groupPhotos, wildPhotos } from './photos.ts';
 
 let t: TestPage;
 beforeAll(async () => {
@@ -18,11 +18,17 @@ afterAll(async () => {
 });
 
 const assets = join(repoRoot, 'packages', 'core', 'assets');
-const manifest = JSON.parse(readFileSync(join(repoRoot, 'models', 'blazeface-short', 'manifest.json'), 'utf8'));
+/** Each ONNX detector, and the MediaPipe bundle whose `face_detector.tflite` is the same model. */
+const DETECTORS = [
+  { name: 'blazeface-short', task: 'face_landmarker.task', photos: 'the 96 wild photos', urls: () => wildPhotos().map((p) => p.url), pairs: 2 * 90 },
+  // The full-range model is for small faces: most close-ups of the wild set score under 0.6 there.
+  { name: 'blazeface-full', task: 'face_landmarker_full_range.task', photos: 'the wild and group photos', urls: () => [...wildPhotos(), ...groupPhotos()].map((p) => p.url), pairs: 2 * 25 },
+];
 
-describe('blazeface-short (ONNX) beside tasks-vision FaceDetector', () => {
-  it('finds the same faces on the 96 wild photos: boxes overlapping (IoU ≥ 0.8), scores within 0.08 (0.02 on average)', async () => {
-    const photos = wildPhotos().map((p) => p.url);
+describe.each(DETECTORS)('$name (ONNX) beside tasks-vision FaceDetector on $task', ({ name, task, photos: which, urls, pairs }) => {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'models', name, 'manifest.json'), 'utf8'));
+  it(`finds the same faces on ${which}, scored the same (|Δ| ≤ 1e-4), boxes overlapping (IoU ≥ 0.7: tasks-vision rounds boxes to whole pixels)`, async () => {
+    const photos = urls();
     const rows = await t.page.evaluate(
       async (input) => {
         const { detectorParity } = (await window.loadModule('/detector-parity.ts')) as typeof import('./page/detector-parity.ts');
@@ -32,7 +38,7 @@ describe('blazeface-short (ONNX) beside tasks-vision FaceDetector', () => {
         photoUrls: photos,
         spec: manifest.detector,
         onnxUrl: repoUrl(join(assets, manifest.file)),
-        taskUrl: repoUrl(join(assets, 'face_landmarker.task')),
+        taskUrl: repoUrl(join(assets, task)),
         wasmLoaderUrl: repoUrl(join(assets, 'vision_wasm_module_internal.js')),
         wasmBinaryUrl: repoUrl(join(assets, 'vision_wasm_module_internal.wasm')),
         minScore: 0.5,
@@ -45,16 +51,15 @@ describe('blazeface-short (ONNX) beside tasks-vision FaceDetector', () => {
       // Every detection of either side scoring clearly above the floor has its twin on the other side.
       for (const [mine, theirs] of [[onnx, mediapipe], [mediapipe, onnx]] as const) {
         for (const d of mine.filter((x) => x.score >= 0.6)) {
-          const twin = theirs.find((e) => iou(d.box, e.box) >= 0.8);
+          const twin = theirs.find((e) => iou(d.box, e.box) >= 0.7);
           if (!twin) unmatched++;
           else diffs.push(Math.abs(twin.score - d.score));
         }
       }
     }
     expect(unmatched).toBe(0);
-    expect(diffs.length).toBeGreaterThanOrEqual(2 * 90);
-    expect(Math.max(...diffs)).toBeLessThanOrEqual(0.08);
-    expect(diffs.reduce((a, b) => a + b, 0) / diffs.length).toBeLessThanOrEqual(0.02);
+    expect(diffs.length).toBeGreaterThanOrEqual(pairs);
+    expect(Math.max(...diffs)).toBeLessThanOrEqual(1e-4);
   });
 });
 

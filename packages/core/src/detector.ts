@@ -33,15 +33,15 @@ export interface DetectorOptions {
   /** Most faces found per image (default 5). */
   maxFaces?: number;
   /**
-   * Face detection confidence threshold in [0, 1]. Default: 0.65 for the short-range detector and 0.5 for
+   * Face detection confidence threshold in [0, 1]. Default: 0.7 for the short-range detector and 0.5 for
    * the full-range one (see `DEFAULT_MIN_DETECTION_CONFIDENCE`); a value given here applies to both.
    */
   minDetectionConfidence?: number;
   /**
-   * Run the emotion classifier (onnxruntime-web) in a worker of its own, started by the pipeline worker
-   * (default true): it then starts while MediaPipe starts, which shortens the cold start by about a tenth
-   * of a second on two cores. `false` keeps it in the pipeline worker (one thread fewer). Where a nested
-   * worker cannot start, the classifier runs in the pipeline worker either way.
+   * Run onnxruntime-web (the face detector model and the emotion classifier) in a worker of its own, started
+   * by the pipeline worker (default true): onnxruntime then starts beside MediaPipe when MediaPipe is needed,
+   * and a frame's crop is prepared while the models run. `false` keeps it in the pipeline worker (one thread
+   * fewer). Where a nested worker cannot start, it runs in the pipeline worker either way.
    */
   classifierWorker?: boolean;
   /** Loading progress: downloads, compiles, ready. */

@@ -5,9 +5,9 @@
  */
 import * as ort from 'onnxruntime-web/wasm';
 import type { DetectorSpec } from '../../../packages/core/src/assets/manifest.ts';
-import { storedZipEntries } from '../../../packages/core/src/assets/zip-entries.ts';
+import { storedZipEntries } from './zip-entries.ts';
 import type { Detection } from '../../../packages/core/src/pipeline/detection-model.ts';
-import { MediapipeDetectionModel } from '../../../packages/core/src/pipeline/mediapipe-detection.ts';
+import { MediapipeDetectionModel } from './mediapipe-detection.ts';
 import { OnnxDetectionModel } from '../../../packages/core/src/pipeline/onnx-detection.ts';
 
 export interface DetectorParityInput {
@@ -45,7 +45,19 @@ export async function detectorParity(input: DetectorParityInput): Promise<{ onnx
   const mediapipe = await MediapipeDetectionModel.create({ wasmLoaderPath: input.wasmLoaderUrl, wasmBinaryPath: input.wasmBinaryUrl }, tflite, input.minScore);
   const out: { onnx: Detection[]; mediapipe: Detection[] }[] = [];
   for (const url of input.photoUrls) {
-    const bitmap = await createImageBitmap(await (await fetch(url)).blob(), { imageOrientation: 'from-image' });
+    // Both sides get the photo already letterboxed at the model's input size, so neither resamples it: what
+    // is compared is the model (converted vs original) and the decoding, not two image scalers.
+    const photo = await createImageBitmap(await (await fetch(url)).blob(), { imageOrientation: 'from-image' });
+    const { width, height } = input.spec.input;
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d')!;
+    const scale = Math.min(width / photo.width, height / photo.height);
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, width, height);
+    ctx.imageSmoothingQuality = 'medium';
+    ctx.drawImage(photo, (width - photo.width * scale) / 2, (height - photo.height * scale) / 2, photo.width * scale, photo.height * scale);
+    photo.close();
+    const bitmap = canvas.transferToImageBitmap();
     out.push({ onnx: await onnx.run(bitmap), mediapipe: await mediapipe.run(bitmap) });
     bitmap.close();
   }

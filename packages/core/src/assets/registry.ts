@@ -29,8 +29,8 @@ export function classifierManifest(id: string): ClassifierManifest {
 /** A face detector manifest with its detector fields present. */
 export type DetectorManifest = RuntimeManifest & Required<Pick<RuntimeManifest, 'detector'>>;
 
-/** The face detector the fast path runs on onnxruntime-web. */
-export const DEFAULT_FACE_DETECTOR = 'blazeface-short';
+/** The ONNX face detector per range: short range on every frame, full range added on large images. */
+export const FACE_DETECTORS = { short: 'blazeface-short', full: 'blazeface-full' } as const;
 
 /** The manifest of an ONNX face detector. */
 export function detectorManifest(id: string): DetectorManifest {

@@ -22,8 +22,8 @@ export interface Classifier {
   readonly placement: 'worker' | 'inline';
   /** Probabilities per face; `input` holds exactly `count` faces (it is transferred: do not reuse it). */
   run(input: Float32Array, count: number): Promise<Float32Array[]>;
-  /** Runs the ONNX face detector on one letterboxed image (it is transferred: do not reuse it). */
-  detect(input: Float32Array): Promise<RawDetections>;
+  /** Runs ONNX face detector `detector` on one letterboxed image (it is transferred: do not reuse it). */
+  detect(input: Float32Array, detector: string): Promise<RawDetections>;
   warmup(): Promise<void>;
   release(): Promise<void>;
   /** Testing hook: an uncaught error where the classifier runs. */
@@ -49,7 +49,7 @@ export async function startClassifier(config: ClassifierConfig, ownWorker: boole
     threads: info.threads,
     placement: 'inline',
     run: (input, count) => service.run(input, count),
-    detect: (input) => service.detect(input),
+    detect: (input, detector) => service.detect(input, detector),
     warmup: () => service.warmup(),
     release: () => service.release(),
     crashForTesting: () => service.crashForTesting(),
@@ -130,8 +130,8 @@ class RemoteClassifier implements Classifier {
     return this.call(() => this.api.warmup());
   }
 
-  detect(input: Float32Array): Promise<RawDetections> {
-    return this.call(() => this.api.detect(transfer(input, [input.buffer])));
+  detect(input: Float32Array, detector: string): Promise<RawDetections> {
+    return this.call(() => this.api.detect(transfer(input, [input.buffer]), detector));
   }
 
   async release(): Promise<void> {

@@ -1,8 +1,8 @@
 /**
  * Stage 1 (fast path) — face detection (BlazeFace): a box and six keypoints per face, enough to level the
  * eyes and frame the crop. No mesh is computed. Detections scored between the candidate floor and the
- * threshold get a second look (`second-look.ts`). The model is either the ONNX BlazeFace
- * (`onnx-detection.ts`, short range) or tasks-vision's FaceDetector (`mediapipe-detection.ts`, full range).
+ * threshold get a second look (`second-look.ts`). The model (a {@link DetectionModel}) is an ONNX BlazeFace
+ * (`onnx-detection.ts`): short range, or full range on large images.
  */
 import { withBorderRetry } from './border-retry.js';
 import type { DetectedFace } from './detected-face.js';

@@ -5,16 +5,14 @@
 import { EmoLensError, type WiaFaceResult } from '@emolens/schema';
 import { assetLoader } from '../assets/asset-loader.js';
 import type { LoadProgressEvent, ProgressCallback } from '../assets/progress.js';
-import { classifierManifest, DEFAULT_FACE_DETECTOR, detectorManifest, landmarkerManifest, type ClassifierManifest } from '../assets/registry.js';
+import { classifierManifest, detectorManifest, FACE_DETECTORS, landmarkerManifest, type ClassifierManifest } from '../assets/registry.js';
 import type { FrameOptions, PipelineApi, PipelineConfig, PipelineInfo, StageTimings } from '../worker/api.js';
-import { storedZipEntries } from '../assets/zip-entries.js';
 import { CropRenderer, faceCrop } from './align.js';
 import { startClassifier, type Classifier } from './classifier-client.js';
 import { FaceDetectStage } from './detect.js';
 import { FaceFinder } from './faces.js';
 import { formatFace } from './format.js';
 import { FaceLandmarkStage } from './landmarks.js';
-import { MediapipeDetectionModel } from './mediapipe-detection.js';
 import { OnnxDetectionModel } from './onnx-detection.js';
 import { SECOND_LOOK_FLOOR } from './second-look.js';
 import { DEFAULT_MIN_DETECTION_CONFIDENCE, type DetectorRange, type StageOptions, type WasmFileset } from './stage-options.js';
@@ -45,10 +43,10 @@ export class Pipeline implements PipelineApi {
     const manifest = classifierManifest(config.classifier);
     const load = assetLoader(config.assets, progress, config.cache);
 
-    // onnxruntime (face detector and classifier) starts in its own worker; MediaPipe (the mesh, and the
-    // full-range detector for large photos) is loaded only when a call first needs it.
+    // onnxruntime (face detectors and classifier) starts in its own worker; MediaPipe (the mesh) is loaded
+    // only when a call first needs it.
     const classifierStage = startClassifier(
-      { assets: config.assets, classifier: config.classifier, detector: DEFAULT_FACE_DETECTOR, backend: config.backend, threads: config.threads, cache: config.cache },
+      { assets: config.assets, classifier: config.classifier, detector: FACE_DETECTORS.short, backend: config.backend, threads: config.threads, cache: config.cache },
       config.classifierWorker,
       progress,
     );
@@ -96,14 +94,8 @@ export class Pipeline implements PipelineApi {
         detector: async (range) => {
           const stage = options(range);
           const floor = Math.min(stage.minDetectionConfidence, stage.candidateConfidence ?? stage.minDetectionConfidence);
-          if (range === 'short') {
-            const face = detectorManifest(DEFAULT_FACE_DETECTOR);
-            return new FaceDetectStage(new OnnxDetectionModel(face.detector, (input) => classifier.detect(input), floor), stage.minDetectionConfidence);
-          }
-          const detector = storedZipEntries(await bundle(range)).get('face_detector.tflite');
-          if (!detector) throw new EmoLensError('MODEL_LOAD_FAILED', 'The face bundle has no face_detector.tflite', { range });
-          const model = await create(`face-detector-${range}`, (files) => MediapipeDetectionModel.create(files, detector, floor));
-          return new FaceDetectStage(model, stage.minDetectionConfidence);
+          const face = detectorManifest(FACE_DETECTORS[range]);
+          return new FaceDetectStage(new OnnxDetectionModel(face.detector, (input) => classifier.detect(input, face.name), floor), stage.minDetectionConfidence);
         },
         landmarker: async (range) => {
           const bytes = await bundle(range);

@@ -14,7 +14,7 @@ export interface ClassifierConfig {
   assets: AssetUrls;
   /** Classifier id (a model folder name). */
   classifier: string;
-  /** ONNX face detector id (a model folder name). */
+  /** The ONNX face detector started with the classifier (a model folder name); others start when first used. */
   detector: string;
   backend: BackendPreference;
   threads: number | 'auto';
@@ -37,8 +37,8 @@ export interface ClassifierApi {
   run(input: Float32Array, count: number): Promise<Float32Array[]>;
   /** Runs the classifier session once on a fixed input. */
   warmup(): Promise<void>;
-  /** Runs the face detector on one letterboxed image (see `pipeline/onnx-detection.ts`); `input` is transferred. */
-  detect(input: Float32Array): Promise<RawDetections>;
+  /** Runs ONNX face detector `detector` on one letterboxed image (see `pipeline/onnx-detection.ts`); `input` is transferred. */
+  detect(input: Float32Array, detector: string): Promise<RawDetections>;
   /** Frees the session. */
   release(): Promise<void>;
   /** Testing hook: throws an uncaught error where the classifier runs, as a crash would. */
