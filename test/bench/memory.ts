@@ -23,12 +23,19 @@ interface HeapUsage {
   totalSize: number;
 }
 
+/** EmoLens's workers that report wasm memory: the pipeline worker and the classifier worker (onnxruntime). */
+export const EMOLENS_WASM_SCOPES = ['emolens-worker', 'emolens-classifier'] as const;
+
 export interface MemoryProbe {
   sample(frame: number): Promise<MemorySample>;
   close(): Promise<void>;
 }
 
-export async function memoryProbe(page: Page): Promise<MemoryProbe> {
+/**
+ * @param wasmScopes - workers that must answer the wasm query (a sample throws otherwise: a memory figure
+ *   without them would silently leave their wasm out)
+ */
+export async function memoryProbe(page: Page, wasmScopes: readonly string[] = []): Promise<MemoryProbe> {
   const session: CDPSession = await page.context().newCDPSession(page);
   /** Worker route (session ids from the page's session down, e.g. the classifier worker of the pipeline worker) by key. */
   const workers = new Map<string, { route: string[]; url: string }>();
@@ -95,6 +102,8 @@ export async function memoryProbe(page: Page): Promise<MemoryProbe> {
         } else skipped++;
       }
       const wasm = await page.evaluate(() => window.sys.wasm());
+      const missing = wasmScopes.filter((scope) => !wasm.workerScopes.includes(scope));
+      if (missing.length > 0) throw new Error(`memory: no wasm answer from ${missing.join(', ')} (answered: ${wasm.workerScopes.join(', ') || 'none'})`);
       const jsBytes = pageHeap.usedSize + workerJs;
       const wasmBytes = wasm.pageWasm + wasm.workerWasm;
       return {
@@ -119,8 +128,8 @@ export async function memoryProbe(page: Page): Promise<MemoryProbe> {
  * Runs `frames` clip frames back to back in segments ending at each of `sampleAt`, sampling memory
  * after each segment; returns the run with throughput and latency over all frames.
  */
-export async function clipRun(page: Page, frames: number, sampleAt: readonly number[], log: (m: string) => void, label: string) {
-  const probe = await memoryProbe(page);
+export async function clipRun(page: Page, frames: number, sampleAt: readonly number[], log: (m: string) => void, label: string, wasmScopes: readonly string[] = []) {
+  const probe = await memoryProbe(page, wasmScopes);
   try {
     const stops = [...new Set([...sampleAt.filter((f) => f > 0 && f < frames), frames])].sort((a, b) => a - b);
     const samples: MemorySample[] = [];

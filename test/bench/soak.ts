@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import type { MemorySample } from './page/api.ts';
 import { bytes, table } from './report.ts';
 import type { SoakResults } from './results.ts';
-import { clipRun } from './memory.ts';
+import { clipRun, EMOLENS_WASM_SCOPES } from './memory.ts';
 import type { StaticServer } from './server.ts';
 import { round } from './stats.ts';
 import { openSystemPage, type Log } from './systems.ts';
@@ -33,7 +33,7 @@ export async function soak(
     for (let f = 1000; f <= frames; f += 1000) at.push(f);
     if (at[at.length - 1] !== frames) at.push(frames);
     log(`soak: ${frames} frames, memory every 1,000…`);
-    const run = await clipRun(page, frames, at, log, 'soak');
+    const run = await clipRun(page, frames, at, log, 'soak', EMOLENS_WASM_SCOPES);
     await page.evaluate(() => window.sys.dispose());
     const from = run.samples.find((s) => s.frame === SOAK_FROM_FRAME) ?? run.samples[0]!;
     const last = run.samples[run.samples.length - 1]!;

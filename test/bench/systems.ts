@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PeerBackend, SystemColdStart, SystemId, SystemSample } from './page/api.ts';
 import type { BackendTrial, Recall, SystemResult, SystemVisit } from './results.ts';
-import { clipRun } from './memory.ts';
+import { clipRun, EMOLENS_WASM_SCOPES } from './memory.ts';
 import type { StaticServer } from './server.ts';
 import { round, roundSummary, summarize } from './stats.ts';
 
@@ -153,7 +153,7 @@ export async function measureSystem(
     const p50 = summarize(single.map((s) => s.ms)).p50;
     const frames = memoryFrames(p50);
     log(`${system}: clip, ${frames} frames back to back, memory at ${sampleFrames(frames).join(', ')}…`);
-    const run = await clipRun(page, frames, sampleFrames(frames), log, system);
+    const run = await clipRun(page, frames, sampleFrames(frames), log, system, system === 'emolens' ? EMOLENS_WASM_SCOPES : []);
     const init = cached.visit.coldStart;
     await page.evaluate(() => window.sys.dispose());
 

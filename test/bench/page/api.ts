@@ -162,7 +162,8 @@ export interface SystemBench {
   facesPerImage(urls: string[]): Promise<number[]>;
   clipSegment(from: number, count: number): Promise<ClipSegment>;
   /** Wasm memory of the page and of the workers that answer (`wasm-memory.ts`). */
-  wasm(): Promise<{ pageWasm: number; workerWasm: number }>;
+  /** Wasm memory of the page and of the workers that answered (`workerScopes`: their names). */
+  wasm(): Promise<{ pageWasm: number; workerWasm: number; workerScopes: string[] }>;
   dispose(): Promise<void>;
 }
 

@@ -13,7 +13,7 @@ import '../../node_modules/@emolens/core/dist/worker/worker.js';
 const SdkWorker = self.Worker;
 self.Worker = class extends SdkWorker {
   constructor(url: string | URL, options?: WorkerOptions) {
-    super(/\/classifier-worker\.js$/.test(String(url)) ? new URL(classifierWorkerUrl, self.location.href) : url, options);
+    super(/\/classifier-worker(-[\w-]+)?\.js$/.test(String(url)) ? new URL(classifierWorkerUrl, self.location.href) : url, options);
   }
 };
 // onnxruntime may start its wasm threads from this chunk too (classifier inline): they do not answer.

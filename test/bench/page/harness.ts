@@ -121,7 +121,7 @@ export function installHarness(system: SystemId, factory: RunnerFactory): void {
 
     async wasm() {
       const workers = await queryWorkersWasm();
-      return { pageWasm: wasmBytes(), workerWasm: Object.values(workers).reduce((s, b) => s + b, 0) };
+      return { pageWasm: wasmBytes(), workerWasm: Object.values(workers).reduce((s, b) => s + b, 0), workerScopes: Object.keys(workers) };
     },
 
     async dispose() {
