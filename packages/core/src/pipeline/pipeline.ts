@@ -5,29 +5,29 @@
 import { EmoLensError, type WiaFaceResult } from '@emolens/schema';
 import { assetLoader } from '../assets/asset-loader.js';
 import type { LoadProgressEvent, ProgressCallback } from '../assets/progress.js';
-import { classifierManifest, detectorManifest, FACE_DETECTORS, landmarkerManifest, type ClassifierManifest } from '../assets/registry.js';
+import { classifierManifest, detectorManifest, FACE_DETECTORS, type ClassifierManifest } from '../assets/registry.js';
 import type { FrameOptions, PipelineApi, PipelineConfig, PipelineInfo, StageTimings } from '../worker/api.js';
 import { CropRenderer, faceCrop } from './align.js';
 import { startClassifier, type Classifier } from './classifier-client.js';
 import { FaceDetectStage } from './detect.js';
 import { FaceFinder } from './faces.js';
 import { formatFace } from './format.js';
-import { FaceLandmarkStage } from './landmarks.js';
+import { MediapipeLoader } from './mediapipe-loader.js';
 import { OnnxDetectionModel } from './onnx-detection.js';
 import { SECOND_LOOK_FLOOR } from './second-look.js';
-import { DEFAULT_MIN_DETECTION_CONFIDENCE, type DetectorRange, type StageOptions, type WasmFileset } from './stage-options.js';
+import { DEFAULT_MIN_DETECTION_CONFIDENCE, type DetectorRange, type StageOptions } from './stage-options.js';
 import { valuesPerFace, writeFace } from './preprocess.js';
 
 interface Loaded {
   faces: FaceFinder;
   classifier: Classifier;
+  mediapipe: MediapipeLoader;
   renderer: CropRenderer;
 }
 
 /** The worker-side pipeline. One instance per worker. */
 export class Pipeline implements PipelineApi {
   private loaded: Loaded | undefined;
-  private blobUrls: string[] = [];
   /** Calls run one after another: they share the crop canvas. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -50,44 +50,13 @@ export class Pipeline implements PipelineApi {
       config.classifierWorker,
       progress,
     );
-    let mediapipe: Promise<WasmFileset> | undefined;
-    const fileset = () => {
-      mediapipe ??= Promise.all([load('mediapipe-loader'), load('mediapipe-wasm')]).then(([loader, wasm]) => ({
-        wasmLoaderPath: this.blobUrl(loader, 'text/javascript'),
-        wasmBinaryPath: this.blobUrl(wasm, 'application/wasm'),
-      }));
-      mediapipe.catch(() => (mediapipe = undefined)); // a failed load is retried by the next call that needs it
-      return mediapipe;
-    };
-    const bundles = new Map<DetectorRange, Promise<Uint8Array>>();
-    const bundle = (range: DetectorRange) => {
-      const face = landmarkerManifest(range === 'short' ? 'mediapipe-face' : 'mediapipe-face-full');
-      let bytes = bundles.get(range);
-      if (!bytes) {
-        bytes = load(face.name, face.sha256).then((b) => new Uint8Array(b));
-        bundles.set(range, bytes);
-        bytes.catch(() => bundles.delete(range));
-      }
-      return bytes;
-    };
+    const mediapipe = new MediapipeLoader(load, progress);
     const options = (range: DetectorRange): StageOptions => ({
       maxFaces: config.maxFaces,
       minDetectionConfidence: config.minDetectionConfidence ?? DEFAULT_MIN_DETECTION_CONFIDENCE[range],
       // Small faces score low at the short range's 128 px input: a second look confirms them.
       ...(range === 'short' ? { candidateConfidence: SECOND_LOOK_FLOOR } : {}),
     });
-    const create = async <T>(model: string, make: (fileset: WasmFileset) => Promise<T>): Promise<T> => {
-      const files = await fileset();
-      progress({ type: 'compile', model });
-      try {
-        // tasks-vision clears the wasm module factory after creating a task; set it before each one.
-        const module = (await import(/* @vite-ignore */ files.wasmLoaderPath)) as { default: unknown };
-        (self as { ModuleFactory?: unknown }).ModuleFactory = module.default;
-        return await make(files);
-      } catch (cause) {
-        throw new EmoLensError('MODEL_LOAD_FAILED', `Could not start the ${model} model`, { reason: String(cause), model }, { cause });
-      }
-    };
 
     const facesStage = classifierStage.then(async (classifier) => {
       const finder = new FaceFinder({
@@ -97,10 +66,7 @@ export class Pipeline implements PipelineApi {
           const face = detectorManifest(FACE_DETECTORS[range]);
           return new FaceDetectStage(new OnnxDetectionModel(face.detector, (input) => classifier.detect(input, face.name), floor), stage.minDetectionConfidence);
         },
-        landmarker: async (range) => {
-          const bytes = await bundle(range);
-          return create(`face-landmarker-${range}`, (files) => FaceLandmarkStage.create(files, bytes, options(range)));
-        },
+        landmarker: (range) => mediapipe.landmarker(range, options(range)),
       });
       await finder.prepare();
       await warmUpDetector(finder); // the first run through the whole detect stage allocates
@@ -115,7 +81,7 @@ export class Pipeline implements PipelineApi {
     }
     const faces = facesSettled.value;
     const classifier = classifierSettled.value;
-    this.loaded = { faces, classifier, renderer: new CropRenderer(manifest.input.width, manifest.input.height) };
+    this.loaded = { faces, classifier, mediapipe, renderer: new CropRenderer(manifest.input.width, manifest.input.height) };
     progress({ type: 'ready', backend: classifier.backend, elapsedMs: performance.now() - started });
     return { backend: classifier.backend, classifier: manifest.name, threads: classifier.threads, classifierPlacement: classifier.placement };
   }
@@ -153,8 +119,7 @@ export class Pipeline implements PipelineApi {
     this.loaded = undefined;
     await loaded?.faces.close();
     await loaded?.classifier.release();
-    for (const url of this.blobUrls) URL.revokeObjectURL(url);
-    this.blobUrls = [];
+    loaded?.mediapipe.release();
   }
 
   private async run(loaded: Loaded, frame: ImageBitmap, options: FrameOptions, requestId: string) {
@@ -185,12 +150,6 @@ export class Pipeline implements PipelineApi {
     const t4 = performance.now();
     result.processing_time_ms = round(t4 - t0);
     return { result, timings: { landmarks: t1 - t0, crop: t2 - t1, classify: t3 - t2, format: t4 - t3, total: t4 - t0 } };
-  }
-
-  private blobUrl(bytes: ArrayBuffer, type: string): string {
-    const url = URL.createObjectURL(new Blob([bytes], { type }));
-    this.blobUrls.push(url);
-    return url;
   }
 }
 
