@@ -46,6 +46,8 @@ export interface EvalOptions extends PreprocessOptions {
   /** First N rows of each split. */
   limit?: number;
   batchSize?: number;
+  /** Average each face's probabilities with its mirror image's (test-time flip). */
+  flip?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -55,13 +57,25 @@ const argmax = (row: ArrayLike<number>): number => {
   return best;
 };
 
+/** A square grey FER face, mirrored left to right. */
+function mirror(image: Uint8Array): Uint8Array {
+  const out = new Uint8Array(image.length);
+  for (let y = 0; y < FER_SIZE; y++) for (let x = 0; x < FER_SIZE; x++) out[y * FER_SIZE + x] = image[y * FER_SIZE + FER_SIZE - 1 - x]!;
+  return out;
+}
+
 /** The predicted WIA index for every row, in order. */
 async function predict(classifier: Classifier, data: FerData, rows: FerRow[], options: EvalOptions, done: { n: number; total: number }): Promise<number[]> {
   const batchSize = options.batchSize ?? 64;
   const predicted: number[] = [];
   for (let start = 0; start < rows.length; start += batchSize) {
     const batch = rows.slice(start, start + batchSize);
-    const probabilities = await classifier.classify(batch.map((r) => data.image(r.index)), FER_SIZE, options);
+    const images = batch.map((r) => data.image(r.index));
+    const probabilities = await classifier.classify(images, FER_SIZE, options);
+    if (options.flip) {
+      const mirrored = await classifier.classify(images.map(mirror), FER_SIZE, options);
+      probabilities.forEach((p, i) => p.forEach((v, k) => (p[k] = (v + mirrored[i]![k]!) / 2)));
+    }
     for (const p of probabilities) predicted.push(argmax(p));
     done.n += batch.length;
     options.onProgress?.(done.n, done.total);

@@ -31,11 +31,13 @@ interface Args {
   only: string[];
   batchSize: number;
   floatResize: boolean;
+  /** Test-time flip averaging on FER2013 (the SDK does not flip; this measures what it would gain). */
+  flip: boolean;
   wild: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { only: [], batchSize: 64, floatResize: false, wild: true };
+  const args: Args = { only: [], batchSize: 64, floatResize: false, flip: false, wild: true };
   const positive = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer, got ${v}`);
@@ -49,6 +51,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--only') args.only.push(...(argv[++i] ?? '').split(',').filter(Boolean));
     else if (a === '--float-resize') args.floatResize = true;
     else if (a === '--no-wild') args.wild = false;
+    else if (a === '--flip') args.flip = true;
     else throw new Error(`unknown argument ${a}`);
   }
   return args;
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
       ...(args.limit !== undefined && { limit: args.limit }),
       batchSize: args.batchSize,
       roundToBytes: !args.floatResize,
+      flip: args.flip,
       onProgress: (done, total) => {
         if (process.stderr.isTTY && (done - last >= 640 || done === total)) {
           last = done;
@@ -108,7 +112,7 @@ async function main(): Promise<void> {
         onnxruntimeWeb: ort.env.versions.web,
         limit: args.limit ?? null,
         batchSize: args.batchSize,
-        preprocessing: `whole 48×48 face, bilinear resize (half-pixel centres) to the model input${args.floatResize ? '' : ', rounded to bytes'}, grey replicated to RGB, manifest mean/std (gray: luma·RGB)`,
+        preprocessing: `whole 48×48 face, bilinear resize (half-pixel centres) to the model input${args.floatResize ? '' : ', rounded to bytes'}${args.flip ? ', probabilities averaged with the mirrored face (--flip)' : ''}, grey replicated to RGB, manifest mean/std (gray: luma·RGB)`,
         labelOrder: 'WIA_EMOTIONS (confusion rows/columns, perClass)',
         labelSets: LABEL_SETS,
         results,
