@@ -12,19 +12,31 @@ import { wildPhotos } from './photos.ts';
 const photo = () => wildPhotos()[20]!.url;
 const ASSET_REQUEST = /\.(onnx|task|wasm)$|vision_wasm_module_internal\.js$/;
 
-describe('first and second visit', () => {
-  let t: TestPage;
+/** A fresh test page for the enclosing `describe`, and the URL of every request its context makes. */
+function pageRecordingRequests(): { readonly t: TestPage; requests: string[] } {
+  let page: TestPage | undefined;
   const requests: string[] = [];
   beforeAll(async () => {
-    t = await openTestPage();
-    t.context.on('request', (r) => requests.push(r.url()));
+    page = await openTestPage();
+    page.context.on('request', (r) => requests.push(r.url()));
   });
   afterAll(async () => {
-    await t?.close();
+    await page?.close();
   });
+  return {
+    get t() {
+      if (!page) throw new Error('the test page is not open');
+      return page;
+    },
+    requests,
+  };
+}
+
+describe('first and second visit', () => {
+  const session = pageRecordingRequests();
 
   const load = () =>
-    t.page.evaluate(async (url) => {
+    session.t.page.evaluate(async (url) => {
       const events: LoadProgressEvent[] = [];
       const detector = await window.emolens.createDetector({ backend: 'wasm', onProgress: (e) => events.push(e) });
       const faces = (await detector.detect(await (await fetch(url)).blob())).faces.length;
@@ -33,7 +45,7 @@ describe('first and second visit', () => {
     }, photo());
 
   it('on the first visit downloads each asset once, with progress that never goes down, then reports ready', async () => {
-    requests.length = 0;
+    session.requests.length = 0;
     const { events, faces } = await load();
     expect(faces).toBe(1);
     const assets = events.filter((e) => e.type === 'asset');
@@ -48,37 +60,29 @@ describe('first and second visit', () => {
     expect(events.filter((e) => e.type === 'compile').length).toBeGreaterThanOrEqual(2);
     expect(events.at(-1)).toMatchObject({ type: 'ready', backend: 'wasm' });
     expect(events.filter((e) => e.type === 'ready')).toHaveLength(1);
-    const fetched = requests.filter((u) => ASSET_REQUEST.test(u));
+    const fetched = session.requests.filter((u) => ASSET_REQUEST.test(u));
     expect(fetched.length).toBe(3);
   });
 
   it('on a second visit (page reloaded) takes every asset from the Cache API and fetches none', async () => {
-    await t.page.reload();
-    await t.page.waitForFunction(() => document.body.dataset.ready === 'true');
-    requests.length = 0;
+    await session.t.page.reload();
+    await session.t.page.waitForFunction(() => document.body.dataset.ready === 'true');
+    session.requests.length = 0;
     const { events, faces } = await load();
     expect(faces).toBe(1);
     const assets = events.filter((e) => e.type === 'asset');
     expect(assets).toHaveLength(3);
     for (const asset of assets) expect(asset.source).toBe('cache');
     expect(events.some((e) => e.type === 'download')).toBe(false);
-    expect(requests.filter((u) => ASSET_REQUEST.test(u))).toEqual([]);
+    expect(session.requests.filter((u) => ASSET_REQUEST.test(u))).toEqual([]);
   });
 });
 
 describe('MediaPipe on demand', () => {
-  let t: TestPage;
-  const requests: string[] = [];
-  beforeAll(async () => {
-    t = await openTestPage();
-    t.context.on('request', (r) => requests.push(r.url()));
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const session = pageRecordingRequests();
 
   it('is loaded only when a call first asks for landmarks, once, and then serves every later call', async () => {
-    const out = await t.page.evaluate(async (url) => {
+    const out = await session.t.page.evaluate(async (url) => {
       const assets: string[][] = [[], [], []];
       let phase = 0;
       const detector = await window.emolens.createDetector({ backend: 'wasm', onProgress: (e) => e.type === 'asset' && assets[phase]!.push(e.asset) });
@@ -96,7 +100,7 @@ describe('MediaPipe on demand', () => {
     expect(out.assets[0]!.sort()).toEqual(['blazeface-short', 'human-emotion', 'ort-wasm']);
     expect(out.assets[1]!.sort()).toEqual(['mediapipe-face', 'mediapipe-loader', 'mediapipe-wasm']);
     expect(out.assets[2]).toEqual([]);
-    expect(requests.filter((u) => /vision_wasm_module_internal/.test(u)).length).toBe(2);
+    expect(session.requests.filter((u) => /vision_wasm_module_internal/.test(u)).length).toBe(2);
   });
 });
 

@@ -38,10 +38,10 @@ export interface DetectorOptions {
    */
   minDetectionConfidence?: number;
   /**
-   * Run onnxruntime-web (the face detector model and the emotion classifier) in a worker of its own, started
-   * by the pipeline worker (default true): onnxruntime then starts beside MediaPipe when MediaPipe is needed,
-   * and a frame's crop is prepared while the models run. `false` keeps it in the pipeline worker (one thread
-   * fewer). Where a nested worker cannot start, it runs in the pipeline worker either way.
+   * Run onnxruntime-web (the face detector models and the emotion classifier) in a worker of its own, started
+   * by the pipeline worker (default true), so its start-up and threads stay off the pipeline worker, where
+   * MediaPipe loads when a call needs the mesh. `false` keeps it in the pipeline worker (one thread fewer).
+   * Where a nested worker cannot start, it runs in the pipeline worker either way.
    */
   classifierWorker?: boolean;
   /** Loading progress: downloads, compiles, ready. */

@@ -3,6 +3,7 @@
  * finds nothing, it is run once more on the image framed by a grey border, and the coordinates are
  * mapped back.
  */
+import { greyCanvas } from './grey-canvas.js';
 
 /**
  * Border added on each side, as a fraction of that side. Measured on the tightest wild crops (the face fills
@@ -24,10 +25,7 @@ export async function withBorderRetry<T>(frame: ImageBitmap, pass: (input: PassI
   if (found.length > 0) return found;
   const padX = Math.round(frame.width * RETRY_BORDER);
   const padY = Math.round(frame.height * RETRY_BORDER);
-  const canvas = new OffscreenCanvas(frame.width + 2 * padX, frame.height + 2 * padY);
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = '#808080';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const { canvas, ctx } = greyCanvas(frame.width + 2 * padX, frame.height + 2 * padY);
   ctx.drawImage(frame, padX, padY);
   return pass({ image: canvas, padX, padY });
 }

@@ -1,8 +1,8 @@
 /**
- * Starts the classifier for the pipeline: in a worker of its own, nested in the pipeline worker, so that
- * onnxruntime-web compiles and starts while MediaPipe does (the two start-ups are each ~0.3 s of one
- * thread's time, and a worker has one thread). Where a nested worker cannot start (no `Worker` in
- * workers, or its script could not be loaded), the classifier runs in the pipeline worker itself.
+ * Starts onnxruntime-web for the pipeline (the ONNX face detectors and the emotion classifier): in a worker of
+ * its own, nested in the pipeline worker, so its threads and its start-up stay off the pipeline worker's
+ * thread. Where a nested worker cannot start (no `Worker` in workers, or its script could not be loaded),
+ * it runs in the pipeline worker itself.
  */
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { EmoLensError } from '@emolens/schema';

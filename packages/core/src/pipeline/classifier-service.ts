@@ -5,7 +5,7 @@
  * (`worker/classifier-worker.ts`), or in the pipeline worker where nested workers are unavailable.
  */
 import { EmoLensError } from '@emolens/schema';
-import { assetLoader } from '../assets/asset-loader.js';
+import { assetLoader, type AssetLoad } from '../assets/asset-loader.js';
 import type { ProgressCallback } from '../assets/progress.js';
 import { classifierManifest, detectorManifest } from '../assets/registry.js';
 import type { ClassifierApi, ClassifierConfig, ClassifierInfo } from '../worker/classifier-api.js';
@@ -14,15 +14,16 @@ import { DetectorSession } from './detector-session.js';
 import type { RawDetections } from './onnx-detection.js';
 import { loadRuntime, type Runtime } from './runtime.js';
 
-interface Started {
-  classifier: EmotionClassifier;
+/** What detector sessions are created with: set once the runtime is loaded. */
+interface Context {
   runtime: Runtime;
-  load: ReturnType<typeof assetLoader>;
+  load: AssetLoad;
   onProgress: ProgressCallback | undefined;
 }
 
 export class ClassifierService implements ClassifierApi {
-  private started: Started | undefined;
+  private context: Context | undefined;
+  private classifier: EmotionClassifier | undefined;
   /** Face detector sessions by model id, created on first use (the configured one during `init`). */
   private readonly detectors = new Map<string, Promise<DetectorSession>>();
 
@@ -33,37 +34,40 @@ export class ClassifierService implements ClassifierApi {
     const face = detectorManifest(config.detector);
     const detectorBytes = load(face.name, face.sha256);
     const runtime = await loadRuntime(config.backend, config.threads, (backend) => load(backend === 'webgpu' ? 'ort-wasm-webgpu' : 'ort-wasm'));
+    this.context = { runtime, load, onProgress };
     try {
-      await this.detector(config.detector, runtime, load, onProgress, detectorBytes);
+      await this.detector(config.detector, detectorBytes);
       const bytes = await modelBytes;
       onProgress?.({ type: 'compile', model: manifest.name });
       const classifier = await EmotionClassifier.create(runtime, manifest, new Uint8Array(bytes), config.backend === 'webgpu');
       await classifier.warmup();
-      this.started = { classifier, runtime, load, onProgress };
+      this.classifier = classifier;
       return { backend: classifier.backend, threads: runtime.threads };
     } catch (error) {
+      this.context = undefined;
       await this.releaseDetectors();
       throw error;
     }
   }
 
   run(input: Float32Array, count: number): Promise<Float32Array[]> {
-    return this.ready().classifier.run(input, count);
+    return this.ready().run(input, count);
   }
 
   warmup(): Promise<void> {
-    return this.ready().classifier.warmup();
+    return this.ready().warmup();
   }
 
   async detect(input: Float32Array, detector: string): Promise<RawDetections> {
-    const { runtime, load, onProgress } = this.ready();
-    return (await this.detector(detector, runtime, load, onProgress)).run(input);
+    this.ready();
+    return (await this.detector(detector)).run(input);
   }
 
   async release(): Promise<void> {
-    const started = this.started;
-    this.started = undefined;
-    await started?.classifier.release();
+    const classifier = this.classifier;
+    this.classifier = undefined;
+    this.context = undefined;
+    await classifier?.release();
     await this.releaseDetectors();
   }
 
@@ -73,22 +77,24 @@ export class ClassifierService implements ClassifierApi {
     });
   }
 
-  private ready(): Started {
-    if (!this.started) throw new EmoLensError('DISPOSED', 'The classifier is not initialised or was released');
-    return this.started;
+  private ready(): EmotionClassifier {
+    if (!this.classifier) throw new EmoLensError('DISPOSED', 'The classifier is not initialised or was released');
+    return this.classifier;
   }
 
-  /** The session of detector `id`, created (and run once) the first time it is asked for. */
-  private detector(id: string, runtime: Runtime, load: Started['load'], onProgress: ProgressCallback | undefined, bytes?: Promise<ArrayBuffer>): Promise<DetectorSession> {
+  /**
+   * The session of detector `id`, created the first time it is asked for (its first run is the caller's: the
+   * pipeline's warm-up for the one started with the classifier). `bytes`: its model, when already being fetched.
+   */
+  private detector(id: string, bytes?: Promise<ArrayBuffer>): Promise<DetectorSession> {
     let session = this.detectors.get(id);
     if (!session) {
+      const { runtime, load, onProgress } = this.context!;
       const face = detectorManifest(id);
       session = (async () => {
         const model = new Uint8Array(await (bytes ?? load(face.name, face.sha256)));
         onProgress?.({ type: 'compile', model: face.name });
-        const created = await DetectorSession.create(runtime, face.name, face.detector, model);
-        await created.warmup();
-        return created;
+        return DetectorSession.create(runtime, face.name, face.detector, model);
       })();
       this.detectors.set(id, session);
       session.catch(() => this.detectors.delete(id)); // a failed load is retried by the next call

@@ -45,11 +45,6 @@ export class DetectorSession {
     return { boxes: await read(this.spec.outputs.boxes), scores: await read(this.spec.outputs.scores) };
   }
 
-  /** Runs once on a blank input (first runs allocate). */
-  async warmup(): Promise<void> {
-    await this.run(new Float32Array(this.spec.input.width * this.spec.input.height * 3));
-  }
-
   async release(): Promise<void> {
     await this.session.release();
   }

@@ -3,7 +3,7 @@
  * distortion, centred, black bars on the short side (MediaPipe's letterbox), as a normalised NHWC RGB
  * tensor. Detections are mapped back to image pixels with {@link Letterboxed.toImage}.
  */
-import type { DetectorSpec } from '../assets/manifest.js';
+import type { ClassifierInput, DetectorSpec } from '../assets/manifest.js';
 import { writeFace } from './preprocess.js';
 
 /** One image, letterboxed into the model input. */
@@ -19,8 +19,11 @@ export interface Letterboxed {
 /** Renders images into the detector's input. One canvas, reused. */
 export class LetterboxRenderer {
   private readonly ctx: OffscreenCanvasRenderingContext2D;
+  /** The input as `writeFace` takes it: RGB, NHWC, the detector's normalisation. */
+  private readonly pixels: ClassifierInput;
 
   constructor(private readonly input: DetectorSpec['input']) {
+    this.pixels = { name: input.name, layout: 'NHWC', width: input.width, height: input.height, color: 'rgb', mean: input.mean, std: input.std };
     const canvas = new OffscreenCanvas(input.width, input.height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new Error('letterbox: no 2D context');
@@ -43,7 +46,7 @@ export class LetterboxRenderer {
     ctx.drawImage(image, left, top, w, h);
     const rgba = ctx.getImageData(0, 0, W, H).data;
     const tensor = new Float32Array(W * H * 3);
-    writeFace(rgba, { name: this.input.name, layout: 'NHWC', width: W, height: H, color: 'rgb', mean: this.input.mean, std: this.input.std }, tensor, 0);
+    writeFace(rgba, this.pixels, tensor, 0);
     return {
       tensor,
       toImage: (x, y) => [(x * W - left) / scale, (y * H - top) / scale],

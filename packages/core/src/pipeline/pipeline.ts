@@ -12,6 +12,7 @@ import { startClassifier, type Classifier } from './classifier-client.js';
 import { FaceDetectStage } from './detect.js';
 import { FaceFinder } from './faces.js';
 import { formatFace } from './format.js';
+import { greyCanvas } from './grey-canvas.js';
 import { MediapipeLoader } from './mediapipe-loader.js';
 import { OnnxDetectionModel } from './onnx-detection.js';
 import { SECOND_LOOK_FLOOR } from './second-look.js';
@@ -159,11 +160,7 @@ function round(ms: number): number {
 
 /** Runs the short-range detector once on a blank 640×480 frame. */
 async function warmUpDetector(faces: FaceFinder): Promise<void> {
-  const canvas = new OffscreenCanvas(640, 480);
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = '#808080';
-  ctx.fillRect(0, 0, 640, 480);
-  const blank = await createImageBitmap(canvas);
+  const blank = await createImageBitmap(greyCanvas(640, 480).canvas);
   try {
     await faces.find(blank, { range: 'short', maxFaces: 1, mesh: false, headPose: false });
   } finally {

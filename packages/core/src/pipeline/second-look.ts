@@ -5,6 +5,7 @@
  * to score high and texture is not: the candidate is kept only if the detector confirms it there. The
  * confirmed detection (box and eye keypoints, measured at the higher resolution) replaces the candidate.
  */
+import { greyCanvas } from './grey-canvas.js';
 
 /** Side of the region looked at, in candidate box sides (the face then fills ~40 % of it). */
 export const SECOND_LOOK_CONTEXT = 2.5;
@@ -41,10 +42,7 @@ export function secondLookRegion(box: { x: number; y: number; width: number; hei
 
 /** Draws `region` of `image` into a {@link SECOND_LOOK_SIZE} square (mid-grey where it leaves the image). */
 export function renderRegion(image: ImageBitmap | OffscreenCanvas, region: Region): OffscreenCanvas {
-  const canvas = new OffscreenCanvas(SECOND_LOOK_SIZE, SECOND_LOOK_SIZE);
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = '#808080';
-  ctx.fillRect(0, 0, SECOND_LOOK_SIZE, SECOND_LOOK_SIZE);
+  const { canvas, ctx } = greyCanvas(SECOND_LOOK_SIZE, SECOND_LOOK_SIZE);
   const k = SECOND_LOOK_SIZE / region.side;
   ctx.drawImage(image, -region.x * k, -region.y * k, image.width * k, image.height * k);
   return canvas;

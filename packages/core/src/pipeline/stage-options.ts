@@ -11,7 +11,7 @@ export type DetectorRange = 'short' | 'full';
 export interface StageOptions {
   maxFaces: number;
   minDetectionConfidence: number;
-  /** Detections from this score up to `minDetectionConfidence` get a second look (FaceDetector only). */
+  /** Detections from this score up to `minDetectionConfidence` get a second look (the detect stage only, not the mesh). */
   candidateConfidence?: number;
 }
 
