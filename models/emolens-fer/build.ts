@@ -1,13 +1,14 @@
 /**
- * `pnpm models` step for `emolens-fer`: the model is trained in this repository (train.py → export.py), and
- * the exported `emolens-fer.onnx` is committed next to this file; the build copies it to
- * `models/emolens-fer/build/emolens-fer.onnx` and checks it against the manifest's sha256.
- * (List it in models/build-all.ts: `['emolens-fer', buildEmolensFer]`.)
+ * `pnpm models` step for `emolens-fer`: the model is trained in this repository (train.py → export.py →
+ * quantize.py), and the shipped file the manifest names (`emolens-fer-int8.onnx`, quantised from the committed
+ * float `emolens-fer.onnx`) is committed next to this file; the build copies it to `models/emolens-fer/build/`
+ * and checks it against the manifest's sha256.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { modelsRoot, writeModel } from '../lib/files.ts';
+import { modelsRoot, readManifest, writeModel } from '../lib/files.ts';
 
 export async function buildEmolensFer(): Promise<string> {
-  return writeModel('emolens-fer', new Uint8Array(readFileSync(join(modelsRoot, 'emolens-fer', 'emolens-fer.onnx'))));
+  const { file } = readManifest('emolens-fer');
+  return writeModel('emolens-fer', new Uint8Array(readFileSync(join(modelsRoot, 'emolens-fer', file))));
 }

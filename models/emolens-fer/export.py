@@ -9,6 +9,8 @@ Softmax → output `probabilities` [batch, 7] in FER2013 order. `--tta` folds mi
 graph (twice the compute). Checks: onnx.checker, then onnxruntime-web (WASM, 1 thread, in Node, the runtime the
 SDK uses) against PyTorch on real PublicTest faces (max abs diff ≤ 1e-5), and its single-face latency.
 Writes the ONNX, `manifest.json` (sha256, bytes) and a copy in build/ (what `pnpm models`/`pnpm eval` read).
+The manifest then names the float file; `quantize.py`, run next, makes the shipped int8 file from it and points
+the manifest there.
 """
 import argparse
 import base64

@@ -32,6 +32,20 @@ export interface ModelManifest {
   crop?: CropFraming;
   /** Face detector only: its tensors and how to decode them. */
   detector?: DetectorSpec;
+  /** Set when the file is a quantised version of a float model: how it was quantised and what it cost. */
+  quantization?: ModelQuantization;
+}
+
+/** Provenance of a quantised model (written by `models/emolens-fer/quantize.py`); build-time only. */
+export interface ModelQuantization {
+  /** How the weights are stored, e.g. `int8 symmetric per output channel`. */
+  weights: string;
+  /** How activations are quantised, e.g. `uint8 per tensor`. */
+  activations: string;
+  /** The data and rule the activation ranges came from. */
+  calibration: string;
+  /** Selection-split figures of the float and the quantised model, measured by the quantiser. */
+  public_test: Record<string, Record<string, number>>;
 }
 
 /**
@@ -51,7 +65,7 @@ export interface DetectorSpec {
 }
 
 /** What the SDK carries of a manifest at run time: all but the prose and the provenance. */
-export type RuntimeManifest = Omit<ModelManifest, 'description' | 'source'>;
+export type RuntimeManifest = Omit<ModelManifest, 'description' | 'source' | 'quantization'>;
 
 export interface ClassifierInput {
   /** ONNX input name. */
