@@ -124,6 +124,18 @@ export interface SideBySide {
   memoryFramesPlanned: Record<SystemId, number>;
   backendTrials: Partial<Record<SystemId, BackendTrial[]>>;
   systems: SystemResult[];
+  /** 1-face latency with the systems interleaved round by round (`interleaved.ts`); */
+  interleaved: InterleavedLatency;
+}
+
+/** 1-face latency measured in interleaved rounds (all pages open, one block per system per round, order rotated). */
+export interface InterleavedLatency {
+  rounds: { order: SystemId[]; p50: Partial<Record<SystemId, number>>; fasterPeerOverEmoLens: number }[];
+  callsPerBlock: number;
+  /** All calls of all rounds, per system (ms). */
+  perSystem: Partial<Record<SystemId, Summary>>;
+  /** Faster peer's p50 / EmoLens' p50: over all calls pooled, and the median, minimum and maximum of the rounds. */
+  fasterPeerOverEmoLens: { pooled: number; medianOfRounds: number; minOfRounds: number; maxOfRounds: number };
 }
 
 export interface SoakResults {

@@ -37,6 +37,7 @@ import { coldStarts, formatCold, type ColdResults } from './cold.ts';
 import { openProfile } from './profile.ts';
 import { mean, round, roundSummary, summarize } from './stats.ts';
 import { fastest, measureSystem, tryBackends, type SystemPlan } from './systems.ts';
+import { interleavedLatency } from './interleaved.ts';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -70,8 +71,8 @@ const MEMORY_BUDGET_MS = 240_000;
 
 /** Iteration counts: full run, and `--quick` smoke run. */
 const PLAN = quick
-  ? { singleFrames: 16, grids: 6, warmup: 3, singleCalls: 16, quadCalls: 6, detectionPhotos: 16 }
-  : { singleFrames: 96, grids: 24, warmup: 10, singleCalls: 200, quadCalls: 96, detectionPhotos: 96 };
+  ? { singleFrames: 16, grids: 6, warmup: 3, singleCalls: 16, quadCalls: 6, detectionPhotos: 16, rounds: 2, roundCalls: 16 }
+  : { singleFrames: 96, grids: 24, warmup: 10, singleCalls: 200, quadCalls: 96, detectionPhotos: 96, rounds: 6, roundCalls: 48 };
 
 const GROUP_PHOTOS = [1, 2, 3, 4, 5, 6].map((i) => `sample${i}.jpg`);
 
@@ -276,6 +277,7 @@ async function main(): Promise<void> {
       const planned: Record<SystemId, number> = { emolens: MEMORY_FRAMES, human: MEMORY_FRAMES, faceapi: MEMORY_FRAMES };
       const trials: SideBySide['backendTrials'] = {};
       const systems: SystemResult[] = [];
+      const backends: { system: SystemId; backend: PeerBackend }[] = [];
       for (const system of ['emolens', 'human', 'faceapi'] as const) {
         let backend: PeerBackend = 'wasm';
         if (system !== 'emolens') {
@@ -292,8 +294,18 @@ async function main(): Promise<void> {
           return planned[system];
         };
         systems.push(await measureSystem(() => openProfile(), server, system, backend, plan, memoryFrames, logs, log));
+        backends.push({ system, backend });
       }
-      sideBySide = { clipLength: CLIP_LENGTH, memoryFramesPlanned: planned, backendTrials: trials, systems };
+      log(`interleaved 1-face latency: ${PLAN.rounds} rounds × ${PLAN.roundCalls} calls per system…`);
+      const interleaved = await interleavedLatency(
+        () => openProfile(),
+        server,
+        backends,
+        { urls: plan.singleUrls, rounds: PLAN.rounds, calls: PLAN.roundCalls, warmup: PLAN.warmup },
+        logs,
+        log,
+      );
+      sideBySide = { clipLength: CLIP_LENGTH, memoryFramesPlanned: planned, backendTrials: trials, systems, interleaved };
     }
 
     log('gzip sizes…');

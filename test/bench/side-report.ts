@@ -62,6 +62,13 @@ export function formatSideBySide(r: SideBySide): string {
     `faces: found / present (extra) — ` +
       systems.map((s) => `${NAMES[s.system]} ${s.recall.all.found}/${s.recall.all.present} (${s.recall.all.extra})`).join(', '),
   ];
+  const il = r.interleaved;
+  const perSystem = systems.map((s) => `${NAMES[s.system]} ${il.perSystem[s.system]?.p50.toFixed(1)} ms`).join(', ');
+  const k = il.fasterPeerOverEmoLens;
+  out.push(
+    `interleaved 1-face latency (${il.rounds.length} rounds × ${il.callsPerBlock} calls each, all pages open, order rotated): p50 ${perSystem}; ` +
+      `faster peer / EmoLens ${k.pooled.toFixed(2)}× pooled, ${k.medianOfRounds.toFixed(2)}× median of rounds (${k.minOfRounds.toFixed(2)}–${k.maxOfRounds.toFixed(2)})`,
+  );
   for (const [system, trials] of Object.entries(r.backendTrials)) {
     if (!trials?.length) continue;
     out.push(
