@@ -49,7 +49,7 @@ describe('first and second visit', () => {
     const { events, faces } = await load();
     expect(faces).toBe(1);
     const assets = events.filter((e) => e.type === 'asset');
-    expect(assets.map((e) => e.asset).sort()).toEqual(['blazeface-short', 'human-emotion', 'ort-wasm']);
+    expect(assets.map((e) => e.asset).sort()).toEqual(['blazeface-short', 'emolens-fer', 'ort-wasm']);
     for (const asset of assets) {
       expect(asset.source).toBe('network');
       const downloads = events.filter((e): e is Extract<LoadProgressEvent, { type: 'download' }> => e.type === 'download' && e.asset === asset.asset);
@@ -97,7 +97,7 @@ describe('MediaPipe on demand', () => {
     }, photo());
     expect(out.faces).toEqual([1, 1, 1]);
     expect(out.points).toBe(468);
-    expect(out.assets[0]!.sort()).toEqual(['blazeface-short', 'human-emotion', 'ort-wasm']);
+    expect(out.assets[0]!.sort()).toEqual(['blazeface-short', 'emolens-fer', 'ort-wasm']);
     expect(out.assets[1]!.sort()).toEqual(['mediapipe-face', 'mediapipe-loader', 'mediapipe-wasm']);
     expect(out.assets[2]).toEqual([]);
     expect(session.requests.filter((u) => /vision_wasm_module_internal/.test(u)).length).toBe(2);

@@ -16,7 +16,7 @@ import { WorkerHost } from './worker-host.js';
 
 /** Options of {@link createDetector}. */
 export interface DetectorOptions {
-  /** Emotion classifier id (default `human-emotion`, the most accurate one shipped). */
+  /** Emotion classifier id (default `emolens-fer`, our own model; `classifierIds()` lists the others). */
   classifier?: string;
   /** `auto` (default): WebGPU on a real adapter that passes a self-check, else WASM. */
   backend?: BackendPreference;

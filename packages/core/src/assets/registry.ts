@@ -5,8 +5,11 @@ import { MANIFESTS } from './registry.generated.js';
 /** A classifier manifest with its classifier fields present. */
 export type ClassifierManifest = RuntimeManifest & Required<Pick<RuntimeManifest, 'input' | 'output' | 'labels' | 'vocabulary' | 'crop'>>;
 
-/** The classifier used when none is chosen: the most accurate one shipped. */
-export const DEFAULT_CLASSIFIER = 'human-emotion';
+/**
+ * The classifier used when none is chosen: EmoLens' own `emolens-fer`, the most accurate of those shipped on real
+ * photos and on the FER+ labels (`models/emolens-fer/MODEL_CARD.md` has every figure beside the peers').
+ */
+export const DEFAULT_CLASSIFIER = 'emolens-fer';
 
 /** Ids of the emotion classifiers shipped in this build. */
 export function classifierIds(): string[] {
