@@ -13,14 +13,11 @@ The manifest then names the float file; `quantize.py`, run next, makes the shipp
 the manifest there.
 """
 import argparse
-import base64
 import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
 import torch
@@ -28,6 +25,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ort_node import run_ort  # noqa: E402
 from train import CLASSES, HERE, MEAN, REPO, STD, Fer, build_model, count_stats, normalise  # noqa: E402
 
 OPSET = 17
@@ -102,18 +100,10 @@ def main():
         if args.tta:
             ref = (ref + F.softmax(net(torch.flip(x, [3])), 1)) * 0.5
     nhwc = x.permute(0, 2, 3, 1).contiguous().numpy().astype(np.float32)
-    check = {'model': os.path.abspath(onnx_path), 'shape': list(nhwc.shape), 'runs': args.runs,
-             'input': base64.b64encode(nhwc.tobytes()).decode(), 'expected': ref.numpy().astype(np.float32).ravel().tolist()}
-    with tempfile.NamedTemporaryFile('w', suffix='.json', delete=False) as f:
-        json.dump(check, f)
-    try:
-        out = subprocess.run(['node', os.path.join(HERE, 'ort-check.mjs'), f.name], capture_output=True, text=True)
-    finally:
-        os.remove(f.name)
-    print(out.stdout.strip(), out.stderr.strip())
-    if out.returncode != 0:
-        sys.exit('onnxruntime-web check failed')
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    probs, info = run_ort(onnx_path, nhwc, 'probabilities', threads=1, runs=args.runs)
+    result = {'max_abs_diff': float(np.abs(probs - ref.numpy()).max()), 'wasm_1thread_ms_p50': info['latency_ms_p50'],
+              'onnxruntime_web': info['onnxruntime_web']}
+    print(json.dumps(result))
     if result['max_abs_diff'] > 1e-5:
         sys.exit(f"ONNX differs from PyTorch: max abs diff {result['max_abs_diff']}")
 

@@ -1,5 +1,5 @@
-// Used by quantize.py: runs an ONNX model with onnxruntime-web (WASM, the runtime the SDK uses) over a batch of
-// faces and writes what was asked for. Usage: node ort-run.mjs <request.json>
+// Used through ort_node.py by export.py and quantize.py: runs an ONNX model with onnxruntime-web (WASM, the runtime
+// the SDK uses) over a batch of faces and writes what was asked for. Usage: node ort-run.mjs <request.json>
 //   request: { model, input (raw float32 NHWC file), shape [N,H,W,C], batch, threads, mode, out, runs }
 //   mode 'probabilities': writes `probabilities` for every face to `out` (raw float32 [N,7]).
 //   mode 'ranges': every graph output but `probabilities` is an activation to calibrate; writes to `out` (JSON)

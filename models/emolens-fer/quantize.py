@@ -23,13 +23,13 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ort_node import run_ort  # noqa: E402
 from train import HERE, MEAN, STD, Fer  # noqa: E402
 
 QUANT_INPUTS = {'Conv', 'Add', 'ReduceMean', 'Gemm'}  # ops whose float inputs get a QDQ pair
@@ -127,24 +127,6 @@ def quantize(model, ranges):
     graph.node.extend(nodes)
     del graph.initializer[:]
     graph.initializer.extend(kept)
-
-
-def run_ort(model_path, faces, mode, threads=1, runs=0):
-    """ort-run.mjs over `faces` (float32 NHWC); returns (result, info): ranges dict or probabilities [N,7]."""
-    with tempfile.TemporaryDirectory() as tmp:
-        inp, out, req = (os.path.join(tmp, f) for f in ('input.f32', 'out', 'request.json'))
-        faces.astype(np.float32).tofile(inp)
-        with open(req, 'w') as f:
-            json.dump({'model': model_path, 'input': inp, 'shape': list(faces.shape), 'batch': 32,
-                       'threads': threads, 'mode': mode, 'out': out, 'runs': runs}, f)
-        proc = subprocess.run(['node', os.path.join(HERE, 'ort-run.mjs'), req], capture_output=True, text=True)
-        if proc.returncode != 0:
-            sys.exit(f'ort-run.mjs failed: {proc.stderr.strip()}')
-        info = json.loads(proc.stdout.strip().splitlines()[-1])
-        if mode == 'ranges':
-            with open(out) as f:
-                return json.load(f), info
-        return np.fromfile(out, dtype=np.float32).reshape(-1, 7), info
 
 
 def nhwc(fer, idx):
