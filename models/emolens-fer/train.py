@@ -9,7 +9,8 @@ Usage (Debian's python3 with python3-torch, python3-numpy; CPU or CUDA):
 Data: <data>/fer2013/images.u8 + labels.csv, read in place (data root: $EMOLENS_DATA, else <repo>/../shared/data).
 Targets: the original FER2013 label (rows without one are skipped by the hard-label loss) and the FER+ vote
 distribution mapped to the same seven classes (contempt/unknown/NF votes dropped, renormalised), weighted by
-`loss.hard_weight` / `loss.soft_weight`. Optional distillation from an ensemble of teacher checkpoints.
+`loss.hard_weight` / `loss.soft_weight`. Optional distillation from an ensemble of teacher checkpoints, online
+(teachers on every augmented batch) or from targets computed once (`distill.cached`).
 
 Everything is seeded; the data order and every random draw of a batch (augmentation, mixup/cutmix) derive from
 (seed, epoch, step), so a run resumed from a checkpoint, even mid-epoch, continues exactly as if uninterrupted
@@ -366,9 +367,37 @@ def load_teachers(paths, device):
         t.to(device).eval()
         for q in t.parameters():
             q.requires_grad_(False)
-        teachers.append((t, ck['config']['input_size']))
+        teachers.append({'model': t, 'size': ck['config']['input_size'], 'path': p, 'mtime': os.path.getmtime(p)})
         print(f"teacher {p}: epoch {ck['epoch']}, PublicTest {ck.get('best_metrics')}", flush=True)
     return teachers
+
+
+def teacher_targets(teachers, fer, idx, temperature, device, cache_path, batch=256):
+    """Offline distillation targets (`distill.cached`): per Training face, the ensemble's probabilities at
+    `temperature` on the un-augmented face, averaged with its mirror image; [len(fer.images), 7], zero rows
+    outside `idx`. Computed once (the teachers' only forward passes of the run) and kept in `cache_path`
+    with what they were computed from, so a resumed run reuses them."""
+    meta = json.dumps({'teachers': [os.path.abspath(t['path']) for t in teachers], 'mtimes': [t['mtime'] for t in teachers],
+                       'temperature': temperature, 'rows': len(idx), 'first': int(idx[0]), 'last': int(idx[-1])})
+    if os.path.exists(cache_path):
+        cached = np.load(cache_path)
+        if str(cached['meta']) == meta:
+            print(f'teacher targets from {cache_path}', flush=True)
+            return cached['targets']
+    t0 = time.time()
+    out = np.zeros((len(fer.images), 7), dtype=np.float32)
+    with torch.no_grad():
+        for s in range(0, len(idx), batch):
+            b = idx[s:s + batch]
+            x = normalise(torch.from_numpy(fer.images[b]).unsqueeze(1)).to(device)
+            probs = [F.softmax(t['model'](resize_to(v, t['size'])) / temperature, 1)
+                     for t in teachers for v in (x, torch.flip(x, [3]))]
+            out[b] = torch.stack(probs).mean(0).cpu().numpy()
+    tmp = cache_path + '.tmp.npz'
+    np.savez(tmp, targets=out, meta=np.array(meta))
+    os.replace(tmp, cache_path)
+    print(f'teacher targets for {len(idx)} faces in {time.time() - t0:.0f} s → {cache_path}', flush=True)
+    return out
 
 
 def main():
@@ -495,8 +524,16 @@ def main():
     signal.signal(signal.SIGINT, on_signal)
 
     aug, mixc, lw, dist = cfg['augment'], cfg['mix'], cfg['loss'], cfg['distill']
+    # distill.cached (absent = online): the teachers' targets computed once on un-augmented faces, then
+    # mixed like the labels; the student trains at nearly the speed of a run without teachers.
+    distilling, cached_targets = bool(teachers), None
+    if distilling and dist.get('cached'):
+        cached_targets = teacher_targets(teachers, fer, train_idx, dist['temperature'], device,
+                                         os.path.join(ckpt_dir, 'teacher_targets.npz'))
+        teachers = []  # their models are not needed any more
     print(f'train {len(train_idx)} faces, {steps_per_epoch} steps/epoch, PublicTest {len(val_idx)}, '
-          f'device {device}, threads {torch.get_num_threads()}, teachers {len(teachers)}', flush=True)
+          f"device {device}, threads {torch.get_num_threads()}, teachers {len(cfg['teachers'])}"
+          f"{' (cached targets)' if cached_targets is not None else ''}", flush=True)
 
     for epoch in range(start_epoch, cfg['epochs']):
         order = train_idx[np.random.default_rng([seed, epoch]).permutation(len(train_idx))]
@@ -516,15 +553,20 @@ def main():
             t_hard[has] = ls / 7
             t_hard[has, hard[has]] += 1 - ls
             t_soft = torch.from_numpy(fer.soft[idx])
-            x, (t_hard, t_soft) = mix(x, [t_hard, t_soft], mixc, g)
+            targets = [t_hard, t_soft] + ([torch.from_numpy(cached_targets[idx])] if cached_targets is not None else [])
+            x, targets = mix(x, targets, mixc, g)
+            t_hard, t_soft = targets[0], targets[1]
             x = resize_to(normalise(x), size).to(device)
             logits = model(x)
             loss = lw['hard_weight'] * soft_ce(logits, t_hard.to(device)) + \
                 lw['soft_weight'] * soft_ce(logits, t_soft.to(device))
-            if teachers:
+            if distilling:
                 T = dist['temperature']
-                with torch.no_grad():
-                    pt = torch.stack([F.softmax(t(resize_to(x, ts)) / T, 1) for t, ts in teachers]).mean(0)
+                if cached_targets is not None:
+                    pt = targets[2].to(device)
+                else:
+                    with torch.no_grad():
+                        pt = torch.stack([F.softmax(t['model'](resize_to(x, t['size'])) / T, 1) for t in teachers]).mean(0)
                 kd = F.kl_div(F.log_softmax(logits / T, 1), pt, reduction='batchmean') * T * T
                 loss = (1 - dist['alpha']) * loss + dist['alpha'] * kd
             opt.zero_grad(set_to_none=True)
