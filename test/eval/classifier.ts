@@ -46,8 +46,8 @@ export class Classifier {
     this.toWiaIndex = labels.map((l) => WIA_EMOTIONS.indexOf(l));
   }
 
-  static async load(manifest: ClassifierManifest): Promise<Classifier> {
-    const path = join(modelsDir, manifest.name, 'build', manifest.file);
+  /** Loads the built file the manifest names, or another file of the same model (`path`, e.g. a float source). */
+  static async load(manifest: ClassifierManifest, path = join(modelsDir, manifest.name, 'build', manifest.file)): Promise<Classifier> {
     if (!existsSync(path)) throw new Error(`${path} is missing: run \`pnpm models\``);
     ort.env.wasm.numThreads = 1;
     const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(path)), { executionProviders: ['wasm'] });
