@@ -29,7 +29,8 @@ describe('emolens-fer int8 vs its float source', () => {
     rows = splitRows(fer, 'PublicTest', FACES);
     const faces = rows.map((row) => fer.image(row.index));
     for (const path of [floatPath, int8Path]) classifiers.push(await Classifier.load(manifest, path));
-    [float, int8] = await Promise.all(classifiers.map((c) => c.classify(faces, FER_SIZE)));
+    const [f, q] = await Promise.all(classifiers.map((c) => c.classify(faces, FER_SIZE)));
+    [float, int8] = [f!, q!];
   }, 120_000);
   afterAll(async () => {
     for (const c of classifiers) await c.dispose();
