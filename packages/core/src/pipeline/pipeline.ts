@@ -59,20 +59,24 @@ export class Pipeline implements PipelineApi {
       ...(range === 'short' ? { candidateConfidence: SECOND_LOOK_FLOOR } : {}),
     });
 
-    const facesStage = classifierStage.then(async (classifier) => {
+    // The face finder does not wait for onnxruntime: its first run (canvases, letterbox, crop renderer) goes
+    // on here while onnxruntime starts in the other worker; only its detector call waits for it.
+    const detectWith = (name: string) => async (input: Float32Array) => (await classifierStage).detect(input, name);
+    const renderer = new CropRenderer(manifest.input.width, manifest.input.height);
+    const facesStage = (async () => {
       const finder = new FaceFinder({
         detector: async (range) => {
           const stage = options(range);
           const floor = Math.min(stage.minDetectionConfidence, stage.candidateConfidence ?? stage.minDetectionConfidence);
           const face = detectorManifest(FACE_DETECTORS[range]);
-          return new FaceDetectStage(new OnnxDetectionModel(face.detector, (input) => classifier.detect(input, face.name), floor), stage.minDetectionConfidence);
+          return new FaceDetectStage(new OnnxDetectionModel(face.detector, detectWith(face.name), floor), stage.minDetectionConfidence);
         },
         landmarker: (range) => mediapipe.landmarker(range, options(range)),
       });
       await finder.prepare();
-      await warmUpDetector(finder); // the first run through the whole detect stage allocates
+      await warmUp(finder, renderer, manifest); // the first run through the whole detect stage allocates
       return finder;
-    });
+    })();
     // Both settle before anything is reported, so that a failure of one never leaves the other running.
     const [facesSettled, classifierSettled] = await Promise.allSettled([facesStage, classifierStage]);
     if (facesSettled.status === 'rejected' || classifierSettled.status === 'rejected') {
@@ -82,7 +86,7 @@ export class Pipeline implements PipelineApi {
     }
     const faces = facesSettled.value;
     const classifier = classifierSettled.value;
-    this.loaded = { faces, classifier, mediapipe, renderer: new CropRenderer(manifest.input.width, manifest.input.height) };
+    this.loaded = { faces, classifier, mediapipe, renderer };
     progress({ type: 'ready', backend: classifier.backend, elapsedMs: performance.now() - started });
     return { backend: classifier.backend, classifier: manifest.name, threads: classifier.threads, classifierPlacement: classifier.placement };
   }
@@ -104,7 +108,7 @@ export class Pipeline implements PipelineApi {
   async warmup(): Promise<void> {
     const loaded = this.loaded;
     if (!loaded) throw new EmoLensError('DISPOSED', 'The detector is not initialised or was disposed');
-    await warmUpDetector(loaded.faces);
+    await warmUp(loaded.faces, loaded.renderer, loaded.classifier.manifest);
     await loaded.classifier.warmup();
   }
 
@@ -158,10 +162,12 @@ function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
 
-/** Runs the short-range detector once on a blank 640×480 frame. */
-async function warmUpDetector(faces: FaceFinder): Promise<void> {
+/** Runs the short-range detector once on a blank 640×480 frame, and the classifier's crop from it. */
+async function warmUp(faces: FaceFinder, renderer: CropRenderer, manifest: ClassifierManifest): Promise<void> {
   const blank = await createImageBitmap(greyCanvas(640, 480).canvas);
   try {
+    const rgba = renderer.render(blank, faceCrop({ cx: 320, cy: 240, side: 200, angle: 0 }, manifest.crop));
+    writeFace(rgba, manifest.input, new Float32Array(valuesPerFace(manifest.input)), 0);
     await faces.find(blank, { range: 'short', maxFaces: 1, mesh: false, headPose: false });
   } finally {
     blank.close();

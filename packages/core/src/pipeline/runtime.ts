@@ -70,11 +70,14 @@ export async function loadRuntime(
       });
     }
   }
+  // The wasm bytes load (from the cache, usually) while the runtime's JS is imported.
+  const binary = wasmBinary(backend);
+  binary.catch(() => undefined); // a failure surfaces below, once awaited
   const ort: Ort = backend === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm');
   const usedThreads = wasmThreads(threads);
   ort.env.wasm.numThreads = usedThreads;
   ort.env.wasm.proxy = false;
-  ort.env.wasm.wasmBinary = await wasmBinary(backend);
+  ort.env.wasm.wasmBinary = await binary;
   ort.env.logLevel = 'error';
   if (adapter) (ort.env.webgpu as { adapter?: GPUAdapter }).adapter = adapter;
   return { ort, backend, threads: usedThreads };
