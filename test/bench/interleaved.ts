@@ -43,6 +43,9 @@ export async function interleavedLatency(
       await page.evaluate(([urls]) => window.sys.makeFrames(urls, 0), [plan.urls] as const);
       pages.set(system, page);
     }
+    const peers = systems.filter((s) => s.system !== 'emolens').map((s) => s.system);
+    /** Faster peer's p50 / EmoLens' p50. */
+    const fasterPeerOverEmoLens = (p50: (system: SystemId) => number) => Math.min(...peers.map(p50)) / p50('emolens');
     const samples = new Map<SystemId, number[]>(systems.map((s) => [s.system, []]));
     const rounds: InterleavedLatency['rounds'] = [];
     for (let r = 0; r < plan.rounds; r++) {
@@ -56,21 +59,19 @@ export async function interleavedLatency(
         samples.get(system)!.push(...ms);
         p50[system] = round(summarize(ms).p50);
       }
-      const peer = Math.min(...systems.filter((s) => s.system !== 'emolens').map((s) => p50[s.system]!));
-      const ratio = round(peer / p50.emolens!, 2);
+      const ratio = round(fasterPeerOverEmoLens((s) => p50[s]!), 2);
       rounds.push({ order, p50, fasterPeerOverEmoLens: ratio });
       log(`  round ${r + 1}/${plan.rounds} (${order.join(' → ')}): ${order.map((s) => `${s} ${p50[s]} ms`).join(', ')}; faster peer / EmoLens ${ratio}×`);
     }
     const perSystem: InterleavedLatency['perSystem'] = {};
     for (const [system, ms] of samples) perSystem[system] = roundSummary(summarize(ms));
-    const peerP50 = Math.min(...systems.filter((s) => s.system !== 'emolens').map((s) => perSystem[s.system]!.p50));
     const ratios = rounds.map((r) => r.fasterPeerOverEmoLens);
     return {
       rounds,
       callsPerBlock: plan.calls,
       perSystem,
       fasterPeerOverEmoLens: {
-        pooled: round(peerP50 / perSystem.emolens!.p50, 2),
+        pooled: round(fasterPeerOverEmoLens((s) => perSystem[s]!.p50), 2),
         medianOfRounds: round(summarize(ratios).p50, 2),
         minOfRounds: Math.min(...ratios),
         maxOfRounds: Math.max(...ratios),

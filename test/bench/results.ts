@@ -124,7 +124,7 @@ export interface SideBySide {
   memoryFramesPlanned: Record<SystemId, number>;
   backendTrials: Partial<Record<SystemId, BackendTrial[]>>;
   systems: SystemResult[];
-  /** 1-face latency with the systems interleaved round by round (`interleaved.ts`); */
+  /** 1-face latency with the systems interleaved round by round (`interleaved.ts`). */
   interleaved: InterleavedLatency;
 }
 

@@ -10,6 +10,7 @@ import type { FrameOptions, PipelineApi, PipelineConfig, PipelineInfo, StageTimi
 import { CropRenderer, faceCrop } from './align.js';
 import { startClassifier, type Classifier } from './classifier-client.js';
 import { FaceDetectStage } from './detect.js';
+import type { FaceFrame } from './face-frame.js';
 import { FaceFinder } from './faces.js';
 import { formatFace } from './format.js';
 import { greyCanvas } from './grey-canvas.js';
@@ -137,11 +138,7 @@ export class Pipeline implements PipelineApi {
     );
     const t1 = performance.now();
 
-    const tensor = new Float32Array(valuesPerFace(manifest.input) * faces.length);
-    faces.forEach((face, slot) => {
-      const rgba = loaded.renderer.render(frame, faceCrop(face.frame, manifest.crop));
-      writeFace(rgba, manifest.input, tensor, slot);
-    });
+    const tensor = cropFaces(loaded.renderer, frame, faces.map((face) => face.frame), manifest);
     const t2 = performance.now();
 
     const probabilities = faces.length > 0 ? await loaded.classifier.run(tensor, faces.length) : [];
@@ -162,12 +159,18 @@ function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
 
+/** The classifier's input for `faces` of `frame`: each face's crop, one after the other. */
+function cropFaces(renderer: CropRenderer, frame: ImageBitmap, faces: readonly FaceFrame[], manifest: ClassifierManifest): Float32Array {
+  const tensor = new Float32Array(valuesPerFace(manifest.input) * faces.length);
+  faces.forEach((face, slot) => writeFace(renderer.render(frame, faceCrop(face, manifest.crop)), manifest.input, tensor, slot));
+  return tensor;
+}
+
 /** Runs the short-range detector once on a blank 640×480 frame, and the classifier's crop from it. */
 async function warmUp(faces: FaceFinder, renderer: CropRenderer, manifest: ClassifierManifest): Promise<void> {
   const blank = await createImageBitmap(greyCanvas(640, 480).canvas);
   try {
-    const rgba = renderer.render(blank, faceCrop({ cx: 320, cy: 240, side: 200, angle: 0 }, manifest.crop));
-    writeFace(rgba, manifest.input, new Float32Array(valuesPerFace(manifest.input)), 0);
+    cropFaces(renderer, blank, [{ cx: 320, cy: 240, side: 200, angle: 0 }], manifest);
     await faces.find(blank, { range: 'short', maxFaces: 1, mesh: false, headPose: false });
   } finally {
     blank.close();
