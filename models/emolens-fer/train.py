@@ -64,6 +64,7 @@ DEFAULTS = {
     'checkpoint_every_steps': 200,
     'ckpt_dir': '/work/checkpoints',
     'threads': 0,
+    'init': None,
 }
 
 
@@ -264,12 +265,27 @@ def mix(x, targets, m, g):
 
 # ----------------------------------------------------------------------------------------------- training
 
-def soft_ce(logits, target):
-    """Cross-entropy against (possibly sub-normalised) target rows, averaged over the rows' target mass."""
+def soft_ce(logits, target, class_weights=None):
+    """Cross-entropy against (possibly sub-normalised) target rows, averaged over the rows' target mass; with
+    class_weights [7], each class's share of a target counts that many times (a class-weighted cross-entropy)."""
     mass = target.sum()
     if mass <= 0:
         return logits.sum() * 0
-    return -(target * F.log_softmax(logits, 1)).sum() / mass
+    weighted = target if class_weights is None else target * class_weights
+    return -(weighted * F.log_softmax(logits, 1)).sum() / mass
+
+
+def hard_class_weights(rule, labels):
+    """`loss.hard_class_weight`: None, or 'inv_sqrt_freq' — w_c ∝ 1/√(count of class c among the Training FER2013
+    labels), scaled so that the average weight over those labels is 1."""
+    if not rule:
+        return None
+    if rule != 'inv_sqrt_freq':
+        sys.exit(f'unknown loss.hard_class_weight {rule!r}')
+    counts = np.bincount(labels[labels >= 0], minlength=7).astype(np.float64)
+    w = 1 / np.sqrt(np.maximum(counts, 1))
+    w /= (counts * w).sum() / counts.sum()
+    return torch.tensor(w, dtype=torch.float32)
 
 
 def lr_lambda_factory(cfg, steps_per_epoch):
@@ -413,6 +429,7 @@ def main():
     ap.add_argument('--checkpoint-every', type=int, help='overrides config.checkpoint_every_steps')
     ap.add_argument('--device', default='auto', help='auto | cpu | cuda')
     ap.add_argument('--log-dir', help='default models/emolens-fer/runs/<name>')
+    ap.add_argument('--init', help='overrides config.init: a best.pt whose weights the run starts from (fine-tuning)')
     ap.add_argument('--stats', action='store_true', help='print params/MACs of the config model and exit')
     args = ap.parse_args()
 
@@ -429,6 +446,10 @@ def main():
         cfg['checkpoint_every_steps'] = args.checkpoint_every
     if args.threads is not None:
         cfg['threads'] = args.threads
+    if args.init:
+        cfg['init'] = args.init
+    if cfg.get('init'):
+        cfg['init'] = os.path.abspath(cfg['init'])
     cfg['teachers'] = [os.path.abspath(p) for p in args.teacher.split(',')] if args.teacher else []
     cfg['limit'] = args.limit
     size = cfg['input_size']
@@ -504,6 +525,14 @@ def main():
             with open(log_path, 'w') as f:
                 f.writelines(lines)
     else:
+        if cfg.get('init'):
+            # Fine-tuning: the weights (and the EMA's) start from another run's best.pt; optimiser and schedule fresh.
+            init = torch.load(cfg['init'], map_location='cpu')
+            model.load_state_dict(init['weights'])
+            if ema is not None:
+                ema.load_state_dict(init['weights'])
+            print(f"init from {cfg['init']} (epoch {init['epoch']}, PublicTest {json.dumps(init['best_metrics'])})",
+                  flush=True)
         if os.path.exists(log_path):
             os.remove(log_path)
         with open(os.path.join(log_dir, 'config.json'), 'w') as f:
@@ -524,6 +553,10 @@ def main():
     signal.signal(signal.SIGINT, on_signal)
 
     aug, mixc, lw, dist = cfg['augment'], cfg['mix'], cfg['loss'], cfg['distill']
+    cw = hard_class_weights(lw.get('hard_class_weight'), fer.hard[train_idx])
+    if cw is not None:
+        print(f'hard-label class weights {[round(float(v), 3) for v in cw]}', flush=True)
+        cw = cw.to(device)
     # distill.cached (absent = online): the teachers' targets computed once on un-augmented faces, then
     # mixed like the labels; the student trains at nearly the speed of a run without teachers.
     distilling, cached_targets = bool(teachers), None
@@ -558,7 +591,7 @@ def main():
             t_hard, t_soft = targets[0], targets[1]
             x = resize_to(normalise(x), size).to(device)
             logits = model(x)
-            loss = lw['hard_weight'] * soft_ce(logits, t_hard.to(device)) + \
+            loss = lw['hard_weight'] * soft_ce(logits, t_hard.to(device), cw) + \
                 lw['soft_weight'] * soft_ce(logits, t_soft.to(device))
             if distilling:
                 T = dist['temperature']
