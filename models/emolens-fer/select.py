@@ -1,0 +1,83 @@
+"""Chooses the shipped model among candidate ONNX files on PublicTest (the data's protocol: select on PublicTest,
+report on PrivateTest once, with `pnpm eval`).
+
+    /usr/bin/python3 models/emolens-fer/select.py CANDIDATE.onnx [CANDIDATE.onnx ...]
+
+Each candidate runs on onnxruntime-web (Node, the SDK's runtime) over the PublicTest faces, un-mirrored, as the SDK
+runs it. Four figures: FER2013 accuracy and macro-F1 (original labels), FER+ 7 accuracy and macro-F1 (majority
+label, contempt excluded). The reference is the better converted peer model on each figure, read from the
+PublicTest part of the last `pnpm eval` (test/eval/results/latest.json). The rule: the candidate whose smallest
+margin over that reference is largest wins (the issue's goal is to beat both peers on every figure); ties go to
+the mean of the two accuracies.
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ort_node import run_ort  # noqa: E402
+from train import REPO, Fer, macro_f1, normalise  # noqa: E402
+
+FIGURES = ('fer2013_acc', 'fer2013_f1', 'ferplus_acc', 'ferplus_f1')
+PEERS = ('human-emotion', 'faceapi-expression')
+
+
+def peer_reference(path):
+    """Best peer per figure on PublicTest (all rows), from a `pnpm eval` result file."""
+    with open(path) as f:
+        results = {r['name']: r['PublicTest'] for r in json.load(f)['results']}
+    missing = [p for p in PEERS if p not in results]
+    if missing:
+        sys.exit(f'{path} has no PublicTest figures for {", ".join(missing)}: run `pnpm eval --no-wild` first')
+    ref = {}
+    for fig in FIGURES:
+        label_set, metric = fig.split('_')
+        key = {'fer2013': 'fer2013', 'ferplus': 'ferplus7'}[label_set]
+        field = {'acc': 'accuracy', 'f1': 'macroF1'}[metric]
+        best = max(PEERS, key=lambda p: results[p][key]['all'][field])
+        ref[fig] = (results[best][key]['all'][field], best)
+    return ref
+
+
+def public_figures(model_path, fer, idx):
+    x = normalise(torch.from_numpy(fer.images[idx]).unsqueeze(1)).permute(0, 2, 3, 1).numpy()
+    p, _ = run_ort(model_path, x, threads=1, batch=64)
+    pred = p.argmax(1)
+    h, m = fer.hard[idx], fer.majority[idx]
+    a, b = h >= 0, m >= 0
+    return {'fer2013_acc': float((pred[a] == h[a]).mean()), 'fer2013_f1': macro_f1(pred[a], h[a]),
+            'ferplus_acc': float((pred[b] == m[b]).mean()), 'ferplus_f1': macro_f1(pred[b], m[b])}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('candidates', nargs='+', help='ONNX files (int8, as they would ship)')
+    ap.add_argument('--reference', default=os.path.join(REPO, 'test', 'eval', 'results', 'latest.json'),
+                    help='a `pnpm eval` result file with the peers\' PublicTest figures')
+    args = ap.parse_args()
+
+    ref = peer_reference(args.reference)
+    print('reference (better peer, PublicTest): ' +
+          ', '.join(f'{k} {v * 100:.1f} ({who})' for k, (v, who) in ref.items()))
+    fer = Fer()
+    idx = fer.split('PublicTest')
+    rows = []
+    for path in args.candidates:
+        fig = public_figures(path, fer, idx)
+        margins = {k: fig[k] - ref[k][0] for k in FIGURES}
+        worst = min(margins.values())
+        mean_acc = (fig['fer2013_acc'] + fig['ferplus_acc']) / 2
+        rows.append((worst, mean_acc, path, fig, margins))
+        print(f'{path}\n  ' + '  '.join(f'{k} {fig[k] * 100:.1f} ({margins[k] * 100:+.1f})' for k in FIGURES) +
+              f'  | smallest margin {worst * 100:+.1f}, mean accuracy {mean_acc * 100:.2f}', flush=True)
+    winner = max(rows, key=lambda r: (r[0], r[1]))
+    print(json.dumps({'selected': winner[2], 'smallest_margin': round(winner[0], 4),
+                      'public_test': {k: round(v, 4) for k, v in winner[3].items()}}))
+
+
+if __name__ == '__main__':
+    main()
