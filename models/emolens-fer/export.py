@@ -113,7 +113,7 @@ def main():
         'description': (f"EmoLens' own FER classifier: a {params / 1e6:.2f} M-parameter ResNet-style CNN "
                         f"({2 * macs / 1e6:.0f} MFLOPs/face), {size}x{size} gray, trained in this repository on FER2013 "
                         f"Training (FER2013 labels + FER+ vote distributions), chosen on PublicTest "
-                        f"(models/emolens-fer/train.py, config {cfg['name']}, log in models/emolens-fer/runs/). "
+                        f"(models/emolens-fer/train.py, run {cfg['name']}, logs in models/emolens-fer/runs/). "
                         f"Crop framing = FER2013 framing relative to the eye-levelled face square (as human-emotion)."),
         'file': 'emolens-fer.onnx',
         'sha256': hashlib.sha256(data).hexdigest(),
