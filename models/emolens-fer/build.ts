@@ -4,11 +4,8 @@
  * float `emolens-fer.onnx`) is committed next to this file; the build copies it to `models/emolens-fer/build/`
  * and checks it against the manifest's sha256.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { modelsRoot, readManifest, writeModel } from '../lib/files.ts';
+import { copyCommittedModel } from '../lib/files.ts';
 
 export async function buildEmolensFer(): Promise<string> {
-  const { file } = readManifest('emolens-fer');
-  return writeModel('emolens-fer', new Uint8Array(readFileSync(join(modelsRoot, 'emolens-fer', file))));
+  return copyCommittedModel('emolens-fer');
 }
