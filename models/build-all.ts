@@ -9,6 +9,7 @@ import { buildMediapipeFaceFull } from './mediapipe-face-full/build.ts';
 import { buildFaceapiExpression } from './faceapi-expression/convert.ts';
 import { buildHumanEmotion } from './human-emotion/convert.ts';
 import { buildEmolensFer } from './emolens-fer/build.ts';
+import { buildEmolensFerplus } from './emolens-ferplus/build.ts';
 
 const builds: [string, () => Promise<string>][] = [
   ['blazeface-short', buildBlazefaceShort],
@@ -18,6 +19,7 @@ const builds: [string, () => Promise<string>][] = [
   ['faceapi-expression', buildFaceapiExpression],
   ['human-emotion', buildHumanEmotion],
   ['emolens-fer', buildEmolensFer],
+  ['emolens-ferplus', buildEmolensFerplus],
 ];
 
 for (const [name, build] of builds) {

@@ -63,3 +63,12 @@ export function writeModel(name: string, bytes: Uint8Array, update = process.env
   }
   return out;
 }
+
+/**
+ * Build step of a model trained in this repository: its shipped file (the one its manifest names) is committed
+ * in `models/<name>/`, so the build copies it to `models/<name>/build/` and checks its sha256 (`writeModel`).
+ */
+export function copyCommittedModel(name: string): string {
+  const { file } = readManifest(name);
+  return writeModel(name, new Uint8Array(readFileSync(join(modelsRoot, name, file))));
+}

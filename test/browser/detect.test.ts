@@ -107,6 +107,37 @@ describe('faces on real photos', () => {
     expect(hits / happy.length).toBeGreaterThanOrEqual(0.75);
   });
 
+  it('offers emolens-ferplus (the FER+-leaning model): same faces, its own probabilities, smiles read as happiness', async () => {
+    const labels = new Map(wildPhotos().map((p) => [p.url, p.label]));
+    const chosen = wild.filter((p, i) => p.result.faces.length === 1 && (labels.get(p.url) === 'happy' || i % 3 === 0));
+    const out = await t.page.evaluate(async (urls) => {
+      const detector = await window.emolens.createDetector({ backend: 'wasm', classifier: 'emolens-ferplus' });
+      const results = [];
+      for (const url of urls) results.push(await detector.detect(await (await fetch(url)).blob()));
+      detector.dispose();
+      return { classifier: detector.classifier, results };
+    }, chosen.map((p) => p.url));
+    expect(out.classifier).toBe('emolens-ferplus');
+    let sameTop = 0, happyHits = 0, happy = 0, maxDiff = 0;
+    chosen.forEach((p, i) => {
+      const a = p.result.faces[0]!;
+      const b = out.results[i]!.faces[0]!;
+      expect(b.bbox).toEqual(a.bbox); // the same detector and crop; only the classifier differs
+      if (b.emotions.primary.label === a.emotions.primary.label) sameTop++;
+      const score = (all: typeof a.emotions.all, label: string) => all.find((e) => e.label === label)!.confidence;
+      for (const label of WIA_LABELS) maxDiff = Math.max(maxDiff, Math.abs(score(b.emotions.all, label) - score(a.emotions.all, label)));
+      if (labels.get(p.url) === 'happy') {
+        happy++;
+        if (b.emotions.primary.label === 'happiness') happyHits++;
+      }
+    });
+    console.log(`emolens-ferplus vs emolens-fer on ${chosen.length} wild photos: same top class ${sameTop}, max |Δp| ${maxDiff.toFixed(3)}, smiles ${happyHits}/${happy}`);
+    expect(maxDiff).toBeGreaterThan(0.05); // a different model, not the default under another name
+    expect(sameTop / chosen.length).toBeGreaterThanOrEqual(0.6);
+    expect(happy).toBeGreaterThanOrEqual(12);
+    expect(happyHits / happy).toBeGreaterThanOrEqual(0.75);
+  });
+
   it('finds every visible face in group photos, once each, with boxes of face size', async () => {
     const photos = groupPhotos();
     const results = await detectAll(photos.map((p) => p.url));

@@ -156,7 +156,7 @@ describe('configuration', () => {
   });
 
   it('lists the shipped classifiers', async () => {
-    expect(await t.page.evaluate(() => window.emolens.classifierIds().sort())).toEqual(['emolens-fer', 'faceapi-expression', 'human-emotion']);
+    expect(await t.page.evaluate(() => window.emolens.classifierIds().sort())).toEqual(['emolens-fer', 'emolens-ferplus', 'faceapi-expression', 'human-emotion']);
   });
 });
 

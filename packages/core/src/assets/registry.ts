@@ -6,8 +6,9 @@ import { MANIFESTS } from './registry.generated.js';
 export type ClassifierManifest = RuntimeManifest & Required<Pick<RuntimeManifest, 'input' | 'output' | 'labels' | 'vocabulary' | 'crop'>>;
 
 /**
- * The classifier used when none is chosen: EmoLens' own `emolens-fer`, the most accurate of those shipped on real
- * photos and on the FER+ labels (`models/emolens-fer/MODEL_CARD.md` has every figure beside the peers').
+ * The classifier used when none is chosen: EmoLens' own `emolens-fer`, ahead of the peers' models on real photos and
+ * on the FER2013 and FER+ accuracies; `emolens-ferplus` leans to the FER+ labels (`models/emolens-fer/MODEL_CARD.md`
+ * has every figure beside the peers').
  */
 export const DEFAULT_CLASSIFIER = 'emolens-fer';
 
