@@ -65,7 +65,11 @@ export interface DetectorSpec {
 }
 
 /** What the SDK carries of a manifest at run time: all but the prose and the provenance. */
-export type RuntimeManifest = Omit<ModelManifest, 'description' | 'source' | 'quantization'>;
+export type RuntimeManifest = Omit<ModelManifest, 'description' | 'source' | 'quantization'> & {
+  /** Set by the asset build when the model is quantised (its manifest has `quantization`): int8 kernels differ
+   * slightly between execution providers, so the WebGPU self-check allows more (see `pipeline/classify.ts`). */
+  quantized?: true;
+};
 
 export interface ClassifierInput {
   /** ONNX input name. */
