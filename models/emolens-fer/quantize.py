@@ -30,8 +30,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ort_node import run_ort  # noqa: E402
-import torch  # noqa: E402
-from train import HERE, Fer, normalise  # noqa: E402
+from train import HERE, Fer, label_figures, nhwc  # noqa: E402
 
 QUANT_INPUTS = {'Conv', 'Add', 'ReduceMean', 'Gemm'}  # ops whose float inputs get a QDQ pair
 
@@ -130,11 +129,6 @@ def quantize(model, ranges):
     graph.initializer.extend(kept)
 
 
-def nhwc(fer, idx):
-    """Faces `idx` as the model input: train.py's normalisation, NHWC."""
-    return normalise(torch.from_numpy(fer.images[idx])).numpy()[..., None]
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--model', default=os.path.join(HERE, 'emolens-fer.onnx'), help='float32 ONNX from export.py')
@@ -154,7 +148,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         probe_path = os.path.join(tmp, 'probe.onnx')
         onnx.save(probe_model(float_model), probe_path)
-        raw, _ = run_ort(probe_path, nhwc(fer, np.sort(calib)), 'ranges')
+        raw, _ = run_ort(probe_path, nhwc(fer.images[np.sort(calib)]), 'ranges')
     reduce_max = np.mean if args.range == 'mean' else np.max
     ranges = {name: (float(np.min(r['min'])), float(reduce_max(r['max']))) for name, r in raw.items()}
     ranges[float_model.graph.input[0].name] = (-1.0, 1.0)  # the input's range is known exactly
@@ -172,14 +166,13 @@ def main():
     onnx.save(model, args.out)
 
     public = fer.split('PublicTest')
-    x = nhwc(fer, public)
+    x = nhwc(fer.images[public])
     report = {}
     for tag, path in (('float', args.model), ('int8', args.out)):
         probs, info = run_ort(path, x, 'probabilities', threads=1, runs=args.runs)
         pred = probs.argmax(1)
-        hard, major = fer.hard[public], fer.majority[public]
-        report[tag] = {'fer2013': float(np.mean(pred[hard >= 0] == hard[hard >= 0])),
-                       'ferplus7': float(np.mean(pred[major >= 0] == major[major >= 0])), 'pred': pred}
+        fig = label_figures(pred, fer.hard[public], fer.majority[public])
+        report[tag] = {'fer2013': fig['fer2013_acc'], 'ferplus7': fig['ferplus_acc'], 'pred': pred}
         if args.runs:  # the 1-thread latency came with the accuracy run; 2 threads need a runtime of their own
             _, info2 = run_ort(path, x[:1], 'probabilities', threads=2, runs=args.runs)
             report[tag].update({'ms_1t': info['latency_ms_p50'], 'ms_2t': info2['latency_ms_p50']})

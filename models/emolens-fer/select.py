@@ -15,12 +15,9 @@ import json
 import os
 import sys
 
-import numpy as np
-import torch
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ort_node import run_ort  # noqa: E402
-from train import REPO, Fer, macro_f1, normalise  # noqa: E402
+from train import REPO, Fer, label_figures, nhwc  # noqa: E402
 
 FIGURES = ('fer2013_acc', 'fer2013_f1', 'ferplus_acc', 'ferplus_f1')
 PEERS = ('human-emotion', 'faceapi-expression')
@@ -44,13 +41,8 @@ def peer_reference(path):
 
 
 def public_figures(model_path, fer, idx):
-    x = normalise(torch.from_numpy(fer.images[idx]).unsqueeze(1)).permute(0, 2, 3, 1).numpy()
-    p, _ = run_ort(model_path, x, threads=1, batch=64)
-    pred = p.argmax(1)
-    h, m = fer.hard[idx], fer.majority[idx]
-    a, b = h >= 0, m >= 0
-    return {'fer2013_acc': float((pred[a] == h[a]).mean()), 'fer2013_f1': macro_f1(pred[a], h[a]),
-            'ferplus_acc': float((pred[b] == m[b]).mean()), 'ferplus_f1': macro_f1(pred[b], m[b])}
+    p, _ = run_ort(model_path, nhwc(fer.images[idx]), threads=1, batch=64)
+    return label_figures(p.argmax(1), fer.hard[idx], fer.majority[idx])
 
 
 def main():

@@ -127,6 +127,11 @@ def normalise(x_u8):
     return (x_u8.float() - MEAN) / STD
 
 
+def nhwc(images_u8):
+    """uint8 faces [N,48,48] → the exported ONNX model's input: float32 NHWC [N,48,48,1], normalised as in training."""
+    return normalise(torch.from_numpy(images_u8)).numpy()[..., None]
+
+
 def resize_to(x, size):
     if x.shape[-1] == size:
         return x
@@ -338,19 +343,17 @@ def predict(model, images_u8, device, size, tta=True, batch=128):
     return torch.cat(out).numpy()
 
 
+def label_figures(pred, hard, majority):
+    """Accuracy and macro-F1 of predicted class ids against the FER2013 labels and the FER+ 7-class majorities
+    (rows without a label, -1, skipped)."""
+    a, b = hard >= 0, majority >= 0
+    return {'fer2013_acc': float((pred[a] == hard[a]).mean()), 'fer2013_f1': macro_f1(pred[a], hard[a]),
+            'ferplus_acc': float((pred[b] == majority[b]).mean()), 'ferplus_f1': macro_f1(pred[b], majority[b])}
+
+
 def validate(model, fer, idx, device, size):
-    p_tta = predict(model, fer.images[idx], device, size, tta=True)
-    res = {}
-    for tag, p in (('', p_tta),):
-        pred = p.argmax(1)
-        h = fer.hard[idx]
-        ok = h >= 0
-        res['fer2013_acc' + tag] = float((pred[ok] == h[ok]).mean())
-        res['fer2013_f1' + tag] = macro_f1(pred[ok], h[ok])
-        mj = fer.majority[idx]
-        ok = mj >= 0
-        res['ferplus_acc' + tag] = float((pred[ok] == mj[ok]).mean())
-        res['ferplus_f1' + tag] = macro_f1(pred[ok], mj[ok])
+    pred = predict(model, fer.images[idx], device, size, tta=True).argmax(1)
+    res = label_figures(pred, fer.hard[idx], fer.majority[idx])
     res['mean'] = (res['fer2013_acc'] + res['ferplus_acc']) / 2
     return res
 

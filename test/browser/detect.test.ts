@@ -118,13 +118,13 @@ describe('faces on real photos', () => {
       return { classifier: detector.classifier, results };
     }, chosen.map((p) => p.url));
     expect(out.classifier).toBe('emolens-ferplus');
+    const score = (all: WiaFaceResult['faces'][number]['emotions']['all'], label: string) => all.find((e) => e.label === label)!.confidence;
     let sameTop = 0, happyHits = 0, happy = 0, maxDiff = 0;
     chosen.forEach((p, i) => {
       const a = p.result.faces[0]!;
       const b = out.results[i]!.faces[0]!;
       expect(b.bbox).toEqual(a.bbox); // the same detector and crop; only the classifier differs
       if (b.emotions.primary.label === a.emotions.primary.label) sameTop++;
-      const score = (all: typeof a.emotions.all, label: string) => all.find((e) => e.label === label)!.confidence;
       for (const label of WIA_LABELS) maxDiff = Math.max(maxDiff, Math.abs(score(b.emotions.all, label) - score(a.emotions.all, label)));
       if (labels.get(p.url) === 'happy') {
         happy++;
