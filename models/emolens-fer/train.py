@@ -281,14 +281,16 @@ def soft_ce(logits, target, class_weights=None):
 
 
 def hard_class_weights(rule, labels):
-    """`loss.hard_class_weight`: None, or 'inv_sqrt_freq' — w_c ∝ 1/√(count of class c among the Training FER2013
-    labels), scaled so that the average weight over those labels is 1."""
+    """`loss.hard_class_weight`: None, 'inv_sqrt_freq' — w_c ∝ 1/√(count of class c among the Training FER2013
+    labels) — or 'inv_freq' — w_c ∝ 1/count (every class weighs the same in total), scaled so that the average
+    weight over those labels is 1."""
     if not rule:
         return None
-    if rule != 'inv_sqrt_freq':
-        sys.exit(f'unknown loss.hard_class_weight {rule!r}')
+    powers = {'inv_sqrt_freq': 0.5, 'inv_freq': 1.0}
+    if rule not in powers:
+        sys.exit(f'unknown loss.hard_class_weight {rule!r} (one of {", ".join(powers)})')
     counts = np.bincount(labels[labels >= 0], minlength=7).astype(np.float64)
-    w = 1 / np.sqrt(np.maximum(counts, 1))
+    w = np.maximum(counts, 1) ** -powers[rule]
     w /= (counts * w).sum() / counts.sum()
     return torch.tensor(w, dtype=torch.float32)
 
