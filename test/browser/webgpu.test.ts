@@ -29,7 +29,7 @@ describe('WebGPU', () => {
   });
 
   // The default classifier is int8 (WASM fuses it into integer kernels, WebGPU runs dequantised float ones: the
-  // start-up self-check allows it 1e-2 on its synthetic input); on a real face both kinds agree to 1e-3.
+  // start-up self-check, on its schematic face, allows quantised models 1e-2); on a real face both agree to 1e-3.
   it.each([
     ['emolens-fer', 'int8'],
     ['human-emotion', 'float'],

@@ -4,7 +4,8 @@
 import { EmoLensError } from '@emolens/schema';
 import type { ClassifierManifest } from '../assets/registry.js';
 import type { Backend } from '../assets/progress.js';
-import { valuesPerFace } from './preprocess.js';
+import { valuesPerFace, writeFace } from './preprocess.js';
+import { schematicFace } from './self-check-face.js';
 import type { Ort, Runtime } from './runtime.js';
 
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
@@ -14,9 +15,10 @@ const SELF_CHECK_TOLERANCE = 1e-3;
 /**
  * The same for quantised (int8 QDQ) models, whose top class must also agree. The WASM provider fuses them into
  * integer kernels (QLinearConv: integer accumulation, fixed-point requantisation) while WebGPU dequantises and runs
- * float kernels; on the synthetic self-check input, far from a face, activations land on the other side of a
- * rounding step and the probabilities move by a few thousandths (5e-3 measured for `emolens-fer`; on a real
- * face 4e-8), where a broken GPU path is off by far more.
+ * float kernels, so an activation that lies on a rounding step can land on either side of it. On the schematic
+ * face both providers agree to 5e-8 (SwiftShader; on a photo 4e-8), but an input far from a face moved the
+ * probabilities by 5e-3 (the synthetic pattern used before); the margin keeps a real GPU's own rounding from
+ * forcing a needless fallback, where a broken GPU path is off by far more.
  */
 const QUANTIZED_SELF_CHECK_TOLERANCE = 1e-2;
 
@@ -97,10 +99,11 @@ export class EmotionClassifier {
   }
 }
 
-/** A fixed, image-like input for the self-check (a smooth pattern within the normalised range). */
+/** The self-check's and warm-up's input: the schematic face, through the model's own preprocessing. */
 function selfCheckInput(manifest: ClassifierManifest): Float32Array {
-  const values = new Float32Array(valuesPerFace(manifest.input));
-  for (let i = 0; i < values.length; i++) values[i] = Math.sin(i * 0.01) * 0.9;
+  const { input } = manifest;
+  const values = new Float32Array(valuesPerFace(input));
+  writeFace(schematicFace(input.width, input.height), input, values, 0);
   return values;
 }
 
