@@ -14,9 +14,12 @@ The rule is fixed before a candidate is scored, so that PrivateTest is a confirm
 """
 import argparse
 import json
+import os
 import sys
 
-PEERS = ('human-emotion', 'faceapi-expression')
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peers import PEERS, better_peer  # noqa: E402
+
 FIGURES = (('FER2013 accuracy', 'fer2013', 'accuracy'), ('FER2013 macro-F1', 'fer2013', 'macroF1'),
            ('FER+ 7 accuracy', 'ferplus7', 'accuracy'), ('FER+ 7 macro-F1', 'ferplus7', 'macroF1'),
            ('wild accuracy', 'wild', 'accuracy'), ('wild macro-F1', 'wild', 'macroF1'))
@@ -40,8 +43,8 @@ def margins(result, name):
     peers = {p: figures(result, p) for p in PEERS}
     table = {}
     for label, _, _ in FIGURES:
-        best = max(PEERS, key=lambda p: peers[p][label])
-        table[label] = (own[label], peers[best][label], best, own[label] - peers[best][label])
+        value, best = better_peer(lambda p: peers[p][label])
+        table[label] = (own[label], value, best, own[label] - value)
     return table
 
 

@@ -15,7 +15,6 @@ Writes a `best.pt` that export.py reads (the source's weights, fc.bias + b) and 
 offsets, the in-sample and cross-fitted figures).
 """
 import argparse
-import importlib.util
 import json
 import os
 import sys
@@ -25,32 +24,25 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from train import CLASSES, REPO, Fer, build_model, label_figures, normalise  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location('emolens_select', os.path.join(HERE, 'select.py'))
-selection = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(selection)
+from peers import FER_FIGURES, public_reference  # noqa: E402
+from train import CLASSES, REPO, Fer, build_model, label_figures, predict  # noqa: E402
 
 GRID = np.round(np.arange(-1, 1.0001, 0.05), 2)
 SWEEPS = 4
 
 
 def logits_of(ck, fer, idx):
-    """Float logits [N,7] of the checkpoint on faces `idx`, un-mirrored (as the SDK runs the model)."""
+    """Log-probabilities [N,7] of the checkpoint on faces `idx`, un-mirrored (as the SDK runs the model): the
+    logits less a constant per face, so adding offsets to them ranks the classes as adding them to the logits."""
     net = build_model(ck['config'])
     net.load_state_dict(ck['weights'])
-    net.eval()
-    out = []
-    with torch.no_grad():
-        for i in range(0, len(idx), 256):
-            x = normalise(torch.from_numpy(fer.images[idx[i:i + 256]]).unsqueeze(1))
-            out.append(net(x).numpy())
-    return np.concatenate(out)
+    p = predict(net, fer.images[idx], 'cpu', ck['config']['input_size'], tta=False)
+    return np.log(np.maximum(p, 1e-30))
 
 
 def smallest_margin(logits, offsets, hard, majority, ref):
     fig = label_figures((logits + offsets).argmax(1), hard, majority)
-    return min(fig[k] - ref[k][0] for k in selection.FIGURES), fig
+    return min(fig[k] - ref[k][0] for k in FER_FIGURES), fig
 
 
 def fit(logits, hard, majority, ref):
@@ -83,7 +75,7 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(1)
 
-    ref = selection.peer_reference(args.reference)
+    ref = public_reference(args.reference)
     ck = torch.load(args.checkpoint, map_location='cpu')
     fer = Fer()
     idx = fer.split('PublicTest')

@@ -17,28 +17,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ort_node import run_ort  # noqa: E402
+from peers import FER_FIGURES, public_reference  # noqa: E402
 from train import REPO, Fer, label_figures, nhwc  # noqa: E402
-
-FIGURES = ('fer2013_acc', 'fer2013_f1', 'ferplus_acc', 'ferplus_f1')
-PEERS = ('human-emotion', 'faceapi-expression')
-
-
-def peer_reference(path):
-    """Best peer per figure on PublicTest (all rows), from a `pnpm eval` result file."""
-    with open(path) as f:
-        results = {r['name']: r['PublicTest'] for r in json.load(f)['results']}
-    missing = [p for p in PEERS if p not in results]
-    if missing:
-        sys.exit(f'{path} has no PublicTest figures for {", ".join(missing)}: run `pnpm eval --no-wild` first')
-    ref = {}
-    for fig in FIGURES:
-        label_set, metric = fig.split('_')
-        key = {'fer2013': 'fer2013', 'ferplus': 'ferplus7'}[label_set]
-        field = {'acc': 'accuracy', 'f1': 'macroF1'}[metric]
-        best = max(PEERS, key=lambda p: results[p][key]['all'][field])
-        ref[fig] = (results[best][key]['all'][field], best)
-    return ref
-
 
 def public_figures(model_path, fer, idx):
     p, _ = run_ort(model_path, nhwc(fer.images[idx]), threads=1, batch=64)
@@ -52,7 +32,7 @@ def main():
                     help='a `pnpm eval` result file with the peers\' PublicTest figures')
     args = ap.parse_args()
 
-    ref = peer_reference(args.reference)
+    ref = public_reference(args.reference)
     print('reference (better peer, PublicTest): ' +
           ', '.join(f'{k} {v * 100:.1f} ({who})' for k, (v, who) in ref.items()))
     fer = Fer()
@@ -60,11 +40,11 @@ def main():
     rows = []
     for path in args.candidates:
         fig = public_figures(path, fer, idx)
-        margins = {k: fig[k] - ref[k][0] for k in FIGURES}
+        margins = {k: fig[k] - ref[k][0] for k in FER_FIGURES}
         worst = min(margins.values())
         mean_acc = (fig['fer2013_acc'] + fig['ferplus_acc']) / 2
         rows.append((worst, mean_acc, path, fig, margins))
-        print(f'{path}\n  ' + '  '.join(f'{k} {fig[k] * 100:.1f} ({margins[k] * 100:+.1f})' for k in FIGURES) +
+        print(f'{path}\n  ' + '  '.join(f'{k} {fig[k] * 100:.1f} ({margins[k] * 100:+.1f})' for k in FER_FIGURES) +
               f'  | smallest margin {worst * 100:+.1f}, mean accuracy {mean_acc * 100:.2f}', flush=True)
     winner = max(rows, key=lambda r: (r[0], r[1]))
     print(json.dumps({'selected': winner[2], 'smallest_margin': round(winner[0], 4),
