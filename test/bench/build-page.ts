@@ -16,7 +16,7 @@ function keepWorkerEntry(): Plugin {
     name: 'bench-keep-emolens-worker-entry',
     enforce: 'pre',
     async resolveId(source, importer, options) {
-      if (!/\/dist\/worker\/(classifier-)?worker\.js$/.test(source)) return null;
+      if (!/\/dist\/worker\/(inference-)?worker\.js$/.test(source)) return null;
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
       return resolved ? { ...resolved, moduleSideEffects: true } : null;
     },

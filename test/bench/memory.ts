@@ -15,7 +15,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import type { MemorySample } from './page/api.ts';
 import { quantile } from './stats.ts';
 
-/** Workers of workers are measured (EmoLens's classifier worker); deeper ones are not. */
+/** Workers of workers are measured (EmoLens's inference worker); deeper ones are not. */
 const MAX_WORKER_DEPTH = 2;
 
 interface HeapUsage {
@@ -23,8 +23,8 @@ interface HeapUsage {
   totalSize: number;
 }
 
-/** EmoLens's workers that report wasm memory: the pipeline worker and the classifier worker (onnxruntime). */
-export const EMOLENS_WASM_SCOPES = ['emolens-worker', 'emolens-classifier'] as const;
+/** EmoLens's workers that report wasm memory: the pipeline worker and the inference worker (onnxruntime). */
+export const EMOLENS_WASM_SCOPES = ['emolens-worker', 'emolens-inference'] as const;
 
 export interface MemoryProbe {
   sample(frame: number): Promise<MemorySample>;
@@ -37,7 +37,7 @@ export interface MemoryProbe {
  */
 export async function memoryProbe(page: Page, wasmScopes: readonly string[] = []): Promise<MemoryProbe> {
   const session: CDPSession = await page.context().newCDPSession(page);
-  /** Worker route (session ids from the page's session down, e.g. the classifier worker of the pipeline worker) by key. */
+  /** Worker route (session ids from the page's session down, e.g. the inference worker of the pipeline worker) by key. */
   const workers = new Map<string, { route: string[]; url: string }>();
   const pending = new Map<number, (value: unknown) => void>();
   let nextId = 1;
@@ -54,7 +54,7 @@ export async function memoryProbe(page: Page, wasmScopes: readonly string[] = []
     // onnxruntime's wasm threads sit in Atomics.wait and never answer: not measured (no per-frame state).
     if (info.title?.startsWith('em-pthread')) return;
     workers.set(route.join('/'), { route, url: info.url });
-    // Children of this worker (EmoLens: the classifier worker of the pipeline worker).
+    // Children of this worker (EmoLens: the inference worker of the pipeline worker).
     sendDown(route, { id: nextId++, method: 'Target.setAutoAttach', params: { autoAttach: true, waitForDebuggerOnStart: false, flatten: false } });
   };
   /** A message that came up `route`: a reply, or an event, possibly from a deeper worker. */

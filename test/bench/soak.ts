@@ -71,7 +71,7 @@ export function formatSoak(r: SoakResults): string {
   return [
     `EmoLens soak — ${r.date}, ${r.frames} frames (the 300-frame clip, cycled), one detector, worker, WASM`,
     `${r.machine.cpus} × ${r.machine.cpuModel}, Chromium ${r.machine.chromium}`,
-    `MiB; JS = CDP Runtime.getHeapUsage after a full GC (page + pipeline worker + classifier worker); wasm = live WebAssembly.Memory sizes (MediaPipe in the pipeline worker, onnxruntime in the classifier worker)`,
+    `MiB; JS = CDP Runtime.getHeapUsage after a full GC (page + pipeline worker + inference worker); wasm = live WebAssembly.Memory sizes (MediaPipe in the pipeline worker, onnxruntime in the inference worker)`,
     table(['frame', 'page JS', 'worker JS', 'JS total', 'wasm', 'JS + wasm', `vs frame ${r.from}`], r.samples.map(row)),
     `throughput ${r.fps} frames/s, latency p50 ${r.p50} ms, p95 ${r.p95} ms`,
     `growth frame ${r.from} → ${r.frames}: ${signedMb(r.growthBytes)} MiB (threshold ${bytes(r.thresholdBytes)}): ${r.passed ? 'PASS' : 'FAIL'}`,

@@ -287,13 +287,13 @@ describe('the worker', () => {
     // The page's own module graph, before any detector existed, as loaded by openTestPage.
     const pageModules = t.pageModules;
     expect(pageModules.some((n) => n.includes('/packages/core/dist/index.js'))).toBe(true);
-    expect(pageModules.filter((n) => /tasks-vision|onnxruntime-web|vision_wasm|ort-wasm|\/pipeline\/(landmarks|classify|runtime|pipeline)\.js/.test(n))).toEqual([]);
+    expect(pageModules.filter((n) => /tasks-vision|onnxruntime-web|vision_wasm|ort-wasm|\/inference\/|\/pipeline\/(find|frame|classify|format|track|pipeline|run-frame)/.test(n))).toEqual([]);
     // No model or wasm was fetched by the page; the worker fetched them.
     const fetchedByPage = await t.page.evaluate(() => performance.getEntriesByType('resource').filter((e) => (e as PerformanceResourceTiming).initiatorType === 'fetch').map((e) => e.name));
     expect(fetchedByPage.filter((n) => /\.(onnx|task|wasm)$/.test(n))).toEqual([]);
-    // MediaPipe runs in the pipeline worker, onnxruntime in the classifier worker the pipeline starts.
+    // MediaPipe runs in the pipeline worker, onnxruntime in the inference worker the pipeline starts.
     const pipeline = t.page.workers().find((w) => /\/worker\/worker\.js/.test(w.url()));
-    const classifier = t.page.workers().find((w) => /\/worker\/classifier-worker\.js/.test(w.url()));
+    const classifier = t.page.workers().find((w) => /\/worker\/inference-worker\.js/.test(w.url()));
     expect(pipeline).toBeDefined();
     expect(classifier).toBeDefined();
     const fetchedBy = (w: typeof pipeline) => w!.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { meshFrame } from '../../packages/core/src/pipeline/face-frame.ts';
+import { meshFrame } from '../../packages/core/src/pipeline/frame/face-frame.ts';
 import { repoRoot } from '../setup/paths.ts';
 import { trainingFaces } from './fer-faces.ts';
 import { openTestPage, type TestPage } from './harness.ts';

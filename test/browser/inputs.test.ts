@@ -156,7 +156,7 @@ describe('around a call', () => {
       const blob = await (await fetch(url)).blob();
       const before = (await detector.detect(blob)).faces.length;
       const host = (detector as unknown as { host: { call(f: (api: { crashForTesting(target: string): Promise<void> }) => Promise<void>): Promise<void> } }).host;
-      await host.call((api) => api.crashForTesting('classifier'));
+      await host.call((api) => api.crashForTesting('inference'));
       for (let i = 0; i < 50 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       const after = await detector.detect(blob);
       detector.dispose();

@@ -4,7 +4,7 @@
  * FER2013 images are already face crops in FER framing (the framing `human-emotion`'s crop was measured
  * against), so the whole 48×48 image is the crop: no detection, no alignment. The pipeline draws its crop
  * into a canvas at the model's input size (Chromium's `drawImage` with default smoothing: bilinear,
- * pixel centres at +0.5), reads back RGBA bytes and normalises them (`packages/core/src/pipeline/preprocess.ts`).
+ * pixel centres at +0.5), reads back RGBA bytes and normalises them (`packages/core/src/pipeline/frame/preprocess.ts`).
  * Here:
  *  1. bilinear resize 48×48 → width×height with half-pixel centres (source coordinate (x + 0.5)·48/W − 0.5,
  *     clamped at the edges, like canvas and `tf.image.resizeBilinear(…, halfPixelCenters=true)`), then

@@ -1,12 +1,12 @@
 /**
  * The classifiers' start-up self-check and warm-up run on a schematic face drawn in code
- * (packages/core/src/pipeline/self-check-face.ts), not on an image. The self-check compares WebGPU with WASM
+ * (packages/core/src/inference/self-check-face.ts), not on an image. The self-check compares WebGPU with WASM
  * and wants the same top class, so the drawing must read as a face to every shipped classifier: one class well
  * ahead of the rest, never a near tie that rounding could flip. Run here through `pnpm eval`'s classifier
  * (onnxruntime-web, WASM), each model at its own input size, as the SDK draws it.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { schematicFace } from '../../packages/core/src/pipeline/self-check-face.ts';
+import { schematicFace } from '../../packages/core/src/inference/self-check-face.ts';
 import { Classifier, classifierManifests } from '../eval/classifier.ts';
 
 /** The drawing's grey channel (R = G = B), `size` × `size`. */

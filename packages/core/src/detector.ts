@@ -5,81 +5,14 @@
 import { transfer } from 'comlink';
 import { EmoLensError, parseWiaFaceRequest, type WiaFaceResult } from '@emolens/schema';
 import { resolveAssetUrls } from './assets/asset-urls.js';
-import type { Backend, ProgressCallback } from './assets/progress.js';
-import { DEFAULT_CLASSIFIER } from './assets/registry.js';
-import { DEFAULT_MAX_PIXELS, decodeImage, type ImageInput } from './input/decode.js';
+import type { Backend } from './assets/progress.js';
+import { decodeImage, type ImageInput } from './input/decode.js';
 import { toSourcePixels } from './input/rescale.js';
-import type { FaceRange } from './pipeline/faces.js';
-import type { BackendPreference, StageTimings } from './worker/api.js';
+import { detectOptionsFromWia, resolveDetectOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions } from './options.js';
+import { round } from './round.js';
+import type { StageTimings } from './worker/pipeline-api.js';
 import { registerErrorTransfer } from './worker/error-transfer.js';
 import { WorkerHost } from './worker-host.js';
-
-/** Options of {@link createDetector}. */
-export interface DetectorOptions {
-  /** Emotion classifier id (default `emolens-fer`, our own model; `classifierIds()` lists the others). */
-  classifier?: string;
-  /** `auto` (default): WebGPU on a real adapter that passes a self-check, else WASM. */
-  backend?: BackendPreference;
-  /**
-   * WASM threads for the classifier. Threads need a cross-origin isolated page (served with
-   * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`); elsewhere 1
-   * is used. Default `auto`: 2 on an isolated page with 2 or more cores, else 1.
-   */
-  threads?: number | 'auto';
-  /** Where the assets are served (a copy of `@emolens/core/assets/`); default: where the bundler put them. */
-  baseUrl?: string | URL;
-  /** Keep assets in the Cache API so later visits load nothing (default true). */
-  cache?: boolean;
-  /** Most faces found per image (default 5). */
-  maxFaces?: number;
-  /**
-   * Face detection confidence threshold in [0, 1]. Default: 0.7 for the short-range detector and 0.5 for
-   * the full-range one (see `DEFAULT_MIN_DETECTION_CONFIDENCE`); a value given here applies to both.
-   */
-  minDetectionConfidence?: number;
-  /**
-   * Run onnxruntime-web (the face detector models and the emotion classifier) in a worker of its own, started
-   * by the pipeline worker (default true), so its start-up and threads stay off the pipeline worker, where
-   * MediaPipe loads when a call needs the mesh. `false` keeps it in the pipeline worker (one thread fewer).
-   * Where a nested worker cannot start, it runs in the pipeline worker either way.
-   */
-  classifierWorker?: boolean;
-  /** Loading progress: downloads, compiles, ready. */
-  onProgress?: ProgressCallback;
-  /**
-   * Called once when the worker crashes (`INTERNAL_ERROR`, `details.kind: 'worker_crashed'`), even when no call
-   * was in flight; calls in flight reject with the same error, and the next call starts a new worker.
-   */
-  onError?: (error: EmoLensError) => void;
-  /** Inputs with more pixels are refused with `IMAGE_TOO_LARGE` before decoding (default 50 megapixels). */
-  maxPixels?: number;
-  /**
-   * A worker running `@emolens/core`'s worker entry, for bundlers that need to build it themselves. Pass a
-   * function that makes one so the detector can restart it after a crash; a `Worker` instance is used once.
-   */
-  worker?: Worker | (() => Worker);
-}
-
-/** Options of one {@link Detector.detect} call. */
-export interface DetectOptions {
-  /** Include the 468 face-mesh points (default false). */
-  returnLandmarks?: boolean;
-  /** Include valence/arousal (default true). */
-  returnDimensions?: boolean;
-  /** Include head pose in degrees (default false). */
-  returnHeadPose?: boolean;
-  /** At most this many faces (default and upper bound: the detector's `maxFaces`). */
-  maxFaces?: number;
-  /** Drop faces smaller than this many source pixels (default 0). */
-  minFaceSize?: number;
-  /**
-   * Face detector passes: `short` (faces near the camera, fastest), `full` (small, distant faces), `both`,
-   * or `auto` (default: short, plus full on images larger than 1280×720 such as group photos).
-   */
-  faceRange?: FaceRange;
-  /** Aborting rejects the call with `ABORTED`; the detector stays usable. */
-  signal?: AbortSignal;
-}
 
 /** Time spent per stage of one call, in milliseconds (see {@link Detector.profile}). */
 export interface CallTimings extends StageTimings {
@@ -143,40 +76,12 @@ function requestId(): string {
  */
 export async function createDetector(options: DetectorOptions = {}): Promise<Detector> {
   registerErrorTransfer();
-  const maxFaces = options.maxFaces ?? 5;
-  if (!Number.isInteger(maxFaces) || maxFaces < 1 || maxFaces > 100) {
-    throw new EmoLensError('INVALID_REQUEST', 'maxFaces must be an integer from 1 to 100', { field: 'maxFaces', value: maxFaces });
-  }
-  const threads = options.threads ?? 'auto';
-  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= 16)) {
-    throw new EmoLensError('INVALID_REQUEST', "threads must be 'auto' or an integer from 1 to 16", { field: 'threads', value: threads });
-  }
-  const confidence = options.minDetectionConfidence;
-  if (confidence !== undefined && !(confidence >= 0 && confidence <= 1)) {
-    throw new EmoLensError('INVALID_REQUEST', 'minDetectionConfidence must be a number from 0 to 1', { field: 'minDetectionConfidence', value: confidence });
-  }
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  if (!(Number.isFinite(maxPixels) && maxPixels >= 1)) {
-    throw new EmoLensError('INVALID_REQUEST', 'maxPixels must be a positive number', { field: 'maxPixels', value: maxPixels });
-  }
-  const host = new WorkerHost(
-    spawner(options.worker),
-    {
-      assets: resolveAssetUrls(options.baseUrl),
-      classifier: options.classifier ?? DEFAULT_CLASSIFIER,
-      backend: options.backend ?? 'auto',
-      threads,
-      cache: options.cache ?? true,
-      maxFaces,
-      minDetectionConfidence: options.minDetectionConfidence,
-      classifierWorker: options.classifierWorker ?? true,
-    },
-    options.onProgress,
-    options.onError,
-  );
+  const resolved = resolveDetectorOptions(options);
+  const { baseUrl, maxPixels, ...config } = resolved;
+  const host = new WorkerHost(spawner(options.worker), { ...config, assets: resolveAssetUrls(baseUrl) }, options.onProgress, options.onError);
   try {
     const info = await host.start();
-    return new WorkerDetector(host, info.backend, info.classifier, info.threads, info.classifierPlacement, maxFaces, maxPixels);
+    return new WorkerDetector(host, info.backend, info.classifier, info.threads, info.classifierPlacement, resolved.maxFaces, maxPixels);
   } catch (error) {
     await host.dispose();
     throw error;
@@ -216,19 +121,13 @@ class WorkerDetector implements Detector {
 
   async analyzeFace(body: unknown, options: { signal?: AbortSignal } = {}): Promise<WiaFaceResult> {
     const request = parseWiaFaceRequest(body);
-    return this.detect(request.image_url ?? request.image_base64, {
-      maxFaces: Math.min(request.options.max_faces, this.maxFaces),
-      minFaceSize: request.options.min_face_size,
-      returnLandmarks: request.options.return_landmarks,
-      returnDimensions: request.options.return_dimensions,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    return this.detect(request.image_url ?? request.image_base64, { ...detectOptionsFromWia(request.options), ...(options.signal ? { signal: options.signal } : {}) });
   }
 
   async profile(input: ImageInput, options: DetectOptions = {}): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
     const started = performance.now();
     this.assertUsable(options.signal);
-    const frame = frameOptions(options, this.maxFaces);
+    const frame = resolveDetectOptions(options, this.maxFaces);
     const image = await abortable(decodeImage(input, this.maxPixels), options.signal, (late) => late.bitmap.close());
     const decoded = performance.now();
     if (this.disposed) {
@@ -240,7 +139,7 @@ class WorkerDetector implements Detector {
     const { result, timings } = await abortable(call, options.signal);
     toSourcePixels(result, image);
     const endToEnd = performance.now() - started;
-    result.processing_time_ms = Math.round(endToEnd * 100) / 100;
+    result.processing_time_ms = round(endToEnd, 2);
     return { result, timings: { ...timings, decode: decoded - started, endToEnd } };
   }
 
@@ -259,30 +158,6 @@ class WorkerDetector implements Detector {
     if (this.disposed) throw new EmoLensError('DISPOSED', 'The detector was disposed', { suggestion: 'Create a new detector.' });
     if (signal?.aborted) throw abortError();
   }
-}
-
-/** Validated per-call options (`INVALID_REQUEST` naming the field otherwise). */
-function frameOptions(options: DetectOptions, maxFaces: number) {
-  const faces = options.maxFaces ?? maxFaces;
-  if (!Number.isInteger(faces) || faces < 1 || faces > 100) {
-    throw new EmoLensError('INVALID_REQUEST', 'maxFaces must be an integer from 1 to 100', { field: 'maxFaces', value: faces });
-  }
-  const minFaceSize = options.minFaceSize ?? 0;
-  if (!(Number.isFinite(minFaceSize) && minFaceSize >= 0)) {
-    throw new EmoLensError('INVALID_REQUEST', 'minFaceSize must be a number of pixels, 0 or more', { field: 'minFaceSize', value: minFaceSize });
-  }
-  const faceRange = options.faceRange ?? 'auto';
-  if (!['auto', 'short', 'full', 'both'].includes(faceRange)) {
-    throw new EmoLensError('INVALID_REQUEST', "faceRange must be 'auto', 'short', 'full' or 'both'", { field: 'faceRange', value: faceRange });
-  }
-  return {
-    returnLandmarks: options.returnLandmarks ?? false,
-    returnDimensions: options.returnDimensions ?? true,
-    returnHeadPose: options.returnHeadPose ?? false,
-    maxFaces: Math.min(faces, maxFaces),
-    minFaceSize,
-    faceRange,
-  };
 }
 
 function abortError(): EmoLensError {

@@ -4,13 +4,13 @@
  * @packageDocumentation
  */
 export { createDetector } from './detector.js';
-export type { Detector, DetectorOptions, DetectOptions, CallTimings } from './detector.js';
+export type { Detector, CallTimings } from './detector.js';
+export { DEFAULT_MAX_PIXELS, DEFAULT_MIN_DETECTION_CONFIDENCE } from './options.js';
+export type { DetectorOptions, DetectOptions, BackendPreference, FaceRange } from './options.js';
 export type { ImageInput } from './input/decode.js';
-export { DEFAULT_MAX_PIXELS, DETECTION_MAX_SIDE } from './input/decode.js';
+export { DETECTION_MAX_SIDE } from './input/decode.js';
 export type { LoadProgressEvent, ProgressCallback, Backend } from './assets/progress.js';
-export type { BackendPreference, StageTimings } from './worker/api.js';
-export type { FaceRange } from './pipeline/faces.js';
-export { DEFAULT_MIN_DETECTION_CONFIDENCE } from './pipeline/stage-options.js';
+export type { StageTimings } from './worker/pipeline-api.js';
 export { classifierIds, DEFAULT_CLASSIFIER } from './assets/registry.js';
 export { CIRCUMPLEX } from './pipeline/derive/valence-arousal.js';
 export { CACHE_NAME } from './assets/asset-loader.js';

@@ -7,7 +7,7 @@
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import { EmoLensError } from '@emolens/schema';
 import type { ProgressCallback } from './assets/progress.js';
-import type { PipelineApi, PipelineConfig, PipelineInfo } from './worker/api.js';
+import type { PipelineApi, PipelineConfig, PipelineInfo } from './worker/pipeline-api.js';
 
 interface Running {
   worker: Worker;

@@ -7,6 +7,7 @@
 export * from './labels.js';
 export * from './wia.js';
 export * from './errors.js';
+export * from './face-limits.js';
 export * from './adapters/largest-face.js';
 export * from './adapters/emotion-api.js';
 export * from './adapters/webcam.js';

@@ -6,9 +6,9 @@
 import * as ort from 'onnxruntime-web/wasm';
 import type { DetectorSpec } from '../../../packages/core/src/assets/manifest.ts';
 import { storedZipEntries } from './zip-entries.ts';
-import type { Detection } from '../../../packages/core/src/pipeline/detection-model.ts';
+import type { Detection } from '../../../packages/core/src/pipeline/find/detection-model.ts';
 import { MediapipeDetectionModel } from './mediapipe-detection.ts';
-import { OnnxDetectionModel } from '../../../packages/core/src/pipeline/onnx-detection.ts';
+import { OnnxDetectionModel } from '../../../packages/core/src/pipeline/find/onnx-detection.ts';
 
 export interface DetectorParityInput {
   photoUrls: string[];

@@ -1,7 +1,7 @@
 /** The parity test's reference: a {@link DetectionModel} on tasks-vision's FaceDetector (BlazeFace in MediaPipe's wasm graph, input through WebGL). */
 import { FaceDetector } from '@mediapipe/tasks-vision';
-import type { Detection, DetectionModel } from '../../../packages/core/src/pipeline/detection-model.ts';
-import type { WasmFileset } from '../../../packages/core/src/pipeline/stage-options.ts';
+import type { Detection, DetectionModel } from '../../../packages/core/src/pipeline/find/detection-model.ts';
+import type { WasmFileset } from '../../../packages/core/src/pipeline/find/detector-range.ts';
 
 export class MediapipeDetectionModel implements DetectionModel {
   private constructor(private readonly detector: FaceDetector) {}

@@ -5,9 +5,9 @@
  */
 import * as ort from 'onnxruntime-web/wasm';
 import type { ModelManifest } from '../../../packages/core/src/assets/manifest.ts';
-import { CropRenderer, faceCrop } from '../../../packages/core/src/pipeline/align.ts';
-import { meshFrame } from '../../../packages/core/src/pipeline/face-frame.ts';
-import { valuesPerFace, writeFace } from '../../../packages/core/src/pipeline/preprocess.ts';
+import { CropRenderer, faceCrop } from '../../../packages/core/src/pipeline/frame/crop.ts';
+import { meshFrame } from '../../../packages/core/src/pipeline/frame/face-frame.ts';
+import { valuesPerFace, writeFace } from '../../../packages/core/src/pipeline/frame/preprocess.ts';
 
 type Manifest = Required<ModelManifest>;
 

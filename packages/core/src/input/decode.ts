@@ -22,9 +22,6 @@ export type ImageInput =
   | VideoFrame
   | string;
 
-/** Default pixel cap (`maxPixels`): 50 megapixels, above every phone camera, below what exhausts a tab. */
-export const DEFAULT_MAX_PIXELS = 50_000_000;
-
 /** Longer side above which an image is downscaled before detection (faces are found at a few hundred px). */
 export const DETECTION_MAX_SIDE = 2048;
 
@@ -41,7 +38,7 @@ export interface DecodedImage {
 const FROM_IMAGE: ImageBitmapOptions = { imageOrientation: 'from-image' };
 
 /** Decodes an input; rejects with `INVALID_IMAGE`, `INVALID_REQUEST` or `IMAGE_TOO_LARGE` (each with `details.kind`). */
-export async function decodeImage(input: ImageInput, maxPixels = DEFAULT_MAX_PIXELS): Promise<DecodedImage> {
+export async function decodeImage(input: ImageInput, maxPixels: number): Promise<DecodedImage> {
   if (input === undefined || input === null) throw invalidInput('no image was given', 'missing_image');
   const bitmap = typeof input === 'string' || input instanceof Blob || input instanceof ArrayBuffer || ArrayBuffer.isView(input)
     ? await decodeBytes(await toBlob(input), maxPixels)

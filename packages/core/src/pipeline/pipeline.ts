@@ -1,28 +1,29 @@
 /**
- * The pipeline in the worker: load → (per frame) landmarks → align/crop → classify → derive/format.
- * It implements the worker API; `worker.ts` only exposes it.
+ * The pipeline in the worker: loads the stages (face finder, crop renderer, inference), then runs each frame
+ * through them (`run-frame.ts`), one at a time, and keeps the open streams' state. It implements the worker
+ * API; `worker/worker.ts` only exposes it.
  */
-import { EmoLensError, type WiaFaceResult } from '@emolens/schema';
+import { EmoLensError } from '@emolens/schema';
 import { assetLoader } from '../assets/asset-loader.js';
 import type { LoadProgressEvent, ProgressCallback } from '../assets/progress.js';
 import { classifierManifest, detectorManifest, FACE_DETECTORS, type ClassifierManifest } from '../assets/registry.js';
-import type { FrameOptions, PipelineApi, PipelineConfig, PipelineInfo, StageTimings } from '../worker/api.js';
-import { CropRenderer, faceCrop } from './align.js';
-import { startClassifier, type Classifier } from './classifier-client.js';
-import { FaceDetectStage } from './detect.js';
-import type { FaceFrame } from './face-frame.js';
-import { FaceFinder } from './faces.js';
-import { formatFace } from './format.js';
-import { greyCanvas } from './grey-canvas.js';
-import { MediapipeLoader } from './mediapipe-loader.js';
-import { OnnxDetectionModel } from './onnx-detection.js';
-import { SECOND_LOOK_FLOOR } from './second-look.js';
-import { DEFAULT_MIN_DETECTION_CONFIDENCE, type DetectorRange, type StageOptions } from './stage-options.js';
-import { valuesPerFace, writeFace } from './preprocess.js';
+import { startInference, type Inference } from '../inference/inference-client.js';
+import type { FrameOptions } from '../options.js';
+import type { FrameResult, PipelineApi, PipelineConfig, PipelineInfo } from '../worker/pipeline-api.js';
+import type { DetectorRange, StageOptions } from './find/detector-range.js';
+import { FaceDetectStage } from './find/face-detect-stage.js';
+import { FaceFinder } from './find/face-finder.js';
+import { greyCanvas } from './find/grey-canvas.js';
+import { MediapipeLoader } from './find/mediapipe-loader.js';
+import { OnnxDetectionModel } from './find/onnx-detection.js';
+import { SECOND_LOOK_FLOOR } from './find/second-look.js';
+import { cropFaces } from './frame/crop-faces.js';
+import { CropRenderer } from './frame/crop.js';
+import { runFrame, type FrameStages } from './run-frame.js';
+import { StreamTable } from './track/stream-state.js';
 
 interface Loaded {
-  faces: FaceFinder;
-  classifier: Classifier;
+  stages: FrameStages & { finder: FaceFinder; inference: Inference };
   mediapipe: MediapipeLoader;
   renderer: CropRenderer;
 }
@@ -30,6 +31,7 @@ interface Loaded {
 /** The worker-side pipeline. One instance per worker. */
 export class Pipeline implements PipelineApi {
   private loaded: Loaded | undefined;
+  private readonly streams = new StreamTable();
   /** Calls run one after another: they share the crop canvas. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -45,26 +47,26 @@ export class Pipeline implements PipelineApi {
     const manifest = classifierManifest(config.classifier);
     const load = assetLoader(config.assets, progress, config.cache);
 
-    // onnxruntime (face detectors and classifier) starts in its own worker; MediaPipe (the mesh) is loaded
-    // only when a call first needs it.
-    const classifierStage = startClassifier(
+    // onnxruntime (face detectors and classifier) starts in the inference worker; MediaPipe (the mesh) is
+    // loaded only when a call first needs it.
+    const inferenceStarted = startInference(
       { assets: config.assets, classifier: config.classifier, detector: FACE_DETECTORS.short, backend: config.backend, threads: config.threads, cache: config.cache },
-      config.classifierWorker,
+      config.inferenceWorker,
       progress,
     );
     const mediapipe = new MediapipeLoader(load, progress);
     const options = (range: DetectorRange): StageOptions => ({
       maxFaces: config.maxFaces,
-      minDetectionConfidence: config.minDetectionConfidence ?? DEFAULT_MIN_DETECTION_CONFIDENCE[range],
+      minDetectionConfidence: config.minDetectionConfidence[range],
       // Small faces score low at the short range's 128 px input: a second look confirms them.
       ...(range === 'short' ? { candidateConfidence: SECOND_LOOK_FLOOR } : {}),
     });
 
     // The face finder does not wait for onnxruntime: its first run (canvases, letterbox, crop renderer) goes
     // on here while onnxruntime starts in the other worker; only its detector call waits for it.
-    const detectWith = (name: string) => async (input: Float32Array) => (await classifierStage).detect(input, name);
+    const detectWith = (name: string) => async (input: Float32Array) => (await inferenceStarted).detect(input, name);
     const renderer = new CropRenderer(manifest.input.width, manifest.input.height);
-    const facesStage = (async () => {
+    const finderReady = (async () => {
       const finder = new FaceFinder({
         detector: async (range) => {
           const stage = options(range);
@@ -72,32 +74,32 @@ export class Pipeline implements PipelineApi {
           const face = detectorManifest(FACE_DETECTORS[range]);
           return new FaceDetectStage(new OnnxDetectionModel(face.detector, detectWith(face.name), floor), stage.minDetectionConfidence);
         },
-        landmarker: (range) => mediapipe.landmarker(range, options(range)),
+        mesh: (range) => mediapipe.landmarker(range, options(range)),
       });
       await finder.prepare();
       await warmUp(finder, renderer, manifest); // the first run through the whole detect stage allocates
       return finder;
     })();
     // Both settle before anything is reported, so that a failure of one never leaves the other running.
-    const [facesSettled, classifierSettled] = await Promise.allSettled([facesStage, classifierStage]);
-    if (facesSettled.status === 'rejected' || classifierSettled.status === 'rejected') {
-      if (facesSettled.status === 'fulfilled') await facesSettled.value.close();
-      if (classifierSettled.status === 'fulfilled') await classifierSettled.value.release();
-      throw facesSettled.status === 'rejected' ? facesSettled.reason : (classifierSettled as PromiseRejectedResult).reason;
+    const [finderSettled, inferenceSettled] = await Promise.allSettled([finderReady, inferenceStarted]);
+    if (finderSettled.status === 'rejected' || inferenceSettled.status === 'rejected') {
+      if (finderSettled.status === 'fulfilled') await finderSettled.value.close();
+      if (inferenceSettled.status === 'fulfilled') await inferenceSettled.value.release();
+      throw finderSettled.status === 'rejected' ? finderSettled.reason : (inferenceSettled as PromiseRejectedResult).reason;
     }
-    const faces = facesSettled.value;
-    const classifier = classifierSettled.value;
-    this.loaded = { faces, classifier, mediapipe, renderer };
-    progress({ type: 'ready', backend: classifier.backend, elapsedMs: performance.now() - started });
-    return { backend: classifier.backend, classifier: manifest.name, threads: classifier.threads, classifierPlacement: classifier.placement };
+    const finder = finderSettled.value;
+    const inference = inferenceSettled.value;
+    const stages = { finder, inference, crop: (frame: ImageBitmap, faces: Parameters<FrameStages['crop']>[1]) => cropFaces(renderer, frame, faces, manifest) };
+    this.loaded = { stages, mediapipe, renderer };
+    progress({ type: 'ready', backend: inference.backend, elapsedMs: performance.now() - started });
+    return { backend: inference.backend, classifier: manifest.name, threads: inference.threads, classifierPlacement: inference.placement };
   }
 
-  async analyze(frame: ImageBitmap, options: FrameOptions, requestId: string): Promise<{ result: WiaFaceResult; timings: StageTimings }> {
+  async analyze(frame: ImageBitmap, options: FrameOptions, requestId: string, stream?: number): Promise<FrameResult> {
     const next = this.queue.then(async () => {
       try {
-        const loaded = this.loaded;
-        if (!loaded) throw new EmoLensError('DISPOSED', 'The detector is not initialised or was disposed');
-        return await this.run(loaded, frame, options, requestId);
+        const state = stream === undefined ? undefined : this.streams.get(stream);
+        return await runFrame(this.ready().stages, frame, options, requestId, state);
       } finally {
         frame.close();
       }
@@ -106,15 +108,22 @@ export class Pipeline implements PipelineApi {
     return next;
   }
 
-  async warmup(): Promise<void> {
-    const loaded = this.loaded;
-    if (!loaded) throw new EmoLensError('DISPOSED', 'The detector is not initialised or was disposed');
-    await warmUp(loaded.faces, loaded.renderer, loaded.classifier.manifest);
-    await loaded.classifier.warmup();
+  openStream(): number {
+    return this.streams.open().id;
   }
 
-  crashForTesting(target: 'pipeline' | 'classifier' = 'pipeline'): void {
-    if (target === 'classifier' && this.loaded) return this.loaded.classifier.crashForTesting();
+  closeStream(stream: number): void {
+    this.streams.close(stream);
+  }
+
+  async warmup(): Promise<void> {
+    const { stages, renderer } = this.ready();
+    await warmUp(stages.finder, renderer, stages.inference.manifest);
+    await stages.inference.warmup();
+  }
+
+  crashForTesting(target: 'pipeline' | 'inference' = 'pipeline'): void {
+    if (target === 'inference' && this.loaded) return this.loaded.stages.inference.crashForTesting();
     setTimeout(() => {
       throw new Error('simulated worker crash (crashForTesting)');
     });
@@ -123,55 +132,24 @@ export class Pipeline implements PipelineApi {
   async dispose(): Promise<void> {
     const loaded = this.loaded;
     this.loaded = undefined;
-    await loaded?.faces.close();
-    await loaded?.classifier.release();
+    this.streams.clear();
+    await loaded?.stages.finder.close();
+    await loaded?.stages.inference.release();
     loaded?.mediapipe.release();
   }
 
-  private async run(loaded: Loaded, frame: ImageBitmap, options: FrameOptions, requestId: string) {
-    const t0 = performance.now();
-    const manifest: ClassifierManifest = loaded.classifier.manifest;
-    const faces = (
-      await loaded.faces.find(frame, { range: options.faceRange, maxFaces: options.maxFaces, mesh: options.returnLandmarks, headPose: options.returnHeadPose })
-    ).filter(
-      ({ bbox }) => Math.max(bbox.width, bbox.height) >= options.minFaceSize,
-    );
-    const t1 = performance.now();
-
-    const tensor = cropFaces(loaded.renderer, frame, faces.map((face) => face.frame), manifest);
-    const t2 = performance.now();
-
-    const probabilities = faces.length > 0 ? await loaded.classifier.run(tensor, faces.length) : [];
-    const t3 = performance.now();
-
-    const result: WiaFaceResult = {
-      request_id: requestId,
-      processing_time_ms: 0,
-      faces: faces.map((face, i) => formatFace(i, face, probabilities[i]!, manifest, options)),
-    };
-    const t4 = performance.now();
-    result.processing_time_ms = round(t4 - t0);
-    return { result, timings: { landmarks: t1 - t0, crop: t2 - t1, classify: t3 - t2, format: t4 - t3, total: t4 - t0 } };
+  private ready(): Loaded {
+    if (!this.loaded) throw new EmoLensError('DISPOSED', 'The detector is not initialised or was disposed');
+    return this.loaded;
   }
 }
 
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
-}
-
-/** The classifier's input for `faces` of `frame`: each face's crop, one after the other. */
-function cropFaces(renderer: CropRenderer, frame: ImageBitmap, faces: readonly FaceFrame[], manifest: ClassifierManifest): Float32Array {
-  const tensor = new Float32Array(valuesPerFace(manifest.input) * faces.length);
-  faces.forEach((face, slot) => writeFace(renderer.render(frame, faceCrop(face, manifest.crop)), manifest.input, tensor, slot));
-  return tensor;
-}
-
 /** Runs the short-range detector once on a blank 640×480 frame, and the classifier's crop from it. */
-async function warmUp(faces: FaceFinder, renderer: CropRenderer, manifest: ClassifierManifest): Promise<void> {
+async function warmUp(finder: FaceFinder, renderer: CropRenderer, manifest: ClassifierManifest): Promise<void> {
   const blank = await createImageBitmap(greyCanvas(640, 480).canvas);
   try {
     cropFaces(renderer, blank, [{ cx: 320, cy: 240, side: 200, angle: 0 }], manifest);
-    await faces.find(blank, { range: 'short', maxFaces: 1, mesh: false, headPose: false });
+    await finder.find(blank, { range: 'short', maxFaces: 1, needs: new Set() });
   } finally {
     blank.close();
   }

@@ -2,6 +2,7 @@
  * Validation of the WIA `POST /v1/analyze/face` request body (section 5.3.1).
  */
 import { EmoLensError } from '../errors.js';
+import { MAX_FACES, MIN_FACE_SIZE } from '../face-limits.js';
 
 /** `options` of a WIA face request as a client sends them (every field optional). */
 export interface WiaFaceRequestOptionsBody {
@@ -41,14 +42,14 @@ export const WIA_FACE_REQUEST_DEFAULTS: Readonly<WiaFaceRequestOptions> = {
   return_action_units: false,
   return_dimensions: true,
   return_landmarks: false,
-  min_face_size: 0,
-  max_faces: 5,
+  min_face_size: MIN_FACE_SIZE.default,
+  max_faces: MAX_FACES.default,
 };
 
 const BOOLEAN_OPTIONS = ['return_action_units', 'return_dimensions', 'return_landmarks'] as const;
 const INTEGER_OPTIONS = {
-  min_face_size: { min: 0, max: 100_000 },
-  max_faces: { min: 1, max: 100 },
+  min_face_size: MIN_FACE_SIZE,
+  max_faces: MAX_FACES,
 } as const;
 const TOP_LEVEL_KEYS = ['image_url', 'image_base64', 'options'];
 

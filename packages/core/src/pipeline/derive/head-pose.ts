@@ -1,7 +1,9 @@
 /**
- * Stage 4b — head pose (yaw, pitch, roll in degrees) from MediaPipe's facial transformation matrix.
+ * Head pose (yaw, pitch, roll in degrees) from MediaPipe's facial transformation matrix.
  */
 import type { HeadPose } from '@emolens/schema';
+import { round } from '../../round.js';
+import { signal } from './signal.js';
 
 const DEG = 180 / Math.PI;
 
@@ -11,9 +13,13 @@ export function headPose(matrix: Float32Array): HeadPose {
   const pitch = Math.atan2(r(2, 1), r(2, 2));
   const yaw = Math.atan2(-r(2, 0), Math.hypot(r(2, 1), r(2, 2)));
   const roll = Math.atan2(r(1, 0), r(0, 0));
-  return { yaw: round(yaw * DEG), pitch: round(pitch * DEG), roll: round(roll * DEG) };
+  return { yaw: round(yaw * DEG, 1), pitch: round(pitch * DEG, 1), roll: round(roll * DEG, 1) };
 }
 
-function round(x: number): number {
-  return Math.round(x * 10) / 10;
-}
+/** `head_pose`, with `returnHeadPose: true`. */
+export const headPoseSignal = signal({
+  field: 'head_pose',
+  option: 'returnHeadPose',
+  needs: ['transform'],
+  derive: ({ face }) => (face.transform ? headPose(face.transform) : undefined),
+});

@@ -1,5 +1,5 @@
 /**
- * Stage 4a — valence and arousal from the emotion distribution.
+ * Valence and arousal from the emotion distribution.
  *
  * Each class has a fixed position on Russell's circumplex of affect (valence: unpleasant −1 … pleasant +1;
  * arousal: calm 0 … excited 1), rounded from the positions commonly tabulated for the basic emotions. A
@@ -7,6 +7,8 @@
  * distribution and stay inside the ranges.
  */
 import type { WiaDimensions, WiaEmotion } from '@emolens/schema';
+import { round } from '../../round.js';
+import { signal } from './signal.js';
 
 /** Circumplex position of each class. */
 export const CIRCUMPLEX: Readonly<Record<WiaEmotion, WiaDimensions>> = {
@@ -28,9 +30,13 @@ export function valenceArousal(scores: readonly { label: WiaEmotion; confidence:
     total += confidence;
   }
   if (!(total > 0)) return { ...CIRCUMPLEX.neutral };
-  return { valence: round(valence / total), arousal: round(arousal / total) };
+  return { valence: round(valence / total, 4), arousal: round(arousal / total, 4) };
 }
 
-function round(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
-}
+/** `dimensions`: valence/arousal of every face, unless `returnDimensions: false`. */
+export const dimensionsSignal = signal({
+  field: 'dimensions',
+  option: 'returnDimensions',
+  needs: ['scores'],
+  derive: ({ scores }) => valenceArousal(scores),
+});

@@ -1,0 +1,110 @@
+/**
+ * Inference: loads the onnxruntime-web build for the backend, the emotion classifier ({@link EmotionSession})
+ * and the ONNX face detectors ({@link DetectorSession}: the configured one at start, others when first asked
+ * for), and runs them. It runs in the inference worker (`worker/inference-worker.ts`), or in the pipeline
+ * worker where nested workers are unavailable.
+ */
+import { EmoLensError } from '@emolens/schema';
+import { assetLoader, type AssetLoad } from '../assets/asset-loader.js';
+import type { ProgressCallback } from '../assets/progress.js';
+import { classifierManifest, detectorManifest } from '../assets/registry.js';
+import type { RawDetections } from '../pipeline/find/onnx-detection.js';
+import type { InferenceApi, InferenceConfig, InferenceInfo } from '../worker/inference-api.js';
+import { DetectorSession } from './detector-session.js';
+import { EmotionSession } from './emotion-session.js';
+import { loadRuntime, type Runtime } from './runtime.js';
+
+/** What detector sessions are created with: set once the runtime is loaded. */
+interface Context {
+  runtime: Runtime;
+  load: AssetLoad;
+  onProgress: ProgressCallback | undefined;
+}
+
+export class InferenceService implements InferenceApi {
+  private context: Context | undefined;
+  private classifier: EmotionSession | undefined;
+  /** Face detector sessions by model id, created on first use (the configured one during `init`). */
+  private readonly detectors = new Map<string, Promise<DetectorSession>>();
+
+  async init(config: InferenceConfig, onProgress?: ProgressCallback): Promise<InferenceInfo> {
+    const manifest = classifierManifest(config.classifier);
+    const load = assetLoader(config.assets, onProgress, config.cache);
+    const modelBytes = load(manifest.name, manifest.sha256);
+    const face = detectorManifest(config.detector);
+    const detectorBytes = load(face.name, face.sha256);
+    const runtime = await loadRuntime(config.backend, config.threads, (backend) => load(backend === 'webgpu' ? 'ort-wasm-webgpu' : 'ort-wasm'));
+    this.context = { runtime, load, onProgress };
+    try {
+      await this.detector(config.detector, detectorBytes);
+      const bytes = await modelBytes;
+      onProgress?.({ type: 'compile', model: manifest.name });
+      const classifier = await EmotionSession.create(runtime, manifest, new Uint8Array(bytes), config.backend === 'webgpu');
+      await classifier.warmup();
+      this.classifier = classifier;
+      return { backend: classifier.backend, threads: runtime.threads };
+    } catch (error) {
+      this.context = undefined;
+      await this.releaseDetectors();
+      throw error;
+    }
+  }
+
+  classify(input: Float32Array, count: number): Promise<Float32Array[]> {
+    return this.ready().run(input, count);
+  }
+
+  warmup(): Promise<void> {
+    return this.ready().warmup();
+  }
+
+  async detect(input: Float32Array, detector: string): Promise<RawDetections> {
+    this.ready();
+    return (await this.detector(detector)).run(input);
+  }
+
+  async release(): Promise<void> {
+    const classifier = this.classifier;
+    this.classifier = undefined;
+    this.context = undefined;
+    await classifier?.release();
+    await this.releaseDetectors();
+  }
+
+  crashForTesting(): void {
+    setTimeout(() => {
+      throw new Error('simulated inference worker crash (crashForTesting)');
+    });
+  }
+
+  private ready(): EmotionSession {
+    if (!this.classifier) throw new EmoLensError('DISPOSED', 'The classifier is not initialised or was released');
+    return this.classifier;
+  }
+
+  /**
+   * The session of detector `id`, created the first time it is asked for (its first run is the caller's: the
+   * pipeline's warm-up for the one started with the classifier). `bytes`: its model, when already being fetched.
+   */
+  private detector(id: string, bytes?: Promise<ArrayBuffer>): Promise<DetectorSession> {
+    let session = this.detectors.get(id);
+    if (!session) {
+      const { runtime, load, onProgress } = this.context!;
+      const face = detectorManifest(id);
+      session = (async () => {
+        const model = new Uint8Array(await (bytes ?? load(face.name, face.sha256)));
+        onProgress?.({ type: 'compile', model: face.name });
+        return DetectorSession.create(runtime, face.name, face.detector, model);
+      })();
+      this.detectors.set(id, session);
+      session.catch(() => this.detectors.delete(id)); // a failed load is retried by the next call
+    }
+    return session;
+  }
+
+  private async releaseDetectors(): Promise<void> {
+    const sessions = [...this.detectors.values()];
+    this.detectors.clear();
+    for (const session of sessions) await (await session.catch(() => undefined))?.release();
+  }
+}

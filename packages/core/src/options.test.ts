@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { EmoLensError, parseWiaFaceRequest } from '@emolens/schema';
+import { DEFAULT_CLASSIFIER } from './assets/registry.js';
+import {
+  DEFAULT_MAX_PIXELS,
+  DEFAULT_MIN_DETECTION_CONFIDENCE,
+  detectOptionsFromWia,
+  resolveDetectOptions,
+  resolveDetectorOptions,
+  SIGNAL_DEFAULTS,
+  type DetectOptions,
+  type DetectorOptions,
+} from './options.js';
+
+/** The `details.field` of the INVALID_REQUEST that `run` throws (fails if it throws anything else). */
+function rejectedField(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(EmoLensError);
+    expect((error as EmoLensError).code).toBe('INVALID_REQUEST');
+    return (error as EmoLensError).details.field;
+  }
+  throw new Error('expected INVALID_REQUEST');
+}
+
+describe('resolveDetectorOptions', () => {
+  it('fills in every default', () => {
+    expect(resolveDetectorOptions({})).toEqual({
+      classifier: DEFAULT_CLASSIFIER,
+      backend: 'auto',
+      threads: 'auto',
+      baseUrl: undefined,
+      cache: true,
+      maxFaces: 5,
+      minDetectionConfidence: DEFAULT_MIN_DETECTION_CONFIDENCE,
+      inferenceWorker: true,
+      maxPixels: DEFAULT_MAX_PIXELS,
+    });
+  });
+
+  it.each<[string, DetectorOptions, Partial<ReturnType<typeof resolveDetectorOptions>>]>([
+    ['classifier', { classifier: 'human-emotion' }, { classifier: 'human-emotion' }],
+    ['backend', { backend: 'wasm' }, { backend: 'wasm' }],
+    ['threads', { threads: 1 }, { threads: 1 }],
+    ['cache', { cache: false }, { cache: false }],
+    ['maxFaces', { maxFaces: 100 }, { maxFaces: 100 }],
+    ['minDetectionConfidence (both ranges)', { minDetectionConfidence: 0.9 }, { minDetectionConfidence: { short: 0.9, full: 0.9 } }],
+    ['classifierWorker', { classifierWorker: false }, { inferenceWorker: false }],
+    ['maxPixels', { maxPixels: 1 }, { maxPixels: 1 }],
+  ])('can set %s', (_, given, expected) => {
+    expect(resolveDetectorOptions(given)).toMatchObject(expected);
+  });
+
+  it.each<[string, DetectorOptions]>([
+    ['maxFaces', { maxFaces: 0 }],
+    ['maxFaces', { maxFaces: 101 }],
+    ['maxFaces', { maxFaces: 2.5 }],
+    ['maxFaces', { maxFaces: Number.NaN }],
+    ['threads', { threads: 0 }],
+    ['threads', { threads: 17 }],
+    ['threads', { threads: 'many' as unknown as number }],
+    ['minDetectionConfidence', { minDetectionConfidence: 1.5 }],
+    ['minDetectionConfidence', { minDetectionConfidence: -0.1 }],
+    ['minDetectionConfidence', { minDetectionConfidence: Number.NaN }],
+    ['maxPixels', { maxPixels: 0 }],
+    ['maxPixels', { maxPixels: Infinity }],
+    ['backend', { backend: 'webgl' as 'wasm' }],
+    ['cache', { cache: 'yes' as unknown as boolean }],
+    ['classifierWorker', { classifierWorker: 1 as unknown as boolean }],
+    ['classifier', { classifier: 7 as unknown as string }],
+  ])('rejects a bad %s with INVALID_REQUEST naming it (%j)', (field, given) => {
+    expect(rejectedField(() => resolveDetectorOptions(given))).toBe(field);
+  });
+});
+
+describe('resolveDetectOptions', () => {
+  it('fills in every default, maxFaces from the detector', () => {
+    expect(resolveDetectOptions({}, 7)).toEqual({ ...SIGNAL_DEFAULTS, maxFaces: 7, minFaceSize: 0, faceRange: 'auto' });
+  });
+
+  it('caps maxFaces at the detector\'s', () => {
+    expect(resolveDetectOptions({ maxFaces: 50 }, 5).maxFaces).toBe(5);
+    expect(resolveDetectOptions({ maxFaces: 2 }, 5).maxFaces).toBe(2);
+  });
+
+  it.each(Object.keys(SIGNAL_DEFAULTS) as (keyof typeof SIGNAL_DEFAULTS)[])('can switch the %s signal on and off', (option) => {
+    expect(resolveDetectOptions({ [option]: true }, 5)[option]).toBe(true);
+    expect(resolveDetectOptions({ [option]: false }, 5)[option]).toBe(false);
+    expect(rejectedField(() => resolveDetectOptions({ [option]: 'yes' } as DetectOptions, 5))).toBe(option);
+  });
+
+  it.each<[string, DetectOptions]>([
+    ['maxFaces', { maxFaces: 0 }],
+    ['maxFaces', { maxFaces: 1.5 }],
+    ['minFaceSize', { minFaceSize: -1 }],
+    ['minFaceSize', { minFaceSize: Number.NaN }],
+    ['faceRange', { faceRange: 'near' as 'short' }],
+  ])('rejects a bad %s (%j)', (field, given) => {
+    expect(rejectedField(() => resolveDetectOptions(given, 5))).toBe(field);
+  });
+});
+
+describe('detectOptionsFromWia', () => {
+  it('maps a WIA request through the same options, defaults included', () => {
+    const { options } = parseWiaFaceRequest({ image_url: 'x.jpg' });
+    expect(resolveDetectOptions(detectOptionsFromWia(options), 5)).toEqual(resolveDetectOptions({}, 5));
+    const custom = parseWiaFaceRequest({ image_url: 'x.jpg', options: { max_faces: 2, min_face_size: 40, return_landmarks: true, return_dimensions: false } });
+    expect(resolveDetectOptions(detectOptionsFromWia(custom.options), 5)).toMatchObject({ maxFaces: 2, minFaceSize: 40, returnLandmarks: true, returnDimensions: false, returnHeadPose: false });
+  });
+});

@@ -1,0 +1,218 @@
+/**
+ * Every option of the SDK, in one place: its type and documentation, its default, and its range check.
+ * `createDetector` and `detect` resolve what the caller gave here, once, on the main thread; the workers get the
+ * resolved objects (their configs are `Pick`s of {@link ResolvedDetectorOptions}), so no option is declared,
+ * defaulted or checked anywhere else. A bad value rejects with `INVALID_REQUEST`, `details.field` naming it.
+ */
+import { EmoLensError, MAX_FACES, MIN_FACE_SIZE, type WiaFaceRequestOptions } from '@emolens/schema';
+import { DEFAULT_CLASSIFIER } from './assets/registry.js';
+import type { Backend, ProgressCallback } from './assets/progress.js';
+import type { DetectorRange } from './pipeline/find/detector-range.js';
+
+/** Backend choice: `auto` picks WebGPU on a real (non-fallback) adapter that passes a self-check, else WASM. */
+export type BackendPreference = 'auto' | Backend;
+
+/**
+ * Which face detector(s) to run: `short` (faces within ~2 m), `full` (faces up to ~5 m), `both`, or `auto`
+ * (short, plus full on images larger than 1280×720).
+ */
+export type FaceRange = 'auto' | 'short' | 'full' | 'both';
+
+const FACE_RANGES: readonly FaceRange[] = ['auto', 'short', 'full', 'both'];
+const BACKENDS: readonly BackendPreference[] = ['auto', 'wasm', 'webgpu'];
+
+/** Default pixel cap (`maxPixels`): 50 megapixels, above every phone camera, below what exhausts a tab. */
+export const DEFAULT_MAX_PIXELS = 50_000_000;
+
+/** Most WASM threads an app may ask for. */
+const MAX_THREADS = 16;
+
+/**
+ * Default detection thresholds per range. Short range: 0.7 — the bare detector scores background texture up
+ * to 0.68 on the wild set (a building facade; a sunglass lens), while the real faces it scores lower are tight
+ * crops, which the grey-border retry finds with a higher score, or small faces, which a second look confirms
+ * (at this threshold minus `SECOND_LOOK_MARGIN`). Full range: 0.5 — it runs on large photos, where it is the
+ * pass that finds the small faces.
+ */
+export const DEFAULT_MIN_DETECTION_CONFIDENCE: Readonly<Record<DetectorRange, number>> = { short: 0.7, full: 0.5 };
+
+/** Options of `createDetector`. */
+export interface DetectorOptions {
+  /** Emotion classifier id. Defaults to `emolens-fer`, our own model; `classifierIds()` lists the others. */
+  classifier?: string;
+  /** Defaults to `auto`: WebGPU on a real adapter that passes a self-check, else WASM. */
+  backend?: BackendPreference;
+  /**
+   * WASM threads for the classifier, `auto` or 1–16. Threads need a cross-origin isolated page (served with
+   * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`); elsewhere 1
+   * is used. Defaults to `auto`: 2 on an isolated page with 2 or more cores, else 1.
+   */
+  threads?: number | 'auto';
+  /** Where the assets are served (a copy of `@emolens/core/assets/`). Defaults to where the bundler put them. */
+  baseUrl?: string | URL;
+  /** Keep assets in the Cache API so later visits load nothing. Defaults to `true`. */
+  cache?: boolean;
+  /** Most faces found per image, an integer from 1 to 100. Defaults to 5. */
+  maxFaces?: number;
+  /**
+   * Face detection confidence threshold in [0, 1]. Defaults to 0.7 for the short-range detector and 0.5 for the
+   * full-range one (see {@link DEFAULT_MIN_DETECTION_CONFIDENCE}); a value given here applies to both.
+   */
+  minDetectionConfidence?: number;
+  /**
+   * Run onnxruntime-web (the face detector models and the emotion classifier) in an inference worker of its
+   * own, started by the pipeline worker, so its start-up and threads stay off the pipeline worker, where
+   * MediaPipe loads when a call needs the mesh. `false` keeps it in the pipeline worker (one thread fewer).
+   * Where a nested worker cannot start, it runs in the pipeline worker either way. Defaults to `true`.
+   */
+  classifierWorker?: boolean;
+  /** Loading progress: downloads, compiles, ready. */
+  onProgress?: ProgressCallback;
+  /**
+   * Called once when the worker crashes (`INTERNAL_ERROR`, `details.kind: 'worker_crashed'`), even when no call
+   * was in flight; calls in flight reject with the same error, and the next call starts a new worker.
+   */
+  onError?: (error: EmoLensError) => void;
+  /** Inputs with more pixels are refused with `IMAGE_TOO_LARGE` before decoding. Defaults to 50 megapixels. */
+  maxPixels?: number;
+  /**
+   * A worker running `@emolens/core`'s worker entry, for bundlers that need to build it themselves. Pass a
+   * function that makes one so the detector can restart it after a crash; a `Worker` instance is used once.
+   */
+  worker?: Worker | (() => Worker);
+}
+
+/**
+ * The per-call switches of the derived signals and their defaults. Each is read by the signal in
+ * `pipeline/derive/` that names it; the worker computes a signal only when its switch is on.
+ */
+export const SIGNAL_DEFAULTS = { returnDimensions: true, returnLandmarks: false, returnHeadPose: false } as const;
+
+/** The name of a derived signal's per-call switch. */
+export type SignalOption = keyof typeof SIGNAL_DEFAULTS;
+
+/** Options of one `detect` call. */
+export interface DetectOptions extends Partial<Record<SignalOption, boolean>> {
+  /** Include the 468 face-mesh points. Defaults to `false`. */
+  returnLandmarks?: boolean;
+  /** Include valence/arousal. Defaults to `true`. */
+  returnDimensions?: boolean;
+  /** Include head pose in degrees. Defaults to `false`. */
+  returnHeadPose?: boolean;
+  /** At most this many faces, an integer from 1 to 100. Defaults to (and is capped by) the detector's `maxFaces`. */
+  maxFaces?: number;
+  /** Drop faces smaller than this many source pixels (their box's larger side). Defaults to 0. */
+  minFaceSize?: number;
+  /**
+   * Face detector passes: `short` (faces near the camera, fastest), `full` (small, distant faces), `both`,
+   * or `auto` (short, plus full on images larger than 1280×720 such as group photos). Defaults to `auto`.
+   */
+  faceRange?: FaceRange;
+  /** Aborting rejects the call with `ABORTED`; the detector stays usable. */
+  signal?: AbortSignal;
+}
+
+/** {@link DetectorOptions} with every default filled in and every value checked (callbacks and `worker` apart). */
+export interface ResolvedDetectorOptions {
+  classifier: string;
+  backend: BackendPreference;
+  threads: number | 'auto';
+  baseUrl: string | URL | undefined;
+  cache: boolean;
+  maxFaces: number;
+  /** The threshold of each detector range. */
+  minDetectionConfidence: Readonly<Record<DetectorRange, number>>;
+  /** Run onnxruntime in an inference worker of its own (the public `classifierWorker`). */
+  inferenceWorker: boolean;
+  maxPixels: number;
+}
+
+/** {@link DetectOptions} as one frame's pipeline takes them: resolved, capped, and without the signal. */
+export type FrameOptions = Readonly<Record<SignalOption, boolean>> & {
+  readonly maxFaces: number;
+  readonly minFaceSize: number;
+  readonly faceRange: FaceRange;
+};
+
+/**
+ * Resolves the options of `createDetector`.
+ * @throws EmoLensError `INVALID_REQUEST` naming the field (`details.field`) of a value out of range.
+ */
+export function resolveDetectorOptions(options: DetectorOptions): ResolvedDetectorOptions {
+  const classifier = options.classifier ?? DEFAULT_CLASSIFIER;
+  if (typeof classifier !== 'string') fail('classifier', 'classifier must be a string (a classifier id)', classifier);
+  const backend = options.backend ?? 'auto';
+  if (!BACKENDS.includes(backend)) fail('backend', "backend must be 'auto', 'wasm' or 'webgpu'", backend);
+  const threads = options.threads ?? 'auto';
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
+    fail('threads', `threads must be 'auto' or an integer from 1 to ${MAX_THREADS}`, threads);
+  }
+  const maxFaces = checkMaxFaces(options.maxFaces ?? MAX_FACES.default);
+  const confidence = options.minDetectionConfidence;
+  if (confidence !== undefined && !(typeof confidence === 'number' && confidence >= 0 && confidence <= 1)) {
+    fail('minDetectionConfidence', 'minDetectionConfidence must be a number from 0 to 1', confidence);
+  }
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (!(typeof maxPixels === 'number' && Number.isFinite(maxPixels) && maxPixels >= 1)) fail('maxPixels', 'maxPixels must be a positive number', maxPixels);
+  return {
+    classifier,
+    backend,
+    threads,
+    baseUrl: options.baseUrl,
+    cache: flag(options, 'cache', true),
+    maxFaces,
+    minDetectionConfidence: confidence === undefined ? DEFAULT_MIN_DETECTION_CONFIDENCE : { short: confidence, full: confidence },
+    inferenceWorker: flag(options, 'classifierWorker', true),
+    maxPixels,
+  };
+}
+
+/**
+ * Resolves the options of one `detect` call for a detector whose `maxFaces` is `detectorMaxFaces` (the call's
+ * `maxFaces` is capped by it).
+ * @throws EmoLensError `INVALID_REQUEST` naming the field (`details.field`) of a value out of range.
+ */
+export function resolveDetectOptions(options: DetectOptions, detectorMaxFaces: number): FrameOptions {
+  const maxFaces = checkMaxFaces(options.maxFaces ?? detectorMaxFaces);
+  const minFaceSize = options.minFaceSize ?? MIN_FACE_SIZE.default;
+  if (!(typeof minFaceSize === 'number' && Number.isFinite(minFaceSize) && minFaceSize >= MIN_FACE_SIZE.min)) {
+    fail('minFaceSize', 'minFaceSize must be a number of pixels, 0 or more', minFaceSize);
+  }
+  const faceRange = options.faceRange ?? 'auto';
+  if (!FACE_RANGES.includes(faceRange)) fail('faceRange', "faceRange must be 'auto', 'short', 'full' or 'both'", faceRange);
+  const signals = Object.fromEntries(
+    (Object.keys(SIGNAL_DEFAULTS) as SignalOption[]).map((name) => [name, flag(options, name, SIGNAL_DEFAULTS[name])]),
+  ) as Record<SignalOption, boolean>;
+  return { ...signals, maxFaces: Math.min(maxFaces, detectorMaxFaces), minFaceSize, faceRange };
+}
+
+/**
+ * The `detect` options that answer a validated WIA face request's `options` (`parseWiaFaceRequest`).
+ * `return_action_units` has no signal yet and is ignored.
+ */
+export function detectOptionsFromWia(options: WiaFaceRequestOptions): DetectOptions {
+  return {
+    maxFaces: options.max_faces,
+    minFaceSize: options.min_face_size,
+    returnLandmarks: options.return_landmarks,
+    returnDimensions: options.return_dimensions,
+  };
+}
+
+function checkMaxFaces(maxFaces: unknown): number {
+  if (!(typeof maxFaces === 'number' && Number.isInteger(maxFaces) && maxFaces >= MAX_FACES.min && maxFaces <= MAX_FACES.max)) {
+    fail('maxFaces', `maxFaces must be an integer from ${MAX_FACES.min} to ${MAX_FACES.max}`, maxFaces);
+  }
+  return maxFaces;
+}
+
+/** A boolean option, or its default when absent. */
+function flag<K extends string>(options: Partial<Record<K, unknown>>, field: K, fallback: boolean): boolean {
+  const value = options[field] ?? fallback;
+  if (typeof value !== 'boolean') fail(field, `${field} must be true or false`, value);
+  return value;
+}
+
+function fail(field: string, message: string, value: unknown): never {
+  throw new EmoLensError('INVALID_REQUEST', message, { field, value });
+}

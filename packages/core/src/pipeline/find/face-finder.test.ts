@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { fakeFrame } from '../../testing/fake-inference.js';
+import type { SignalNeed } from '../derive/signal.js';
+import type { DetectedFace } from './detected-face.js';
+import type { DetectorRange } from './detector-range.js';
+import type { FaceDetectStage } from './face-detect-stage.js';
+import { AUTO_FULL_RANGE_PIXELS, FaceFinder, rangesFor, type StageFactory } from './face-finder.js';
+import type { MeshStage } from './mesh-stage.js';
+
+const face = (x: number, y: number, side = 100): DetectedFace => ({ bbox: { x, y, width: side, height: side }, frame: { cx: x + side / 2, cy: y + side / 2, side, angle: 0 } });
+
+/** A stage factory whose stages return canned faces and record what ran. */
+function stages(found: Partial<Record<`${'detector' | 'mesh'}-${DetectorRange}`, DetectedFace[]>>) {
+  const ran: string[] = [];
+  const created: string[] = [];
+  let failNext = false;
+  const factory: StageFactory = {
+    detector: async (range) => {
+      created.push(`detector-${range}`);
+      return { detect: async () => (ran.push(`detector-${range}`), found[`detector-${range}`] ?? []) } as unknown as FaceDetectStage;
+    },
+    mesh: async (range) => {
+      created.push(`mesh-${range}`);
+      if (failNext) {
+        failNext = false;
+        throw new Error('mesh failed to load');
+      }
+      return {
+        detect: async (_frame: ImageBitmap, transform: boolean) => (ran.push(`mesh-${range}${transform ? '+transform' : ''}`), found[`mesh-${range}`] ?? []),
+        close: () => ran.push(`close-mesh-${range}`),
+      } as unknown as MeshStage;
+    },
+  };
+  return { factory, ran, created, failMeshOnce: () => (failNext = true) };
+}
+
+const find = (finder: FaceFinder, width: number, height: number, needs: SignalNeed[] = ['scores'], range: 'auto' | 'short' | 'full' | 'both' = 'auto', maxFaces = 5) =>
+  finder.find(fakeFrame(width, height), { range, maxFaces, needs: new Set(needs) });
+
+describe('rangesFor (which detector passes a frame gets)', () => {
+  it('runs short range alone on frames up to 1280×720 in auto mode, and adds full range above', () => {
+    expect(rangesFor('auto', 1280, 720)).toEqual(['short']);
+    expect(AUTO_FULL_RANGE_PIXELS).toBe(1280 * 720);
+    expect(rangesFor('auto', 1281, 720)).toEqual(['short', 'full']);
+  });
+
+  it('runs what was asked whatever the size', () => {
+    expect(rangesFor('short', 4000, 3000)).toEqual(['short']);
+    expect(rangesFor('full', 64, 64)).toEqual(['full']);
+    expect(rangesFor('both', 64, 64)).toEqual(['short', 'full']);
+  });
+});
+
+describe('FaceFinder', () => {
+  it('uses the fast path unless a signal needs the mesh or the transform', async () => {
+    const s = stages({ 'detector-short': [face(0, 0)], 'mesh-short': [face(0, 0)] });
+    const finder = new FaceFinder(s.factory);
+    await find(finder, 640, 480, ['scores', 'previous']);
+    await find(finder, 640, 480, ['scores', 'mesh']);
+    await find(finder, 640, 480, ['transform']);
+    expect(s.ran).toEqual(['detector-short', 'mesh-short', 'mesh-short+transform']);
+  });
+
+  it('merges the passes of a large image, short-range faces first, a face found twice kept once', async () => {
+    const s = stages({ 'detector-short': [face(100, 100, 200)], 'detector-full': [face(105, 98, 196), face(900, 300, 40)] });
+    const faces = await find(new FaceFinder(s.factory), 1920, 1080);
+    expect(s.ran).toEqual(['detector-short', 'detector-full']);
+    expect(faces.map((f) => f.bbox.x)).toEqual([100, 900]);
+  });
+
+  it('drops empty boxes and keeps at most maxFaces', async () => {
+    const s = stages({ 'detector-short': [face(0, 0, 0), face(0, 0), face(200, 0), face(400, 0)] });
+    const faces = await find(new FaceFinder(s.factory), 640, 480, ['scores'], 'auto', 2);
+    expect(faces.map((f) => f.bbox.x)).toEqual([0, 200]);
+  });
+
+  it('creates each stage once, retries one that failed to load, and closes the mesh stages', async () => {
+    const s = stages({});
+    const finder = new FaceFinder(s.factory);
+    await finder.prepare();
+    await find(finder, 640, 480);
+    s.failMeshOnce();
+    await expect(find(finder, 640, 480, ['mesh'])).rejects.toThrow('mesh failed to load');
+    await find(finder, 640, 480, ['mesh']);
+    await find(finder, 640, 480, ['mesh']);
+    expect(s.created).toEqual(['detector-short', 'mesh-short', 'mesh-short']);
+    await finder.close();
+    expect(s.ran.at(-1)).toBe('close-mesh-short');
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * The whole worker boundary: what the main thread may ask of the pipeline worker. Both sides import
+ * this file; the main thread holds a `Comlink.Remote<PipelineApi>`.
+ */
+import type { WiaFaceResult } from '@emolens/schema';
+import type { AssetUrls } from '../assets/asset-urls.js';
+import type { Backend, ProgressCallback } from '../assets/progress.js';
+import type { FrameOptions, ResolvedDetectorOptions } from '../options.js';
+
+/** Everything the pipeline worker needs to start: the resolved detector options it uses, and the asset URLs. */
+export type PipelineConfig = Pick<ResolvedDetectorOptions, 'classifier' | 'backend' | 'threads' | 'cache' | 'maxFaces' | 'minDetectionConfidence' | 'inferenceWorker'> & {
+  /** Absolute URL per asset id. */
+  assets: AssetUrls;
+};
+
+/** What the worker reports once ready. */
+export interface PipelineInfo {
+  backend: Backend;
+  classifier: string;
+  /** Threads the WASM backend actually uses. */
+  threads: number;
+  /** Where inference runs: `worker` (the inference worker) or `inline` (the pipeline worker). */
+  classifierPlacement: 'worker' | 'inline';
+}
+
+/** Milliseconds spent in each stage of one frame, measured in the worker. */
+export interface StageTimings {
+  /** Finding the faces (detector passes, and the mesh when a signal needs it). */
+  landmarks: number;
+  crop: number;
+  classify: number;
+  /** Derive + format. */
+  format: number;
+  /** Worker-side total. */
+  total: number;
+}
+
+/** One analysed frame. */
+export interface FrameResult {
+  result: WiaFaceResult;
+  timings: StageTimings;
+}
+
+/** The pipeline as the worker exposes it. */
+export interface PipelineApi {
+  /** Loads and compiles every asset; progress events go to `onProgress`. */
+  init(config: PipelineConfig, onProgress?: ProgressCallback): Promise<PipelineInfo>;
+  /**
+   * Runs one frame (transferred) through the pipeline. With `stream` (from {@link PipelineApi.openStream}) the
+   * frame belongs to that stream and its frame-to-frame state is used and updated.
+   */
+  analyze(frame: ImageBitmap, options: FrameOptions, requestId: string, stream?: number): Promise<FrameResult>;
+  /** Opens a stream (a sequence of frames sharing state) and returns its id. */
+  openStream(): number;
+  /** Closes a stream and drops its state. */
+  closeStream(stream: number): void;
+  /** Runs the face detector on a blank frame and the classifier on a test input, so first calls are fast. */
+  warmup(): Promise<void>;
+  /**
+   * Testing hook: throws an uncaught error in the pipeline worker, or in the inference worker, as a crash
+   * would (the SDK's tests use it).
+   */
+  crashForTesting(target?: 'pipeline' | 'inference'): void;
+  /** Releases the models (the worker is then terminated by the caller). */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,10 @@
+/**
+ * The limits on how many faces are reported and how small they may be, shared by the WIA face request
+ * (`parseWiaFaceRequest`) and the SDK's own options (`@emolens/core`'s options module): one place per number.
+ */
+
+/** Most faces per image: an integer in `[min, max]`, `default` when not given (the WIA standard's). */
+export const MAX_FACES = { min: 1, max: 100, default: 5 } as const;
+
+/** Smallest face reported, in pixels of its box's larger side; the WIA request also caps it at `max`. */
+export const MIN_FACE_SIZE = { min: 0, max: 100_000, default: 0 } as const;
