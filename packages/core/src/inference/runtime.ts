@@ -4,7 +4,7 @@
  */
 import { EmoLensError } from '@emolens/schema';
 import type { Backend } from '../assets/progress.js';
-import type { BackendPreference } from '../options.js';
+import type { ResolvedDetectorOptions } from '../options.js';
 
 /** The onnxruntime-web module (both builds share one API). */
 export type Ort = typeof import('onnxruntime-web/wasm');
@@ -22,7 +22,7 @@ export interface Runtime {
  * `auto` takes 2 there when the device has 2 or more cores (measured: the classifier runs in half the time
  * on 2 cores, and more threads only compete with the face detector and the page).
  */
-export function wasmThreads(requested: number | 'auto'): number {
+export function wasmThreads(requested: ResolvedDetectorOptions['threads']): number {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   if (!isolated) return 1;
   if (requested === 'auto') return Math.min(2, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1));
@@ -30,7 +30,7 @@ export function wasmThreads(requested: number | 'auto'): number {
 }
 
 /** A usable WebGPU adapter, or the reason there is none. `allowFallback` admits software adapters. */
-export async function probeWebGpu(allowFallback: boolean): Promise<{ adapter: GPUAdapter } | { reason: string }> {
+async function probeWebGpu(allowFallback: boolean): Promise<{ adapter: GPUAdapter } | { reason: string }> {
   const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
   if (!gpu) return { reason: 'navigator.gpu is not available' };
   let adapter: GPUAdapter | null = null;
@@ -52,8 +52,8 @@ export async function probeWebGpu(allowFallback: boolean): Promise<{ adapter: GP
  * (from the asset loader, so it is cached like every other asset).
  */
 export async function loadRuntime(
-  preference: BackendPreference,
-  threads: number | 'auto',
+  preference: ResolvedDetectorOptions['backend'],
+  threads: ResolvedDetectorOptions['threads'],
   wasmBinary: (backend: Backend) => Promise<ArrayBuffer>,
 ): Promise<Runtime> {
   let backend: Backend = 'wasm';

@@ -79,7 +79,7 @@ export class FakeInference implements InferenceApi {
  * The raw outputs an SSD detector would give for `faces` in a `width` × `height` image: each face regressed
  * from the anchor nearest its centre, every other anchor scored far below any threshold.
  */
-export function encodeDetections(spec: DetectorSpec, faces: readonly CannedFace[], width: number, height: number): RawDetections {
+function encodeDetections(spec: DetectorSpec, faces: readonly CannedFace[], width: number, height: number): RawDetections {
   const anchors = ssdAnchors(spec);
   const count = anchors.length / 2;
   const stride = 4 + 2 * spec.keypoints;

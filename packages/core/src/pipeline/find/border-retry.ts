@@ -10,7 +10,7 @@ import { greyCanvas } from './grey-canvas.js';
  * the photo): BlazeFace short range scores them 0.27 / 0.66 bare, 0.68 / 0.76 with a 0.25 border, 0.79 / 0.80
  * with 0.35, 0.87 / 0.82 with 0.5; 0.35 clears the 0.7 threshold while keeping faces as large as possible.
  */
-export const RETRY_BORDER = 0.35;
+const RETRY_BORDER = 0.35;
 
 /** Where a pass ran: its input, and the offset of the original image inside it. */
 export interface PassInput {

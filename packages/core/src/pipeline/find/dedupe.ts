@@ -5,12 +5,12 @@
 import { iou, overlapOfSmaller, type Box } from '../box.js';
 
 /** IoU above which two boxes are taken for the same face. */
-export const SAME_FACE_IOU = 0.4;
+const SAME_FACE_IOU = 0.4;
 /** Containment above which two boxes are taken for the same face (a face box inside a larger one). */
-export const SAME_FACE_CONTAINMENT = 0.7;
+const SAME_FACE_CONTAINMENT = 0.7;
 
 /** True when two boxes show the same face. */
-export function sameFace(a: Box, b: Box): boolean {
+function sameFace(a: Box, b: Box): boolean {
   return iou(a, b) > SAME_FACE_IOU || overlapOfSmaller(a, b) > SAME_FACE_CONTAINMENT;
 }
 

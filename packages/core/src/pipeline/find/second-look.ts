@@ -8,7 +8,7 @@
 import { greyCanvas } from './grey-canvas.js';
 
 /** Side of the region looked at, in candidate box sides (the face then fills ~40 % of it). */
-export const SECOND_LOOK_CONTEXT = 2.5;
+const SECOND_LOOK_CONTEXT = 2.5;
 /** Side, in pixels, of the image the region is drawn into. */
 export const SECOND_LOOK_SIZE = 160;
 /** At most this many second looks per pass (each is one more detector run). */

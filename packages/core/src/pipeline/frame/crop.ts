@@ -5,11 +5,8 @@
 import type { CropFraming } from '../../assets/manifest.js';
 import type { FaceFrame } from './face-frame.js';
 
-/** A square crop of the source image, rotated by `angle` around its centre. */
-export type FaceCrop = FaceFrame;
-
-/** The classifier's crop: the face frame scaled by `framing.scale` and moved down by `framing.offsetY` × its side. */
-export function faceCrop(frame: FaceFrame, framing: CropFraming): FaceCrop {
+/** The classifier's crop (a square of the source image, rotated by `angle` around its centre): the face frame scaled by `framing.scale` and moved down by `framing.offsetY` × its side. */
+export function faceCrop(frame: FaceFrame, framing: CropFraming): FaceFrame {
   const side = frame.side * framing.scale;
   const shift = framing.offsetY * side;
   return { cx: frame.cx - Math.sin(frame.angle) * shift, cy: frame.cy + Math.cos(frame.angle) * shift, side, angle: frame.angle };
@@ -33,7 +30,7 @@ export class CropRenderer {
   }
 
   /** RGBA pixels of one crop. */
-  render(source: CanvasImageSource, crop: FaceCrop): Uint8ClampedArray {
+  render(source: CanvasImageSource, crop: FaceFrame): Uint8ClampedArray {
     const { ctx, width, height } = this;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = '#000';
