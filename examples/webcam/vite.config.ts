@@ -6,7 +6,8 @@ import { defineConfig } from 'vite';
 const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
-  server: { host: '127.0.0.1', port: 5173, headers: isolation },
+  // `open: false`: no browser is launched (`vite --open false` read "false" as a path and failed on xdg-open).
+  server: { host: '127.0.0.1', port: 5173, headers: isolation, open: false },
   preview: { host: '127.0.0.1', port: 4173, headers: isolation },
   build: { target: 'es2022' },
   worker: { format: 'es' },

@@ -1,5 +1,5 @@
 /**
- * The shipped `emolens-fer` is an int8 quantisation (models/emolens-fer/quantize.py) of the committed float export
+ * The shipped `emolens-fer` is an int8 quantisation (research/emolens-fer/quantize.py) of the committed float export
  * `emolens-fer.onnx`. Both run here through `pnpm eval`'s classifier (onnxruntime-web, wasm, 1 thread) over the
  * first PublicTest faces of FER2013: the int8 file must be the float model's faithful copy — same top class for
  * nearly every face, close probabilities, no accuracy lost — at a fraction of its size.

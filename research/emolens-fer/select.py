@@ -1,7 +1,7 @@
 """Chooses the shipped model among candidate ONNX files on PublicTest (the data's protocol: select on PublicTest,
 report on PrivateTest once, with `pnpm eval`).
 
-    /usr/bin/python3 models/emolens-fer/select.py CANDIDATE.onnx [CANDIDATE.onnx ...]
+    /usr/bin/python3 research/emolens-fer/select.py CANDIDATE.onnx [CANDIDATE.onnx ...]
 
 Each candidate runs on onnxruntime-web (Node, the SDK's runtime) over the PublicTest faces, un-mirrored, as the SDK
 runs it. Four figures: FER2013 accuracy and macro-F1 (original labels), FER+ 7 accuracy and macro-F1 (majority

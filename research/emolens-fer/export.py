@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Best checkpoint → models/emolens-fer/emolens-fer.onnx + manifest.json (the SDK's classifier contract).
 
-    /usr/bin/python3 models/emolens-fer/export.py --checkpoint /work/checkpoints/small/best.pt
+    /usr/bin/python3 research/emolens-fer/export.py --checkpoint /work/checkpoints/small/best.pt
 
 Graph: input `input` NHWC float32 [batch, H, W, 1] = (luma·RGB − 127.5) / 127.5 (exactly train.py's
 normalisation), Transpose to NCHW, the network (BatchNorm folded into the convolutions by the exporter),
@@ -26,7 +26,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ort_node import run_ort  # noqa: E402
-from train import CLASSES, HERE, MEAN, REPO, STD, Fer, build_model, count_stats, normalise  # noqa: E402
+from train import CLASSES, MEAN, MODEL_DIR, STD, Fer, build_model, count_stats, normalise  # noqa: E402
 
 OPSET = 17
 CROP = {'scale': 1.08, 'offsetY': -0.05}  # FER2013 framing relative to the SDK's eye-levelled face square
@@ -49,7 +49,7 @@ class Deploy(nn.Module):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--checkpoint', required=True, help='best.pt written by train.py')
-    ap.add_argument('--out', default=HERE, help='folder for emolens-fer.onnx and manifest.json (default: this folder)')
+    ap.add_argument('--out', default=MODEL_DIR, help='folder for emolens-fer.onnx and manifest.json (default: models/emolens-fer/)')
     ap.add_argument('--tta', action='store_true', help='fold flip averaging into the graph (2x compute)')
     ap.add_argument('--runs', type=int, default=200, help='single-face runs for the WASM latency figure (0: skip)')
     args = ap.parse_args()
@@ -74,7 +74,7 @@ def main():
     import onnx
     m = onnx.load(onnx_path)
     onnx.checker.check_model(m, full_check=True)
-    m.doc_string = (f"EmoLens FER classifier ({cfg['name']}: {cfg['model']}), trained by models/emolens-fer/train.py on "
+    m.doc_string = (f"EmoLens FER classifier ({cfg['name']}: {cfg['model']}), trained by research/emolens-fer/train.py on "
                     f"FER2013 Training. Input NHWC [N,{size},{size},1] = (luma·RGB − {MEAN})/{STD}; output softmax "
                     f"probabilities in order {','.join(CLASSES)}{'; flip TTA in graph' if args.tta else ''}.")
     m.producer_name, m.producer_version = 'emolens train.py/export.py', '1'
@@ -113,14 +113,14 @@ def main():
         'description': (f"EmoLens' own FER classifier: a {params / 1e6:.2f} M-parameter ResNet-style CNN "
                         f"({2 * macs / 1e6:.0f} MFLOPs/face), {size}x{size} gray, trained in this repository on FER2013 "
                         f"Training (FER2013 labels + FER+ vote distributions), chosen on PublicTest "
-                        f"(models/emolens-fer/train.py, run {cfg['name']}, logs in models/emolens-fer/runs/). "
+                        f"(research/emolens-fer/train.py, run {cfg['name']}, logs in research/emolens-fer/runs/). "
                         f"Crop framing = FER2013 framing relative to the eye-levelled face square (as human-emotion)."),
         'file': 'emolens-fer.onnx',
         'sha256': hashlib.sha256(data).hexdigest(),
         'bytes': len(data),
         'license': 'MIT',
         'source': [{'package': 'emolens (trained in this repository)', 'version': '0.1.0',
-                    'files': ['models/emolens-fer/train.py']}],
+                    'files': ['research/emolens-fer/train.py']}],
         'input': {'name': 'input', 'layout': 'NHWC', 'width': size, 'height': size, 'color': 'gray',
                   'luma': LUMA, 'mean': [MEAN], 'std': [STD]},
         'output': {'name': 'probabilities'},

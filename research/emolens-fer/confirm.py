@@ -1,7 +1,7 @@
 """The confirmation rule: after `select.py` has picked a candidate on PublicTest and `pnpm eval` has scored it
 once on PrivateTest and the wild photos, is it better than the default it would replace?
 
-    /usr/bin/python3 models/emolens-fer/confirm.py CANDIDATE_EVAL.json DEFAULT_EVAL.json [--model emolens-fer]
+    /usr/bin/python3 research/emolens-fer/confirm.py CANDIDATE_EVAL.json DEFAULT_EVAL.json [--model emolens-fer]
 
 Both files are `pnpm eval` results (test/eval/results/latest.json, copied after each run): one with the
 candidate in place of the default, one with the default. For each, six figures of the issue — FER2013 accuracy

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """emolens-fer.onnx (float32, from export.py) → emolens-fer-int8.onnx: static int8 quantisation in QDQ form.
 
-    /usr/bin/python3 models/emolens-fer/quantize.py            # after export.py; rewrites manifest.json
+    /usr/bin/python3 research/emolens-fer/quantize.py          # after export.py; rewrites models/emolens-fer/manifest.json
 
 What it does, in order:
 1. Relu folding: a Relu that is the only consumer of a Conv or Add disappears; the producer's output takes the
@@ -30,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ort_node import run_ort  # noqa: E402
-from train import HERE, Fer, label_figures, nhwc  # noqa: E402
+from train import MODEL_DIR, Fer, label_figures, nhwc  # noqa: E402
 
 QUANT_INPUTS = {'Conv', 'Add', 'ReduceMean', 'Gemm'}  # ops whose float inputs get a QDQ pair
 
@@ -131,8 +131,9 @@ def quantize(model, ranges):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--model', default=os.path.join(HERE, 'emolens-fer.onnx'), help='float32 ONNX from export.py')
-    ap.add_argument('--out', default=os.path.join(HERE, 'emolens-fer-int8.onnx'))
+    ap.add_argument('--model', default=os.path.join(MODEL_DIR, 'emolens-fer.onnx'), help='float32 ONNX from export.py')
+    ap.add_argument('--out', default=os.path.join(MODEL_DIR, 'emolens-fer-int8.onnx'),
+                    help='int8 ONNX; manifest.json and build/ are those of its folder (default: models/emolens-fer/)')
     ap.add_argument('--calib', type=int, default=2048, help='Training faces for calibration')
     ap.add_argument('--range', choices=['mean', 'max'], default='mean', help='activation maximum: mean of per-batch maxima, or max')
     ap.add_argument('--seed', type=int, default=0)
@@ -192,8 +193,8 @@ def main():
                                       'calibration': f'{args.calib} FER2013 Training faces, seed {args.seed}, range {args.range}',
                                       'public_test': {k: {m: round(v, 4) for m, v in r.items()} for k, r in report.items()}}})
     for source in manifest.get('source', []):
-        if 'models/emolens-fer/quantize.py' not in source['files']:
-            source['files'].append('models/emolens-fer/quantize.py')
+        if 'research/emolens-fer/quantize.py' not in source['files']:
+            source['files'].append('research/emolens-fer/quantize.py')
     with open(manifest_path, 'w') as f:
         f.write(json.dumps(manifest, indent=2) + '\n')
     build = os.path.join(os.path.dirname(args.out), 'build')

@@ -1,7 +1,7 @@
 """Per-class logit offsets ("logit adjustment"), fitted on PublicTest and folded into the final layer's bias, so
 the shipped graph and its cost stay the same.
 
-    /usr/bin/python3 models/emolens-fer/offsets.py --out /work/checkpoints/NAME/best.pt SOURCE/best.pt
+    /usr/bin/python3 research/emolens-fer/offsets.py --out /work/checkpoints/NAME/best.pt SOURCE/best.pt
 
 A classifier trained on FER2013's unbalanced classes under-predicts the hard ones (fear, sadness, disgust), which
 costs macro-F1. Adding a constant b_c to the logit of class c moves every decision boundary at once without

@@ -3,8 +3,8 @@
 
 Usage (Debian's python3 with python3-torch, python3-numpy; CPU or CUDA):
 
-    /usr/bin/python3 models/emolens-fer/train.py --config models/emolens-fer/config/small.json
-    /usr/bin/python3 models/emolens-fer/train.py --config .../small.json --teacher /work/checkpoints/teacher/best.pt
+    /usr/bin/python3 research/emolens-fer/train.py --config research/emolens-fer/config/small.json
+    /usr/bin/python3 research/emolens-fer/train.py --config .../small.json --teacher /work/checkpoints/teacher/best.pt
 
 Data: <data>/fer2013/images.u8 + labels.csv, read in place (data root: $EMOLENS_DATA, else <repo>/../shared/data).
 Targets: the original FER2013 label (rows without one are skipped by the hard-label loss) and the FER+ vote
@@ -16,7 +16,7 @@ Everything is seeded; the data order and every random draw of a batch (augmentat
 (seed, epoch, step), so a run resumed from a checkpoint, even mid-epoch, continues exactly as if uninterrupted
 (on CPU with a fixed thread count). Checkpoints go to <ckpt_dir>/<run>/ (outside the repository): `last.pt`
 (every `checkpoint_every_steps` and at every epoch end) and `best.pt` (best PublicTest score). Rerunning the
-same command resumes from `last.pt`. The per-epoch log goes to models/emolens-fer/runs/<run>/log.jsonl.
+same command resumes from `last.pt`. The per-epoch log goes to research/emolens-fer/runs/<run>/log.jsonl.
 
 Class order everywhere (model output, labels): FER2013's angry, disgust, fear, happy, sad, surprise, neutral.
 Input normalisation: (grey - 127.5) / 127.5 with grey in 0..255 (the manifest's mean/std).
@@ -39,6 +39,8 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, '..', '..'))
+# The shipped model's folder: export.py and quantize.py write the ONNX files and manifest.json there.
+MODEL_DIR = os.path.join(REPO, 'models', 'emolens-fer')
 CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral']
 # FER+ vote columns in CLASSES order (contempt, unknown and NF are dropped).
 FERPLUS_COLUMNS = ['anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise', 'neutral']
@@ -433,7 +435,7 @@ def main():
     ap.add_argument('--threads', type=int, help='torch CPU threads (overrides config.threads; 0 = torch default)')
     ap.add_argument('--checkpoint-every', type=int, help='overrides config.checkpoint_every_steps')
     ap.add_argument('--device', default='auto', help='auto | cpu | cuda')
-    ap.add_argument('--log-dir', help='default models/emolens-fer/runs/<name>')
+    ap.add_argument('--log-dir', help='default research/emolens-fer/runs/<name>')
     ap.add_argument('--init', help='overrides config.init: a best.pt whose weights the run starts from (fine-tuning)')
     ap.add_argument('--stats', action='store_true', help='print params/MACs of the config model and exit')
     args = ap.parse_args()

@@ -1,7 +1,7 @@
 """Weight averaging ("model soup", WiSE-FT): averages the weights of several `best.pt` of the same architecture that
 share an ancestor (a run and its fine-tunes), and writes a `best.pt` that export.py reads, and `runs/<name>/soup.json` (what went in).
 
-    /usr/bin/python3 models/emolens-fer/soup.py --out /work/checkpoints/medium-ftsoup/best.pt A/best.pt B/best.pt [--weights 0.5,0.5]
+    /usr/bin/python3 research/emolens-fer/soup.py --out /work/checkpoints/medium-ftsoup/best.pt A/best.pt B/best.pt [--weights 0.5,0.5]
 
 Weights (float tensors, BatchNorm running statistics included) are averaged with the given weights (default equal);
 integer buffers (BatchNorm's batch counter) are taken from the first checkpoint. Averaging only makes sense for
