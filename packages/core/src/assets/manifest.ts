@@ -36,7 +36,7 @@ export interface ModelManifest {
   quantization?: ModelQuantization;
 }
 
-/** Provenance of a quantised model (written by `models/emolens-fer/quantize.py`); build-time only. */
+/** Provenance of a quantised model (written by `research/emolens-fer/quantize.py`); build-time only. */
 export interface ModelQuantization {
   /** How the weights are stored, e.g. `int8 symmetric per output channel`. */
   weights: string;
