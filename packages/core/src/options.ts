@@ -4,7 +4,7 @@
  * resolved objects (their configs are `Pick`s of {@link ResolvedDetectorOptions}), so no option is declared,
  * defaulted or checked anywhere else. A bad value rejects with `INVALID_REQUEST`, `details.field` naming it.
  */
-import { EmoLensError, MAX_FACES, MIN_FACE_SIZE, type WiaFaceRequestOptions } from '@emolens/schema';
+import { EmoLensError, FIELD_DEFAULTS, MAX_FACES, MIN_FACE_SIZE, type WiaFaceRequestOptions } from '@emolens/schema';
 import { DEFAULT_CLASSIFIER } from './assets/registry.js';
 import type { Backend, ProgressCallback } from './assets/progress.js';
 import type { DetectorRange } from './pipeline/find/detector-range.js';
@@ -86,7 +86,7 @@ export interface DetectorOptions {
  * The per-call switches of the derived signals and their defaults. Each is read by the signal in
  * `pipeline/derive/` that names it; the worker computes a signal only when its switch is on.
  */
-export const SIGNAL_DEFAULTS = { returnDimensions: true, returnLandmarks: false, returnHeadPose: false } as const;
+export const SIGNAL_DEFAULTS = { returnDimensions: FIELD_DEFAULTS.dimensions, returnLandmarks: FIELD_DEFAULTS.landmarks, returnHeadPose: false } as const;
 
 /** The name of a derived signal's per-call switch. */
 export type SignalOption = keyof typeof SIGNAL_DEFAULTS;

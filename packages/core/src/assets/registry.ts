@@ -31,16 +31,16 @@ export function classifierManifest(id: string): ClassifierManifest {
 }
 
 /** A face detector manifest with its detector fields present. */
-export type DetectorManifest = RuntimeManifest & Required<Pick<RuntimeManifest, 'detector'>>;
+export type FaceDetectorManifest = RuntimeManifest & Required<Pick<RuntimeManifest, 'detector'>>;
 
 /** The ONNX face detector per range: short range on every frame, full range added on large images. */
 export const FACE_DETECTORS = { short: 'blazeface-short', full: 'blazeface-full' } as const;
 
 /** The manifest of an ONNX face detector. */
-export function detectorManifest(id: string): DetectorManifest {
+export function faceDetectorManifest(id: string): FaceDetectorManifest {
   const manifest = MANIFESTS.find((m) => m.name === id && m.kind === 'face-detector');
   if (!manifest?.detector) throw new Error(`the face detector ${id} is missing from this build`);
-  return manifest as DetectorManifest;
+  return manifest as FaceDetectorManifest;
 }
 
 /** The manifest of a face landmarker bundle. */

@@ -22,8 +22,8 @@ export interface Inference {
   readonly placement: 'worker' | 'inline';
   /** Emotion probabilities per face; `input` holds exactly `count` faces (it is transferred: do not reuse it). */
   classify(input: Float32Array, count: number): Promise<Float32Array[]>;
-  /** Runs ONNX face detector `detector` on one letterboxed image (it is transferred: do not reuse it). */
-  detect(input: Float32Array, detector: string): Promise<RawDetections>;
+  /** Runs the ONNX face detector `model` on one letterboxed image (it is transferred: do not reuse it). */
+  detectFaces(input: Float32Array, model: string): Promise<RawDetections>;
   warmup(): Promise<void>;
   release(): Promise<void>;
   /** Testing hook: an uncaught error where inference runs. */
@@ -49,7 +49,7 @@ export async function startInference(config: InferenceConfig, ownWorker: boolean
     threads: info.threads,
     placement: 'inline',
     classify: (input, count) => service.classify(input, count),
-    detect: (input, detector) => service.detect(input, detector),
+    detectFaces: (input, model) => service.detectFaces(input, model),
     warmup: () => service.warmup(),
     release: () => service.release(),
     crashForTesting: () => service.crashForTesting(),
@@ -130,8 +130,8 @@ class RemoteInference implements Inference {
     return this.call(() => this.api.warmup());
   }
 
-  detect(input: Float32Array, detector: string): Promise<RawDetections> {
-    return this.call(() => this.api.detect(transfer(input, [input.buffer]), detector));
+  detectFaces(input: Float32Array, model: string): Promise<RawDetections> {
+    return this.call(() => this.api.detectFaces(transfer(input, [input.buffer]), model));
   }
 
   async release(): Promise<void> {

@@ -1,20 +1,20 @@
 /**
  * Inference: loads the onnxruntime-web build for the backend, the emotion classifier ({@link EmotionSession})
- * and the ONNX face detectors ({@link DetectorSession}: the configured one at start, others when first asked
+ * and the ONNX face detectors ({@link FaceDetectorSession}: the configured one at start, others when first asked
  * for), and runs them. It runs in the inference worker (`worker/inference-worker.ts`), or in the pipeline
  * worker where nested workers are unavailable.
  */
 import { EmoLensError } from '@emolens/schema';
 import { assetLoader, type AssetLoad } from '../assets/asset-loader.js';
 import type { ProgressCallback } from '../assets/progress.js';
-import { classifierManifest, detectorManifest } from '../assets/registry.js';
+import { classifierManifest, faceDetectorManifest } from '../assets/registry.js';
 import type { RawDetections } from '../pipeline/find/onnx-detection.js';
 import type { InferenceApi, InferenceConfig, InferenceInfo } from '../worker/inference-api.js';
-import { DetectorSession } from './detector-session.js';
+import { FaceDetectorSession } from './face-detector-session.js';
 import { EmotionSession } from './emotion-session.js';
 import { loadRuntime, type Runtime } from './runtime.js';
 
-/** What detector sessions are created with: set once the runtime is loaded. */
+/** What face detector sessions are created with: set once the runtime is loaded. */
 interface Context {
   runtime: Runtime;
   load: AssetLoad;
@@ -25,18 +25,18 @@ export class InferenceService implements InferenceApi {
   private context: Context | undefined;
   private classifier: EmotionSession | undefined;
   /** Face detector sessions by model id, created on first use (the configured one during `init`). */
-  private readonly detectors = new Map<string, Promise<DetectorSession>>();
+  private readonly detectors = new Map<string, Promise<FaceDetectorSession>>();
 
   async init(config: InferenceConfig, onProgress?: ProgressCallback): Promise<InferenceInfo> {
     const manifest = classifierManifest(config.classifier);
     const load = assetLoader(config.assets, onProgress, config.cache);
     const modelBytes = load(manifest.name, manifest.sha256);
-    const face = detectorManifest(config.detector);
+    const face = faceDetectorManifest(config.faceDetector);
     const detectorBytes = load(face.name, face.sha256);
     const runtime = await loadRuntime(config.backend, config.threads, (backend) => load(backend === 'webgpu' ? 'ort-wasm-webgpu' : 'ort-wasm'));
     this.context = { runtime, load, onProgress };
     try {
-      await this.detector(config.detector, detectorBytes);
+      await this.faceDetector(config.faceDetector, detectorBytes);
       const bytes = await modelBytes;
       onProgress?.({ type: 'compile', model: manifest.name });
       const classifier = await EmotionSession.create(runtime, manifest, new Uint8Array(bytes), config.backend === 'webgpu');
@@ -58,9 +58,9 @@ export class InferenceService implements InferenceApi {
     return this.ready().warmup();
   }
 
-  async detect(input: Float32Array, detector: string): Promise<RawDetections> {
+  async detectFaces(input: Float32Array, model: string): Promise<RawDetections> {
     this.ready();
-    return (await this.detector(detector)).run(input);
+    return (await this.faceDetector(model)).run(input);
   }
 
   async release(): Promise<void> {
@@ -83,18 +83,18 @@ export class InferenceService implements InferenceApi {
   }
 
   /**
-   * The session of detector `id`, created the first time it is asked for (its first run is the caller's: the
+   * The session of face detector `id`, created the first time it is asked for (its first run is the caller's: the
    * pipeline's warm-up for the one started with the classifier). `bytes`: its model, when already being fetched.
    */
-  private detector(id: string, bytes?: Promise<ArrayBuffer>): Promise<DetectorSession> {
+  private faceDetector(id: string, bytes?: Promise<ArrayBuffer>): Promise<FaceDetectorSession> {
     let session = this.detectors.get(id);
     if (!session) {
       const { runtime, load, onProgress } = this.context!;
-      const face = detectorManifest(id);
+      const face = faceDetectorManifest(id);
       session = (async () => {
         const model = new Uint8Array(await (bytes ?? load(face.name, face.sha256)));
         onProgress?.({ type: 'compile', model: face.name });
-        return DetectorSession.create(runtime, face.name, face.detector, model);
+        return FaceDetectorSession.create(runtime, face.name, face.detector, model);
       })();
       this.detectors.set(id, session);
       session.catch(() => this.detectors.delete(id)); // a failed load is retried by the next call

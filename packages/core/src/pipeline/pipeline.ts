@@ -6,7 +6,7 @@
 import { EmoLensError } from '@emolens/schema';
 import { assetLoader } from '../assets/asset-loader.js';
 import type { LoadProgressEvent, ProgressCallback } from '../assets/progress.js';
-import { classifierManifest, detectorManifest, FACE_DETECTORS, type ClassifierManifest } from '../assets/registry.js';
+import { classifierManifest, faceDetectorManifest, FACE_DETECTORS, type ClassifierManifest } from '../assets/registry.js';
 import { startInference, type Inference } from '../inference/inference-client.js';
 import type { FrameOptions } from '../options.js';
 import type { FrameResult, PipelineApi, PipelineConfig, PipelineInfo } from '../worker/pipeline-api.js';
@@ -50,7 +50,7 @@ export class Pipeline implements PipelineApi {
     // onnxruntime (face detectors and classifier) starts in the inference worker; MediaPipe (the mesh) is
     // loaded only when a call first needs it.
     const inferenceStarted = startInference(
-      { assets: config.assets, classifier: config.classifier, detector: FACE_DETECTORS.short, backend: config.backend, threads: config.threads, cache: config.cache },
+      { assets: config.assets, classifier: config.classifier, faceDetector: FACE_DETECTORS.short, backend: config.backend, threads: config.threads, cache: config.cache },
       config.inferenceWorker,
       progress,
     );
@@ -64,14 +64,14 @@ export class Pipeline implements PipelineApi {
 
     // The face finder does not wait for onnxruntime: its first run (canvases, letterbox, crop renderer) goes
     // on here while onnxruntime starts in the other worker; only its detector call waits for it.
-    const detectWith = (name: string) => async (input: Float32Array) => (await inferenceStarted).detect(input, name);
+    const detectWith = (name: string) => async (input: Float32Array) => (await inferenceStarted).detectFaces(input, name);
     const renderer = new CropRenderer(manifest.input.width, manifest.input.height);
     const finderReady = (async () => {
       const finder = new FaceFinder({
         detector: async (range) => {
           const stage = options(range);
           const floor = Math.min(stage.minDetectionConfidence, stage.candidateConfidence ?? stage.minDetectionConfidence);
-          const face = detectorManifest(FACE_DETECTORS[range]);
+          const face = faceDetectorManifest(FACE_DETECTORS[range]);
           return new FaceDetectStage(new OnnxDetectionModel(face.detector, detectWith(face.name), floor), stage.minDetectionConfidence);
         },
         mesh: (range) => mediapipe.landmarker(range, options(range)),

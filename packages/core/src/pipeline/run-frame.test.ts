@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WiaFace } from '@emolens/schema';
-import { classifierManifest, detectorManifest, FACE_DETECTORS } from '../assets/registry.js';
+import { classifierManifest, faceDetectorManifest, FACE_DETECTORS } from '../assets/registry.js';
 import { resolveDetectOptions, type DetectOptions } from '../options.js';
 import { fakeFrame, fakeLetterbox, FakeInference, type CannedFace, type FakeInferenceScript } from '../testing/fake-inference.js';
 import { SIGNALS } from './derive/registry.js';
@@ -24,8 +24,8 @@ function pipeline(script: FakeInferenceScript, frame: { width: number; height: n
   inference.imageSize = frame;
   const finder = new FaceFinder({
     detector: async (range) => {
-      const { detector, name } = detectorManifest(FACE_DETECTORS[range]);
-      return new FaceDetectStage(new OnnxDetectionModel(detector, (input) => inference.detect(input, name), 0.5, fakeLetterbox(detector.input)), 0.7);
+      const { detector, name } = faceDetectorManifest(FACE_DETECTORS[range]);
+      return new FaceDetectStage(new OnnxDetectionModel(detector, (input) => inference.detectFaces(input, name), 0.5, fakeLetterbox(detector.input)), 0.7);
     },
     mesh: () => Promise.reject(new Error('no mesh in Node')),
   });

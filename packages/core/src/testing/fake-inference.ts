@@ -5,7 +5,7 @@
  * real detector gives, so the real decoder and suppression run on them. Not shipped (excluded from the build).
  */
 import type { DetectorSpec } from '../assets/manifest.js';
-import { detectorManifest } from '../assets/registry.js';
+import { faceDetectorManifest } from '../assets/registry.js';
 import type { Box } from '../pipeline/box.js';
 import { letterboxFit, type Letterbox, type Letterboxed } from '../pipeline/find/letterbox.js';
 import type { RawDetections } from '../pipeline/find/onnx-detection.js';
@@ -62,10 +62,10 @@ export class FakeInference implements InferenceApi {
 
   async warmup(): Promise<void> {}
 
-  async detect(_input: Float32Array, detector: string): Promise<RawDetections> {
-    this.calls.detect.push(detector);
-    const spec = detectorManifest(detector).detector;
-    return encodeDetections(spec, this.script.faces?.[detector] ?? [], this.imageSize.width, this.imageSize.height);
+  async detectFaces(_input: Float32Array, model: string): Promise<RawDetections> {
+    this.calls.detect.push(model);
+    const spec = faceDetectorManifest(model).detector;
+    return encodeDetections(spec, this.script.faces?.[model] ?? [], this.imageSize.width, this.imageSize.height);
   }
 
   async release(): Promise<void> {}

@@ -13,7 +13,7 @@ export type InferenceConfig = Pick<ResolvedDetectorOptions, 'classifier' | 'back
   /** Absolute URL per asset id (it loads its models and the onnxruntime wasm itself). */
   assets: AssetUrls;
   /** The ONNX face detector started with the classifier (a model folder name); others start when first used. */
-  detector: string;
+  faceDetector: string;
 };
 
 /** What the inference worker reports once ready. */
@@ -32,8 +32,8 @@ export interface InferenceApi {
   classify(input: Float32Array, count: number): Promise<Float32Array[]>;
   /** Runs the classifier session once on a fixed input. */
   warmup(): Promise<void>;
-  /** Runs ONNX face detector `detector` on one letterboxed image (see `pipeline/find/onnx-detection.ts`); `input` is transferred. */
-  detect(input: Float32Array, detector: string): Promise<RawDetections>;
+  /** Runs the ONNX face detector `model` on one letterboxed image (see `pipeline/find/onnx-detection.ts`); `input` is transferred. */
+  detectFaces(input: Float32Array, model: string): Promise<RawDetections>;
   /** Frees every session. */
   release(): Promise<void>;
   /** Testing hook: throws an uncaught error where inference runs, as a crash would. */

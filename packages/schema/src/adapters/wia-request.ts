@@ -2,7 +2,7 @@
  * Validation of the WIA `POST /v1/analyze/face` request body (section 5.3.1).
  */
 import { EmoLensError } from '../errors.js';
-import { MAX_FACES, MIN_FACE_SIZE } from '../face-limits.js';
+import { FIELD_DEFAULTS, MAX_FACES, MIN_FACE_SIZE } from '../face-options.js';
 
 /** `options` of a WIA face request as a client sends them (every field optional). */
 export interface WiaFaceRequestOptionsBody {
@@ -40,8 +40,8 @@ export type WiaFaceRequest = ({ image_url: string; image_base64?: undefined } | 
 /** The defaults of {@link parseWiaFaceRequest}. */
 export const WIA_FACE_REQUEST_DEFAULTS: Readonly<WiaFaceRequestOptions> = {
   return_action_units: false,
-  return_dimensions: true,
-  return_landmarks: false,
+  return_dimensions: FIELD_DEFAULTS.dimensions,
+  return_landmarks: FIELD_DEFAULTS.landmarks,
   min_face_size: MIN_FACE_SIZE.default,
   max_faces: MAX_FACES.default,
 };

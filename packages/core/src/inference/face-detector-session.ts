@@ -10,7 +10,7 @@ import type { Ort, Runtime } from './runtime.js';
 import { createSession, readOutput, type Session } from './session.js';
 
 /** A face detector session. */
-export class DetectorSession {
+export class FaceDetectorSession {
   private constructor(
     private readonly ort: Ort,
     private readonly session: Session,
@@ -18,8 +18,8 @@ export class DetectorSession {
     private readonly spec: DetectorSpec,
   ) {}
 
-  static async create(runtime: Runtime, name: string, spec: DetectorSpec, model: Uint8Array): Promise<DetectorSession> {
-    return new DetectorSession(runtime.ort, await createSession(runtime.ort, name, model, 'wasm'), name, spec);
+  static async create(runtime: Runtime, name: string, spec: DetectorSpec, model: Uint8Array): Promise<FaceDetectorSession> {
+    return new FaceDetectorSession(runtime.ort, await createSession(runtime.ort, name, model, 'wasm'), name, spec);
   }
 
   /** Raw outputs for one letterboxed image (`[1, H, W, 3]`, normalised). */
