@@ -8,11 +8,11 @@ import { resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend } from './assets/progress.js';
 import { decodeImage, type ImageInput } from './input/decode.js';
 import { toSourcePixels } from './input/rescale.js';
-import { detectOptionsFromWia, resolveDetectOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions } from './options.js';
+import { callSignal, detectOptionsFromWia, resolveDetectOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions } from './options.js';
 import { round } from './round.js';
 import type { StageTimings } from './worker/pipeline-api.js';
 import { registerErrorTransfer } from './worker/error-transfer.js';
-import { WorkerHost } from './worker-host.js';
+import { disposedError, WorkerHost } from './worker-host.js';
 
 /** Time spent per stage of one call, in milliseconds (see {@link Detector.profile}). */
 export interface CallTimings extends StageTimings {
@@ -121,22 +121,26 @@ class WorkerDetector implements Detector {
 
   async analyzeFace(body: unknown, options: { signal?: AbortSignal } = {}): Promise<WiaFaceResult> {
     const request = parseWiaFaceRequest(body);
-    return this.detect(request.image_url ?? request.image_base64, { ...detectOptionsFromWia(request.options), ...(options.signal ? { signal: options.signal } : {}) });
+    const signal = callSignal(options);
+    return this.detect(request.image_url ?? request.image_base64, { ...detectOptionsFromWia(request.options), ...(signal ? { signal } : {}) });
   }
 
   async profile(input: ImageInput, options: DetectOptions = {}): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
     const started = performance.now();
-    this.assertUsable(options.signal);
     const frame = resolveDetectOptions(options, this.maxFaces);
-    const image = await abortable(decodeImage(input, this.maxPixels), options.signal, (late) => late.bitmap.close());
+    const signal = callSignal(options);
+    this.assertUsable(signal);
+    const image = await abortable(decodeImage(input, this.maxPixels), signal, (late) => late.bitmap.close());
     const decoded = performance.now();
     if (this.disposed) {
       image.bitmap.close();
-      this.assertUsable(options.signal);
+      this.assertUsable(signal);
     }
     const id = requestId();
-    const call = this.host.call((api) => api.analyze(transfer(image.bitmap, [image.bitmap]), frame, id));
-    const { result, timings } = await abortable(call, options.signal);
+    // Sizes the caller gave are in source pixels; the worker sees the (possibly downscaled) bitmap.
+    const sized = image.scale === 1 ? frame : { ...frame, minFaceSize: frame.minFaceSize / image.scale };
+    const call = this.host.call((api) => api.analyze(transfer(image.bitmap, [image.bitmap]), sized, id));
+    const { result, timings } = await abortable(call, signal);
     toSourcePixels(result, image);
     const endToEnd = performance.now() - started;
     result.processing_time_ms = round(endToEnd, 2);
@@ -155,7 +159,7 @@ class WorkerDetector implements Detector {
   }
 
   private assertUsable(signal: AbortSignal | undefined): void {
-    if (this.disposed) throw new EmoLensError('DISPOSED', 'The detector was disposed', { suggestion: 'Create a new detector.' });
+    if (this.disposed) throw disposedError();
     if (signal?.aborted) throw abortError();
   }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EmoLensError, parseWiaFaceRequest } from '@emolens/schema';
 import { DEFAULT_CLASSIFIER } from './assets/registry.js';
 import {
+  callSignal,
   DEFAULT_MAX_PIXELS,
   DEFAULT_MIN_DETECTION_CONFIDENCE,
   detectOptionsFromWia,
@@ -69,8 +70,37 @@ describe('resolveDetectorOptions', () => {
     ['cache', { cache: 'yes' as unknown as boolean }],
     ['classifierWorker', { classifierWorker: 1 as unknown as boolean }],
     ['classifier', { classifier: 7 as unknown as string }],
+    ['onProgress', { onProgress: 'nope' as unknown as () => void }],
+    ['onError', { onError: {} as unknown as () => void }],
+    ['worker', { worker: 'worker.js' as unknown as Worker }],
+    ['baseUrl', { baseUrl: 'http://[' }],
+    ['baseUrl', { baseUrl: 42 as unknown as string }],
   ])('rejects a bad %s with INVALID_REQUEST naming it (%j)', (field, given) => {
     expect(rejectedField(() => resolveDetectorOptions(given))).toBe(field);
+  });
+});
+
+describe('the options object itself', () => {
+  it('may be absent, and must otherwise be an object', () => {
+    expect(resolveDetectorOptions(undefined).maxFaces).toBe(5);
+    expect(resolveDetectOptions(undefined, 5).maxFaces).toBe(5);
+    for (const bad of [null, 'fast', 3, []]) {
+      expect(rejectedField(() => resolveDetectorOptions(bad as unknown as DetectorOptions))).toBe('options');
+      expect(rejectedField(() => resolveDetectOptions(bad as unknown as DetectOptions, 5))).toBe('options');
+      expect(rejectedField(() => callSignal(bad as unknown as DetectOptions))).toBe('options');
+    }
+  });
+
+  it('takes an AbortSignal, and refuses anything posing as one', () => {
+    const signal = new AbortController().signal;
+    expect(callSignal({ signal })).toBe(signal);
+    expect(callSignal({})).toBeUndefined();
+    expect(rejectedField(() => resolveDetectOptions({ signal: { aborted: false } as AbortSignal }, 5))).toBe('signal');
+  });
+
+  it('takes a worker or a function making one, and an absolute or relative baseUrl', () => {
+    expect(() => resolveDetectorOptions({ worker: () => ({}) as Worker, onProgress: () => undefined, baseUrl: new URL('https://cdn.example/assets/') })).not.toThrow();
+    expect(() => resolveDetectorOptions({ worker: { postMessage: () => undefined } as unknown as Worker, baseUrl: 'https://example.com/a/' })).not.toThrow();
   });
 });
 

@@ -138,7 +138,17 @@ export type FrameOptions = Readonly<Record<SignalOption, boolean>> & {
  * Resolves the options of `createDetector`.
  * @throws EmoLensError `INVALID_REQUEST` naming the field (`details.field`) of a value out of range.
  */
-export function resolveDetectorOptions(options: DetectorOptions): ResolvedDetectorOptions {
+export function resolveDetectorOptions(options: DetectorOptions | undefined): ResolvedDetectorOptions {
+  if (options === undefined) options = {};
+  checkObject(options);
+  for (const field of ['onProgress', 'onError'] as const) {
+    if (options[field] !== undefined && typeof options[field] !== 'function') fail(field, `${field} must be a function`, typeof options[field]);
+  }
+  const { worker } = options;
+  if (worker !== undefined && typeof worker !== 'function' && typeof (worker as { postMessage?: unknown } | null)?.postMessage !== 'function') {
+    fail('worker', 'worker must be a Worker or a function that makes one', typeof worker);
+  }
+  checkBaseUrl(options.baseUrl);
   const classifier = options.classifier ?? DEFAULT_CLASSIFIER;
   if (typeof classifier !== 'string') fail('classifier', 'classifier must be a string (a classifier id)', classifier);
   const backend = options.backend ?? 'auto';
@@ -172,7 +182,9 @@ export function resolveDetectorOptions(options: DetectorOptions): ResolvedDetect
  * `maxFaces` is capped by it).
  * @throws EmoLensError `INVALID_REQUEST` naming the field (`details.field`) of a value out of range.
  */
-export function resolveDetectOptions(options: DetectOptions, detectorMaxFaces: number): FrameOptions {
+export function resolveDetectOptions(options: DetectOptions | undefined, detectorMaxFaces: number): FrameOptions {
+  if (options === undefined) options = {};
+  callSignal(options);
   const maxFaces = checkMaxFaces(options.maxFaces ?? detectorMaxFaces);
   const minFaceSize = options.minFaceSize ?? MIN_FACE_SIZE.default;
   if (!(typeof minFaceSize === 'number' && Number.isFinite(minFaceSize) && minFaceSize >= MIN_FACE_SIZE.min)) {
@@ -197,6 +209,36 @@ export function detectOptionsFromWia(options: WiaFaceRequestOptions): DetectOpti
     returnLandmarks: options.return_landmarks,
     returnDimensions: options.return_dimensions,
   };
+}
+
+/**
+ * The `signal` of a call's options, checked: the options must be an object (or absent) and the signal an
+ * `AbortSignal` (or absent).
+ * @throws EmoLensError `INVALID_REQUEST` naming `options` or `signal`.
+ */
+export function callSignal(options: { signal?: AbortSignal } | undefined): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  checkObject(options);
+  const { signal } = options;
+  if (signal !== undefined && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal)) fail('signal', 'signal must be an AbortSignal', typeof signal);
+  return signal;
+}
+
+function checkObject(options: unknown): asserts options is object {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    fail('options', 'options must be an object', options === null ? 'null' : Array.isArray(options) ? 'array' : typeof options);
+  }
+}
+
+/** `baseUrl` must be a URL, or a string that parses as one against the page's address. */
+function checkBaseUrl(baseUrl: unknown): void {
+  if (baseUrl === undefined || baseUrl instanceof URL) return;
+  if (typeof baseUrl !== 'string') fail('baseUrl', 'baseUrl must be a string or a URL', typeof baseUrl);
+  try {
+    new URL(baseUrl, globalThis.location?.href);
+  } catch {
+    fail('baseUrl', `baseUrl "${baseUrl}" is not a URL`, baseUrl);
+  }
 }
 
 function checkMaxFaces(maxFaces: unknown): number {

@@ -41,6 +41,7 @@ export class WorkerHost {
   /** Runs `task` on the worker's API; a crash rejects it with `INTERNAL_ERROR`. */
   async call<T>(task: (api: Remote<PipelineApi>) => Promise<T>): Promise<T> {
     const running = await this.ensure();
+    if (this.disposed) throw disposedError(); // disposed while the worker was starting
     try {
       return await new Promise<T>((resolve, reject) => {
         running.pending.add(reject);
@@ -57,19 +58,22 @@ export class WorkerHost {
     }
   }
 
-  /** Ends the worker. */
+  /** Ends the worker; every call in flight rejects with `DISPOSED` (the terminated worker would never answer them). */
   async dispose(): Promise<void> {
     this.disposed = true;
     const running = await this.running?.catch(() => undefined);
     this.running = undefined;
     if (!running) return;
+    const error = disposedError();
+    for (const reject of running.pending) reject(error);
+    running.pending.clear();
     await Promise.race([running.api.dispose().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
     running.api[releaseProxy]();
     running.worker.terminate();
   }
 
   private ensure(): Promise<Running> {
-    if (this.disposed) return Promise.reject(new EmoLensError('DISPOSED', 'The detector was disposed', { suggestion: 'Create a new detector.' }));
+    if (this.disposed) return Promise.reject(disposedError());
     if (!this.running) {
       this.running = this.launch();
       this.running.catch(() => (this.running = undefined));
@@ -129,4 +133,9 @@ export class WorkerHost {
     running.api[releaseProxy]();
     running.worker.terminate();
   }
+}
+
+/** The error of any call on a disposed detector. */
+export function disposedError(): EmoLensError {
+  return new EmoLensError('DISPOSED', 'The detector was disposed', { suggestion: 'Create a new detector.' });
 }

@@ -1,0 +1,109 @@
+/**
+ * The call contract in a real browser: every call settles, bad options are typed errors naming the field, and
+ * sizes the caller gives are in the pixels of the image it gave.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Detector } from '@emolens/core';
+import { openTestPage, type TestPage } from './harness.ts';
+import { wildPhotos } from './photos.ts';
+
+let t: TestPage;
+beforeAll(async () => {
+  t = await openTestPage();
+  await t.page.evaluate(async () => {
+    (window as unknown as { detector: Detector }).detector = await window.emolens.createDetector({ backend: 'wasm' });
+  });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const photo = () => wildPhotos().find((p) => p.url.includes('faceapi_happy'))!.url;
+
+describe('every call settles', () => {
+  it('rejects the calls in flight with DISPOSED when the detector is disposed', async () => {
+    const outcome = await t.page.evaluate(async (url) => {
+      const blob = await (await fetch(url)).blob();
+      const detector = await window.emolens.createDetector({ backend: 'wasm' });
+      const calls = Array.from({ length: 20 }, () => detector.detect(blob).then(() => 'result', (e: { code?: string }) => e.code ?? String(e)));
+      await calls[0]; // the others are queued in the worker, one of them in the classifier
+      detector.dispose();
+      // A call that never settles shows up as 'pending' (the test's own guard, not a timing figure).
+      const guard = new Promise<string>((r) => setTimeout(() => r('pending'), 20_000));
+      const settled = await Promise.all(calls.map((c) => Promise.race([c, guard])));
+      return { settled, after: await detector.detect(blob).then(() => 'result', (e: { code?: string }) => e.code) };
+    }, photo());
+    expect(outcome.settled).not.toContain('pending');
+    expect(new Set(outcome.settled.filter((s) => s !== 'result'))).toEqual(new Set(['DISPOSED']));
+    expect(outcome.settled.filter((s) => s === 'DISPOSED').length).toBeGreaterThan(0);
+    expect(outcome.after).toBe('DISPOSED');
+  });
+});
+
+describe('options', () => {
+  it('rejects a bad options object, callback, worker, baseUrl or signal with INVALID_REQUEST naming it', async () => {
+    const fields = await t.page.evaluate(async () => {
+      const detector = (window as unknown as { detector: Detector }).detector;
+      const field = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string; details?: { field?: string } }) => `${e.code}:${e.details?.field}`);
+      const create = (o: unknown) => field(window.emolens.createDetector(o as Parameters<typeof window.emolens.createDetector>[0]));
+      const tiny = new ImageData(8, 8);
+      return [
+        await create(null),
+        await create({ onProgress: 'nope' }),
+        await create({ onError: 42 }),
+        await create({ worker: 'worker.js' }),
+        await create({ baseUrl: 'http://[' }),
+        await create({ backend: 'cuda' }),
+        await field(detector.detect(tiny, null as never)),
+        await field(detector.detect(tiny, { signal: { aborted: false } as AbortSignal })),
+        await field(detector.detect(tiny, { returnDimensions: 'false' as unknown as boolean })),
+        await field(detector.analyzeFace({ image_base64: 'AAAA' }, null as never)),
+      ];
+    });
+    expect(fields).toEqual([
+      'INVALID_REQUEST:options',
+      'INVALID_REQUEST:onProgress',
+      'INVALID_REQUEST:onError',
+      'INVALID_REQUEST:worker',
+      'INVALID_REQUEST:baseUrl',
+      'INVALID_REQUEST:backend',
+      'INVALID_REQUEST:options',
+      'INVALID_REQUEST:signal',
+      'INVALID_REQUEST:returnDimensions',
+      'INVALID_REQUEST:options',
+    ]);
+  });
+});
+
+describe('sizes are in source pixels', () => {
+  it('keeps a face larger than minFaceSize in an image the detector downscales', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const detector = (window as unknown as { detector: Detector }).detector;
+      const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+      // The photo scaled to fill most of a 4096×3072 canvas: its face is several hundred source pixels wide, and
+      // the detector works on a copy downscaled to 2048 px.
+      const canvas = new OffscreenCanvas(4096, 3072);
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = '#777';
+      ctx.fillRect(0, 0, 4096, 3072);
+      const side = 2400;
+      ctx.drawImage(bitmap, 800, 300, side, (side * bitmap.height) / bitmap.width);
+      const all = await detector.detect(canvas);
+      const size = Math.max(all.faces[0]!.bbox.width, all.faces[0]!.bbox.height);
+      const kept = await detector.detect(canvas, { minFaceSize: Math.round(size * 0.8) });
+      const dropped = await detector.detect(canvas, { minFaceSize: Math.round(size * 1.2) });
+      const wia = await detector.analyzeFace({ image_base64: await toBase64(canvas), options: { min_face_size: Math.round(size * 0.8) } });
+      return { faces: all.faces.length, size, kept: kept.faces.length, dropped: dropped.faces.length, wia: wia.faces.length };
+
+      async function toBase64(c: OffscreenCanvas): Promise<string> {
+        const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+        let binary = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return btoa(binary);
+      }
+    }, photo());
+    expect(out.faces).toBe(1);
+    expect(out.size).toBeGreaterThan(600);
+    expect(out).toMatchObject({ kept: 1, dropped: 0, wia: 1 });
+  });
+});
