@@ -107,3 +107,53 @@ describe('sizes are in source pixels', () => {
     expect(out).toMatchObject({ kept: 1, dropped: 0, wia: 1 });
   });
 });
+
+describe('strings', () => {
+  it('decodes a percent-encoded data URL as the browser would, and refuses URL schemes it does not fetch', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const detector = (window as unknown as { detector: Detector }).detector;
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      let base64 = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) base64 += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      base64 = btoa(base64);
+      const percent = 'data:image/jpeg,' + Array.from(bytes, (b) => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`).join('');
+      const outcome = (p: Promise<{ faces: { bbox: unknown }[] }>) => p.then((r) => JSON.stringify(r.faces.map((f) => f.bbox)), (e: { code?: string; details?: { kind?: string } }) => `${e.code}:${e.details?.kind}`);
+      return {
+        base64: await outcome(detector.detect(base64)),
+        percent: await outcome(detector.detect(percent)),
+        badPercent: await outcome(detector.detect('data:image/jpeg,%E0%A4%A')),
+        schemes: [
+          await outcome(detector.detect('javascript:alert(1)')),
+          await outcome(detector.detect('file:///etc/passwd')),
+          await outcome(detector.detect('ftp://example.com/face.jpg')),
+        ],
+      };
+    }, photo());
+    expect(out.base64).toMatch(/^\[\{/);
+    expect(out.percent).toBe(out.base64);
+    expect(out.badPercent).toMatch(/^INVALID_IMAGE:/);
+    expect(out.schemes).toEqual(['INVALID_IMAGE:unsupported_type', 'INVALID_IMAGE:unsupported_type', 'INVALID_IMAGE:unsupported_type']);
+  });
+
+  it('never fetches what a WIA request body puts in image_base64', async () => {
+    const requested: string[] = [];
+    const onRequest = (request: { url(): string }) => requested.push(request.url());
+    t.page.on('request', onRequest);
+    const out = await t.page.evaluate(async (url) => {
+      const detector = (window as unknown as { detector: Detector }).detector;
+      const absolute = new URL(`${url}?probe=wia-base64`, location.href).href;
+      const code = (p: Promise<unknown>) => p.then(() => 'result', (e: { code?: string; details?: { kind?: string } }) => `${e.code}:${e.details?.kind}`);
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return {
+        url: await code(detector.analyzeFace({ image_base64: absolute })),
+        path: await code(detector.analyzeFace({ image_base64: '/probe/wia-base64.jpg' })),
+        dataUrl: await code(detector.analyzeFace({ image_base64: `data:image/jpeg;base64,${btoa(binary)}` })),
+      };
+    }, photo());
+    t.page.off('request', onRequest);
+    expect(out).toEqual({ url: 'INVALID_IMAGE:invalid_base64', path: 'INVALID_IMAGE:invalid_base64', dataUrl: 'result' });
+    expect(requested.filter((u) => u.includes('probe'))).toEqual([]);
+  });
+});

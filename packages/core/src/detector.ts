@@ -6,7 +6,7 @@ import { transfer } from 'comlink';
 import { EmoLensError, parseWiaFaceRequest, type WiaFaceResult } from '@emolens/schema';
 import { resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend } from './assets/progress.js';
-import { decodeImage, type ImageInput } from './input/decode.js';
+import { decodeImage, type ImageInput, type StringRules } from './input/decode.js';
 import { toSourcePixels } from './input/rescale.js';
 import { callSignal, detectOptionsFromWia, resolveDetectOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions } from './options.js';
 import { round } from './round.js';
@@ -42,6 +42,7 @@ export interface Detector {
    * (`{ image_url | image_base64, options: { max_faces, min_face_size, return_landmarks, return_dimensions,
    * return_action_units } }`) with the WIA response. The body is validated first: unknown or out-of-range
    * fields reject with `INVALID_REQUEST` naming the field (`details.field`, e.g. `options.max_faces`).
+   * `image_base64` is only ever decoded (base64 or a data URL), never fetched, whatever it holds.
    * `max_faces` is also capped by the detector's `maxFaces`; `return_action_units` is accepted, but no
    * action units are computed yet, so the response has none.
    */
@@ -122,15 +123,21 @@ class WorkerDetector implements Detector {
   async analyzeFace(body: unknown, options: { signal?: AbortSignal } = {}): Promise<WiaFaceResult> {
     const request = parseWiaFaceRequest(body);
     const signal = callSignal(options);
-    return this.detect(request.image_url ?? request.image_base64, { ...detectOptionsFromWia(request.options), ...(signal ? { signal } : {}) });
+    const detectOptions = { ...detectOptionsFromWia(request.options), ...(signal ? { signal } : {}) };
+    if (request.image_url !== undefined) return (await this.run(request.image_url, detectOptions, {})).result;
+    return (await this.run(request.image_base64, detectOptions, { dataOnly: true })).result;
   }
 
-  async profile(input: ImageInput, options: DetectOptions = {}): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
+  profile(input: ImageInput, options: DetectOptions = {}): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
+    return this.run(input, options, {});
+  }
+
+  private async run(input: ImageInput, options: DetectOptions, rules: StringRules): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
     const started = performance.now();
     const frame = resolveDetectOptions(options, this.maxFaces);
     const signal = callSignal(options);
     this.assertUsable(signal);
-    const image = await abortable(decodeImage(input, this.maxPixels), signal, (late) => late.bitmap.close());
+    const image = await abortable(decodeImage(input, this.maxPixels, rules), signal, (late) => late.bitmap.close());
     const decoded = performance.now();
     if (this.disposed) {
       image.bitmap.close();

@@ -37,17 +37,32 @@ export interface DecodedImage {
 
 const FROM_IMAGE: ImageBitmapOptions = { imageOrientation: 'from-image' };
 
-/** Decodes an input; rejects with `INVALID_IMAGE`, `INVALID_REQUEST` or `IMAGE_TOO_LARGE` (each with `details.kind`). */
-export async function decodeImage(input: ImageInput, maxPixels: number): Promise<DecodedImage> {
+/** How a string input may be read. */
+export interface StringRules {
+  /**
+   * Read strings as data: a data URL or bare base64, never a URL to fetch (a WIA request's `image_base64`: a
+   * request body must never make the device fetch an address it did not ask for).
+   */
+  dataOnly?: boolean;
+}
+
+/**
+ * Decodes an input; rejects with `INVALID_IMAGE`, `INVALID_REQUEST` or `IMAGE_TOO_LARGE` (each with `details.kind`).
+ *
+ * A string is read by these rules, in order: a `data:` URL (base64 or percent-encoded) is decoded; an `http:`,
+ * `https:` or `blob:` URL is fetched; any other `scheme:` (`javascript:`, `file:`, …) is refused; a path starting
+ * with `/`, `./` or `../` is fetched unless it is base64 of an image; anything else is base64.
+ */
+export async function decodeImage(input: ImageInput, maxPixels: number, rules: StringRules = {}): Promise<DecodedImage> {
   if (input === undefined || input === null) throw invalidInput('no image was given', 'missing_image');
   const bitmap = typeof input === 'string' || input instanceof Blob || input instanceof ArrayBuffer || ArrayBuffer.isView(input)
-    ? await decodeBytes(await toBlob(input), maxPixels)
+    ? await decodeBytes(await toBlob(input, rules), maxPixels)
     : await decodeObject(input, maxPixels);
   return downscale(bitmap);
 }
 
-async function toBlob(input: string | Blob | ArrayBuffer | ArrayBufferView): Promise<Blob> {
-  if (typeof input === 'string') return blobFromString(input);
+async function toBlob(input: string | Blob | ArrayBuffer | ArrayBufferView, rules: StringRules): Promise<Blob> {
+  if (typeof input === 'string') return blobFromString(input, rules);
   if (input instanceof Blob) return input;
   if (input instanceof ArrayBuffer) return new Blob([input]);
   return new Blob([new Uint8Array(input.buffer, input.byteOffset, input.byteLength).slice()]);
@@ -130,7 +145,7 @@ async function downscale(bitmap: ImageBitmap): Promise<DecodedImage> {
   return { bitmap: small, scale: width / small.width, width, height };
 }
 
-async function blobFromString(text: string): Promise<Blob> {
+async function blobFromString(text: string, rules: StringRules): Promise<Blob> {
   const trimmed = text.trim();
   if (trimmed === '') throw invalidInput('the image string is empty', 'missing_image');
   if (/^data:/i.test(trimmed)) {
@@ -139,9 +154,13 @@ async function blobFromString(text: string): Promise<Blob> {
     const meta = trimmed.slice(5, comma);
     const data = trimmed.slice(comma + 1);
     // The bytes decide the format: a wrong MIME type in the data URL is ignored, as browsers do.
-    return /;base64$/i.test(meta) ? new Blob([base64Bytes(data)]) : new Blob([decodeURIComponent(data)]);
+    return new Blob([/;base64$/i.test(meta) ? base64Bytes(data) : percentDecode(data)]);
   }
+  if (rules.dataOnly) return new Blob([base64Bytes(trimmed)]);
   if (/^(https?:|blob:)/i.test(trimmed)) return fetchImage(trimmed);
+  // Base64 has no ':', so this is a URL of a scheme the SDK does not fetch.
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1];
+  if (scheme) throw invalidImage('unsupported_type', `"${scheme}:" URLs are not fetched`, { suggestion: 'Pass an http(s): or blob: URL, a data URL, base64, or the image itself.' });
   // A path ("/img/face.jpg") and bare base64 can look alike: base64 of a JPEG starts with "/9j/".
   // It is base64 when it decodes to a known image; otherwise a path is fetched.
   const looksLikePath = /^(\/|\.\.?\/)/.test(trimmed);
@@ -161,6 +180,25 @@ async function fetchImage(url: string): Promise<Blob> {
   }
   if (!response.ok) throw invalidImage('fetch_failed', `the image URL answered HTTP ${response.status}`, { url, status: response.status });
   return response.blob();
+}
+
+/** The bytes of a percent-encoded data URL body, as browsers read it (the text as UTF-8, each `%XX` one byte). */
+function percentDecode(data: string): Uint8Array<ArrayBuffer> {
+  const text = new TextEncoder().encode(data);
+  const out = new Uint8Array(text.length);
+  let n = 0;
+  const hex = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
+  for (let i = 0; i < text.length; i++) {
+    const hi = text[i] === 37 ? hex(text[i + 1] ?? 0) : -1;
+    const lo = hi >= 0 ? hex(text[i + 2] ?? 0) : -1;
+    if (lo >= 0) {
+      out[n++] = hi * 16 + lo;
+      i += 2;
+    } else {
+      out[n++] = text[i]!; // a '%' not followed by two hex digits stays as it is
+    }
+  }
+  return out.slice(0, n);
 }
 
 function base64Bytes(data: string): Uint8Array<ArrayBuffer> {
