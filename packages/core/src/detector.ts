@@ -6,7 +6,7 @@ import { transfer } from 'comlink';
 import { EmoLensError, parseWiaFaceRequest, type WiaFaceResult } from '@emolens/schema';
 import { resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend } from './assets/progress.js';
-import { decodeImage, type ImageInput, type StringRules } from './input/decode.js';
+import { decodeImage, type DecodeLimits, type ImageInput, type StringRules } from './input/decode.js';
 import { toSourcePixels } from './input/rescale.js';
 import { callSignal, detectOptionsFromWia, resolveDetectOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions } from './options.js';
 import { round } from './round.js';
@@ -78,11 +78,11 @@ function requestId(): string {
 export async function createDetector(options: DetectorOptions = {}): Promise<Detector> {
   registerErrorTransfer();
   const resolved = resolveDetectorOptions(options);
-  const { baseUrl, maxPixels, ...config } = resolved;
+  const { baseUrl, maxPixels, maxBytes, ...config } = resolved;
   const host = new WorkerHost(spawner(options.worker), { ...config, assets: resolveAssetUrls(baseUrl) }, options.onProgress, options.onError);
   try {
     const info = await host.start();
-    return new WorkerDetector(host, info.backend, info.classifier, info.threads, info.classifierPlacement, resolved.maxFaces, maxPixels);
+    return new WorkerDetector(host, info.backend, info.classifier, info.threads, info.classifierPlacement, resolved.maxFaces, { maxPixels, maxBytes });
   } catch (error) {
     await host.dispose();
     throw error;
@@ -113,7 +113,7 @@ class WorkerDetector implements Detector {
     readonly threads: number,
     readonly classifierPlacement: 'worker' | 'inline',
     private readonly maxFaces: number,
-    private readonly maxPixels: number,
+    private readonly limits: Pick<DecodeLimits, 'maxPixels' | 'maxBytes'>,
   ) {}
 
   async detect(input: ImageInput, options: DetectOptions = {}): Promise<WiaFaceResult> {
@@ -137,7 +137,7 @@ class WorkerDetector implements Detector {
     const frame = resolveDetectOptions(options, this.maxFaces);
     const signal = callSignal(options);
     this.assertUsable(signal);
-    const image = await abortable(decodeImage(input, this.maxPixels, rules), signal, (late) => late.bitmap.close());
+    const image = await abortable(decodeImage(input, { ...this.limits, signal }, rules), signal, (late) => late.bitmap.close());
     const decoded = performance.now();
     if (this.disposed) {
       image.bitmap.close();

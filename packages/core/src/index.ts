@@ -5,7 +5,7 @@
  */
 export { createDetector } from './detector.js';
 export type { Detector, CallTimings } from './detector.js';
-export { DEFAULT_MAX_PIXELS, DEFAULT_MIN_DETECTION_CONFIDENCE } from './options.js';
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_MIN_DETECTION_CONFIDENCE } from './options.js';
 export type { DetectorOptions, DetectOptions, BackendPreference, FaceRange } from './options.js';
 export type { ImageInput } from './input/decode.js';
 export { DETECTION_MAX_SIDE } from './input/decode.js';

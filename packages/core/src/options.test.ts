@@ -3,6 +3,7 @@ import { EmoLensError, parseWiaFaceRequest } from '@emolens/schema';
 import { DEFAULT_CLASSIFIER } from './assets/registry.js';
 import {
   callSignal,
+  DEFAULT_MAX_BYTES,
   DEFAULT_MAX_PIXELS,
   DEFAULT_MIN_DETECTION_CONFIDENCE,
   detectOptionsFromWia,
@@ -37,6 +38,7 @@ describe('resolveDetectorOptions', () => {
       minDetectionConfidence: DEFAULT_MIN_DETECTION_CONFIDENCE,
       inferenceWorker: true,
       maxPixels: DEFAULT_MAX_PIXELS,
+      maxBytes: DEFAULT_MAX_BYTES,
     });
   });
 
@@ -49,6 +51,7 @@ describe('resolveDetectorOptions', () => {
     ['minDetectionConfidence (both ranges)', { minDetectionConfidence: 0.9 }, { minDetectionConfidence: { short: 0.9, full: 0.9 } }],
     ['classifierWorker', { classifierWorker: false }, { inferenceWorker: false }],
     ['maxPixels', { maxPixels: 1 }, { maxPixels: 1 }],
+    ['maxBytes', { maxBytes: 1024 }, { maxBytes: 1024 }],
   ])('can set %s', (_, given, expected) => {
     expect(resolveDetectorOptions(given)).toMatchObject(expected);
   });
@@ -66,6 +69,8 @@ describe('resolveDetectorOptions', () => {
     ['minDetectionConfidence', { minDetectionConfidence: Number.NaN }],
     ['maxPixels', { maxPixels: 0 }],
     ['maxPixels', { maxPixels: Infinity }],
+    ['maxBytes', { maxBytes: 0 }],
+    ['maxBytes', { maxBytes: '1MB' as unknown as number }],
     ['backend', { backend: 'webgl' as 'wasm' }],
     ['cache', { cache: 'yes' as unknown as boolean }],
     ['classifierWorker', { classifierWorker: 1 as unknown as boolean }],

@@ -24,6 +24,12 @@ const BACKENDS: readonly BackendPreference[] = ['auto', 'wasm', 'webgpu'];
 /** Default pixel cap (`maxPixels`): 50 megapixels, above every phone camera, below what exhausts a tab. */
 export const DEFAULT_MAX_PIXELS = 50_000_000;
 
+/**
+ * Default byte cap of an image fetched from a URL (`maxBytes`): 64 MiB, above any photo a camera writes (a
+ * 50-megapixel JPEG is ~25 MB), below what a tab should buffer for one image.
+ */
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
 /** Most WASM threads an app may ask for. */
 const MAX_THREADS = 16;
 
@@ -76,6 +82,11 @@ export interface DetectorOptions {
   /** Inputs with more pixels are refused with `IMAGE_TOO_LARGE` before decoding. Defaults to 50 megapixels. */
   maxPixels?: number;
   /**
+   * An image fetched from a URL may have at most this many bytes: the download stops there, and the call rejects
+   * with `IMAGE_TOO_LARGE`. Defaults to 64 MiB ({@link DEFAULT_MAX_BYTES}).
+   */
+  maxBytes?: number;
+  /**
    * A worker running `@emolens/core`'s worker entry, for bundlers that need to build it themselves. Pass a
    * function that makes one so the detector can restart it after a crash; a `Worker` instance is used once.
    */
@@ -125,6 +136,7 @@ export interface ResolvedDetectorOptions {
   /** Run onnxruntime in an inference worker of its own (the public `classifierWorker`). */
   inferenceWorker: boolean;
   maxPixels: number;
+  maxBytes: number;
 }
 
 /** {@link DetectOptions} as one frame's pipeline takes them: resolved, capped, and without the signal. */
@@ -164,6 +176,8 @@ export function resolveDetectorOptions(options: DetectorOptions | undefined): Re
   }
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (!(typeof maxPixels === 'number' && Number.isFinite(maxPixels) && maxPixels >= 1)) fail('maxPixels', 'maxPixels must be a positive number', maxPixels);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!(typeof maxBytes === 'number' && Number.isFinite(maxBytes) && maxBytes >= 1)) fail('maxBytes', 'maxBytes must be a positive number', maxBytes);
   return {
     classifier,
     backend,
@@ -174,6 +188,7 @@ export function resolveDetectorOptions(options: DetectorOptions | undefined): Re
     minDetectionConfidence: confidence === undefined ? DEFAULT_MIN_DETECTION_CONFIDENCE : { short: confidence, full: confidence },
     inferenceWorker: flag(options, 'classifierWorker', true),
     maxPixels,
+    maxBytes,
   };
 }
 

@@ -5,7 +5,8 @@
  * and images over the pixel cap, are refused before anything is decoded. Images larger than
  * {@link DETECTION_MAX_SIDE} are downscaled; `scale` maps results back to source pixels.
  */
-import { imageTooLarge, invalidImage, invalidInput } from './input-errors.js';
+import type { ResolvedDetectorOptions } from '../options.js';
+import { downloadTooLarge, imageTooLarge, invalidImage, invalidInput } from './input-errors.js';
 import { SNIFF_BYTES, sniffImage } from './sniff.js';
 
 /** Every input `detect` accepts. */
@@ -37,6 +38,9 @@ export interface DecodedImage {
 
 const FROM_IMAGE: ImageBitmapOptions = { imageOrientation: 'from-image' };
 
+/** The caps a decode works under, and the call's signal (aborting cancels a URL download). */
+export type DecodeLimits = Pick<ResolvedDetectorOptions, 'maxPixels' | 'maxBytes'> & { signal?: AbortSignal | undefined };
+
 /** How a string input may be read. */
 export interface StringRules {
   /**
@@ -53,16 +57,16 @@ export interface StringRules {
  * `https:` or `blob:` URL is fetched; any other `scheme:` (`javascript:`, `file:`, …) is refused; a path starting
  * with `/`, `./` or `../` is fetched unless it is base64 of an image; anything else is base64.
  */
-export async function decodeImage(input: ImageInput, maxPixels: number, rules: StringRules = {}): Promise<DecodedImage> {
+export async function decodeImage(input: ImageInput, limits: DecodeLimits, rules: StringRules = {}): Promise<DecodedImage> {
   if (input === undefined || input === null) throw invalidInput('no image was given', 'missing_image');
   const bitmap = typeof input === 'string' || input instanceof Blob || input instanceof ArrayBuffer || ArrayBuffer.isView(input)
-    ? await decodeBytes(await toBlob(input, rules), maxPixels)
-    : await decodeObject(input, maxPixels);
+    ? await decodeBytes(await toBlob(input, limits, rules), limits.maxPixels)
+    : await decodeObject(input, limits.maxPixels);
   return downscale(bitmap);
 }
 
-async function toBlob(input: string | Blob | ArrayBuffer | ArrayBufferView, rules: StringRules): Promise<Blob> {
-  if (typeof input === 'string') return blobFromString(input, rules);
+async function toBlob(input: string | Blob | ArrayBuffer | ArrayBufferView, limits: DecodeLimits, rules: StringRules): Promise<Blob> {
+  if (typeof input === 'string') return blobFromString(input, limits, rules);
   if (input instanceof Blob) return input;
   if (input instanceof ArrayBuffer) return new Blob([input]);
   return new Blob([new Uint8Array(input.buffer, input.byteOffset, input.byteLength).slice()]);
@@ -145,7 +149,7 @@ async function downscale(bitmap: ImageBitmap): Promise<DecodedImage> {
   return { bitmap: small, scale: width / small.width, width, height };
 }
 
-async function blobFromString(text: string, rules: StringRules): Promise<Blob> {
+async function blobFromString(text: string, limits: DecodeLimits, rules: StringRules): Promise<Blob> {
   const trimmed = text.trim();
   if (trimmed === '') throw invalidInput('the image string is empty', 'missing_image');
   if (/^data:/i.test(trimmed)) {
@@ -157,7 +161,7 @@ async function blobFromString(text: string, rules: StringRules): Promise<Blob> {
     return new Blob([/;base64$/i.test(meta) ? base64Bytes(data) : percentDecode(data)]);
   }
   if (rules.dataOnly) return new Blob([base64Bytes(trimmed)]);
-  if (/^(https?:|blob:)/i.test(trimmed)) return fetchImage(trimmed);
+  if (/^(https?:|blob:)/i.test(trimmed)) return fetchImage(trimmed, limits);
   // Base64 has no ':', so this is a URL of a scheme the SDK does not fetch.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1];
   if (scheme) throw invalidImage('unsupported_type', `"${scheme}:" URLs are not fetched`, { suggestion: 'Pass an http(s): or blob: URL, a data URL, base64, or the image itself.' });
@@ -166,20 +170,50 @@ async function blobFromString(text: string, rules: StringRules): Promise<Blob> {
   const looksLikePath = /^(\/|\.\.?\/)/.test(trimmed);
   if (looksLikePath) {
     const bytes = tryBase64(trimmed);
-    return bytes && sniffImage(bytes.subarray(0, SNIFF_BYTES)) ? new Blob([bytes]) : fetchImage(trimmed);
+    return bytes && sniffImage(bytes.subarray(0, SNIFF_BYTES)) ? new Blob([bytes]) : fetchImage(trimmed, limits);
   }
   return new Blob([base64Bytes(trimmed)]);
 }
 
-async function fetchImage(url: string): Promise<Blob> {
+/**
+ * The bytes at `url`, read as they stream in: the call's signal cancels the download, and it stops at
+ * `maxBytes` (a `Content-Length` above it is refused before any body is read).
+ */
+async function fetchImage(url: string, { maxBytes, signal }: DecodeLimits): Promise<Blob> {
+  const failed = (cause: unknown) =>
+    invalidImage('fetch_failed', `the image URL could not be fetched (network error or blocked by CORS: ${message(cause)})`, { url, suggestion: 'Serve the image from this origin, or from one that sends Access-Control-Allow-Origin.' }, cause);
   let response: Response;
   try {
-    response = await fetch(url, { mode: 'cors', credentials: 'same-origin' });
+    response = await fetch(url, { mode: 'cors', credentials: 'same-origin', ...(signal ? { signal } : {}) });
   } catch (cause) {
-    throw invalidImage('fetch_failed', `the image URL could not be fetched (network error or blocked by CORS: ${message(cause)})`, { url, suggestion: 'Serve the image from this origin, or from one that sends Access-Control-Allow-Origin.' }, cause);
+    throw failed(cause);
   }
-  if (!response.ok) throw invalidImage('fetch_failed', `the image URL answered HTTP ${response.status}`, { url, status: response.status });
-  return response.blob();
+  if (!response.ok) {
+    void response.body?.cancel().catch(() => undefined);
+    throw invalidImage('fetch_failed', `the image URL answered HTTP ${response.status}`, { url, status: response.status });
+  }
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > maxBytes) {
+    void response.body?.cancel().catch(() => undefined);
+    throw downloadTooLarge(declared, maxBytes);
+  }
+  if (!response.body) return response.blob();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  let received = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      if (received > maxBytes) throw downloadTooLarge(received, maxBytes);
+      chunks.push(value);
+    }
+  } catch (cause) {
+    void reader.cancel().catch(() => undefined);
+    throw cause instanceof Error && cause.name === 'EmoLensError' ? cause : failed(cause);
+  }
+  return new Blob(chunks);
 }
 
 /** The bytes of a percent-encoded data URL body, as browsers read it (the text as UTF-8, each `%XX` one byte). */

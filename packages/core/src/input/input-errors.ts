@@ -16,6 +16,17 @@ export function invalidInput(reason: string, kind?: 'missing_image'): EmoLensErr
   return new EmoLensError('INVALID_REQUEST', 'The request has no usable image', { reason, suggestion: SUGGESTION, field: 'input', ...(kind ? { kind } : {}) });
 }
 
+/** `IMAGE_TOO_LARGE` for a download that passed the byte cap (it is stopped there). */
+export function downloadTooLarge(bytes: number, maxBytes: number): EmoLensError {
+  return new EmoLensError('IMAGE_TOO_LARGE', `The image download passed the limit of ${maxBytes} bytes`, {
+    reason: `${bytes} bytes > maxBytes ${maxBytes}`,
+    suggestion: 'Serve a smaller image, or raise the detector option maxBytes.',
+    kind: 'too_large',
+    bytes,
+    maxBytes,
+  });
+}
+
 /** `IMAGE_TOO_LARGE`, raised before the pixels are decoded. */
 export function imageTooLarge(width: number, height: number, maxPixels: number): EmoLensError {
   return new EmoLensError('IMAGE_TOO_LARGE', `The image is ${width}×${height} pixels, more than the limit of ${maxPixels}`, {
