@@ -7,7 +7,7 @@
  */
 import type { ResolvedDetectorOptions } from '../options.js';
 import { downloadTooLarge, imageTooLarge, invalidImage, invalidInput } from './input-errors.js';
-import { SNIFF_BYTES, sniffImage } from './sniff.js';
+import { jpegFrameSize, SNIFF_BYTES, sniffImage } from './sniff.js';
 
 /** Every input `detect` accepts. */
 export type ImageInput =
@@ -77,9 +77,8 @@ async function decodeBytes(blob: Blob, maxPixels: number): Promise<ImageBitmap> 
   const head = new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
   const sniffed = sniffImage(head);
   if (!sniffed) throw invalidImage('unsupported_type', `the data is not a raster image (${describe(head)})`, { type: blob.type || undefined });
-  if (sniffed.width !== undefined && sniffed.height !== undefined && sniffed.width * sniffed.height > maxPixels) {
-    throw imageTooLarge(sniffed.width, sniffed.height, maxPixels);
-  }
+  const { width, height } = sniffed.format === 'jpeg' && sniffed.width === undefined && blob.size > head.byteLength ? await jpegFrameSize(blob) : sniffed;
+  if (width !== undefined && height !== undefined && width * height > maxPixels) throw imageTooLarge(width, height, maxPixels);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(blob, FROM_IMAGE);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sniffImage } from './sniff.js';
+import { jpegFrameSize, SNIFF_BYTES, sniffImage } from './sniff.js';
 
 const bytes = (...parts: (number[] | string)[]) =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
@@ -29,5 +29,22 @@ describe('sniffImage', () => {
   it('gives the format without a size when the header is cut short', () => {
     expect(sniffImage(bytes('\x89PNG\r\n\x1a\n', be32(13)))).toEqual({ format: 'png' });
     expect(sniffImage(bytes([0xff, 0xd8, 0xff, 0xe0, 0, 16]))).toEqual({ format: 'jpeg' });
+  });
+});
+
+describe('jpegFrameSize', () => {
+  it('finds the frame header past the first 64 KB, behind large metadata segments', async () => {
+    const app1 = (fill: number) => [0xff, 0xe1, 0xff, 0xff, ...new Array(0xffff - 2).fill(fill)]; // the largest segment
+    const sof = [0xff, 0xc0, 0, 17, 8, 0x1c, 0x20, 0x1c, 0x20]; // 7200 × 7200
+    const file = bytes([0xff, 0xd8], app1(0x41), app1(0x42), app1(0x43), sof, [0xff, 0xda, 0, 2]);
+    expect(file.length).toBeGreaterThan(3 * SNIFF_BYTES);
+    expect(sniffImage(file.subarray(0, SNIFF_BYTES))).toEqual({ format: 'jpeg' }); // the head alone does not say
+    expect(await jpegFrameSize(new Blob([file]))).toEqual({ width: 7200, height: 7200 });
+  });
+
+  it('stops at the start of scan, at a broken marker and at the end of the file', async () => {
+    expect(await jpegFrameSize(new Blob([bytes([0xff, 0xd8, 0xff, 0xda, 0, 2, 1, 2, 3, 4, 5])]))).toEqual({});
+    expect(await jpegFrameSize(new Blob([bytes([0xff, 0xd8, 0x12, 0x34, 0, 2, 1, 2, 3, 4, 5])]))).toEqual({});
+    expect(await jpegFrameSize(new Blob([bytes([0xff, 0xd8, 0xff, 0xe0, 0x7f, 0xff, 1, 2, 3, 4, 5])]))).toEqual({});
   });
 });

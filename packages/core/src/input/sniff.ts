@@ -48,11 +48,37 @@ function jpegSize(bytes: Uint8Array, view: DataView): { width?: number; height?:
       continue;
     }
     const length = view.getUint16(at + 2);
-    // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC).
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
-    }
+    if (isFrameHeader(marker)) return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
     at += 2 + length;
+  }
+  return {};
+}
+
+/** SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC). */
+function isFrameHeader(marker: number): boolean {
+  return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+}
+
+/** Segments {@link jpegFrameSize} walks at most (a real file has tens). */
+const MAX_JPEG_SEGMENTS = 4096;
+
+/**
+ * The size in a JPEG's frame header wherever it lies in the file (metadata segments can push it past
+ * {@link SNIFF_BYTES}): the segments are walked by their lengths, reading 9 bytes of each, up to the start of scan.
+ */
+export async function jpegFrameSize(blob: Blob): Promise<{ width?: number; height?: number }> {
+  let at = 2;
+  for (let segments = 0; segments < MAX_JPEG_SEGMENTS && at + 9 <= blob.size; segments++) {
+    const head = new Uint8Array(await blob.slice(at, at + 9).arrayBuffer());
+    if (head[0] !== 0xff) return {};
+    const marker = head[1]!;
+    if (marker === 0xff) {
+      at++; // fill byte
+      continue;
+    }
+    if (marker === 0xda) return {}; // start of scan: no frame header before the image data
+    if (isFrameHeader(marker)) return { height: (head[5]! << 8) | head[6]!, width: (head[7]! << 8) | head[8]! };
+    at += 2 + ((head[2]! << 8) | head[3]!);
   }
   return {};
 }
