@@ -157,3 +157,22 @@ describe('strings', () => {
     expect(requested.filter((u) => u.includes('probe'))).toEqual([]);
   });
 });
+
+describe('a failed start', () => {
+  it('leaves no uncaught error behind in the page or its workers', async () => {
+    const page = await openTestPage();
+    try {
+      const code = await page.page.evaluate(async () =>
+        window.emolens.createDetector({ backend: 'wasm', baseUrl: '/no-such-assets/' }).then(
+          () => 'started',
+          (e: { code?: string }) => e.code,
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 1500)); // rejections left unhandled are reported after the call settles
+      expect(code).toBe('MODEL_LOAD_FAILED');
+      expect(page.logs.filter((line) => /pageerror|uncaught|unhandled/i.test(line))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});

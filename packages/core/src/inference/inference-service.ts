@@ -33,6 +33,9 @@ export class InferenceService implements InferenceApi {
     const modelBytes = load(manifest.name, manifest.sha256);
     const face = faceDetectorManifest(config.faceDetector);
     const detectorBytes = load(face.name, face.sha256);
+    // Both download while the runtime starts. A failure surfaces where each is awaited, or nowhere when an earlier
+    // step failed first: it must not be left as an unhandled rejection then.
+    for (const bytes of [modelBytes, detectorBytes]) bytes.catch(() => undefined);
     const runtime = await loadRuntime(config.backend, config.threads, (backend) => load(backend === 'webgpu' ? 'ort-wasm-webgpu' : 'ort-wasm'));
     this.context = { runtime, load, onProgress };
     try {
