@@ -2,7 +2,7 @@
  * The call contract in a real browser: every call settles, bad options are typed errors naming the field, and
  * sizes the caller gives are in the pixels of the image it gave.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Detector } from '@emolens/core';
 import { openTestPage, type TestPage } from './harness.ts';
 import { wildPhotos } from './photos.ts';
@@ -174,5 +174,33 @@ describe('a failed start', () => {
     } finally {
       await page.close();
     }
+  });
+});
+
+describe('platform errors are typed', () => {
+  it('refuses a cross-origin image without CORS with INVALID_IMAGE (cross_origin), a detached array as empty, and goes on', async () => {
+    const out = await t.page.evaluate(
+      async ({ url, otherOrigin }) => {
+        const detector = (window as unknown as { detector: Detector }).detector;
+        const outcome = (p: Promise<{ faces: unknown[] }>) => p.then((r) => `faces:${r.faces.length}`, (e: { code?: string; details?: { kind?: string } }) => `${e.code}:${e.details?.kind}`);
+        const img = new Image(); // another origin, no crossorigin attribute: drawable, not readable
+        img.src = new URL(url, otherOrigin).href;
+        await img.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = img.naturalWidth;
+        canvas.height = img.naturalHeight;
+        canvas.getContext('2d')!.drawImage(img, 0, 0);
+        const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+        structuredClone(bytes.buffer, { transfer: [bytes.buffer] }); // detaches it
+        return {
+          img: await outcome(detector.detect(img)),
+          canvas: await outcome(detector.detect(canvas)),
+          detached: await outcome(detector.detect(bytes)),
+          after: await outcome(detector.detect(url)),
+        };
+      },
+      { url: photo(), otherOrigin: inject('isolatedOrigin') },
+    );
+    expect(out).toEqual({ img: 'INVALID_IMAGE:cross_origin', canvas: 'INVALID_IMAGE:cross_origin', detached: 'INVALID_IMAGE:empty', after: 'faces:1' });
   });
 });

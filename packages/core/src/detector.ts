@@ -12,6 +12,7 @@ import { callSignal, detectOptionsFromWia, resolveDetectOptions, resolveDetector
 import { round } from './round.js';
 import type { StageTimings } from './worker/pipeline-api.js';
 import { registerErrorTransfer } from './worker/error-transfer.js';
+import { typed } from './error-boundary.js';
 import { disposedError, WorkerHost } from './worker-host.js';
 
 /** Time spent per stage of one call, in milliseconds (see {@link Detector.profile}). */
@@ -75,18 +76,20 @@ function requestId(): string {
  * ```
  * @throws EmoLensError `MODEL_LOAD_FAILED`, `BACKEND_UNAVAILABLE` or `INVALID_REQUEST` (unknown classifier).
  */
-export async function createDetector(options: DetectorOptions = {}): Promise<Detector> {
-  registerErrorTransfer();
-  const resolved = resolveDetectorOptions(options);
-  const { baseUrl, maxPixels, maxBytes, ...config } = resolved;
-  const host = new WorkerHost(spawner(options.worker), { ...config, assets: resolveAssetUrls(baseUrl) }, options.onProgress, options.onError);
-  try {
-    const info = await host.start();
-    return new WorkerDetector(host, info.backend, info.classifier, info.threads, info.classifierPlacement, resolved.maxFaces, { maxPixels, maxBytes });
-  } catch (error) {
-    await host.dispose();
-    throw error;
-  }
+export function createDetector(options: DetectorOptions = {}): Promise<Detector> {
+  return typed(async () => {
+    registerErrorTransfer();
+    const resolved = resolveDetectorOptions(options);
+    const { baseUrl, maxPixels, maxBytes, ...config } = resolved;
+    const host = new WorkerHost(spawner(options.worker), { ...config, assets: resolveAssetUrls(baseUrl) }, options.onProgress, options.onError);
+    try {
+      const info = await host.start();
+      return new WorkerDetector(host, info.backend, info.classifier, info.threads, info.classifierPlacement, resolved.maxFaces, { maxPixels, maxBytes });
+    } catch (error) {
+      await host.dispose();
+      throw error;
+    }
+  });
 }
 
 function spawner(worker: DetectorOptions['worker']): () => Worker {
@@ -120,16 +123,18 @@ class WorkerDetector implements Detector {
     return (await this.profile(input, options)).result;
   }
 
-  async analyzeFace(body: unknown, options: { signal?: AbortSignal } = {}): Promise<WiaFaceResult> {
-    const request = parseWiaFaceRequest(body);
-    const signal = callSignal(options);
-    const detectOptions = { ...detectOptionsFromWia(request.options), ...(signal ? { signal } : {}) };
-    if (request.image_url !== undefined) return (await this.run(request.image_url, detectOptions, {})).result;
-    return (await this.run(request.image_base64, detectOptions, { dataOnly: true })).result;
+  analyzeFace(body: unknown, options: { signal?: AbortSignal } = {}): Promise<WiaFaceResult> {
+    return typed(async () => {
+      const request = parseWiaFaceRequest(body);
+      const signal = callSignal(options);
+      const detectOptions = { ...detectOptionsFromWia(request.options), ...(signal ? { signal } : {}) };
+      if (request.image_url !== undefined) return (await this.run(request.image_url, detectOptions, {})).result;
+      return (await this.run(request.image_base64, detectOptions, { dataOnly: true })).result;
+    });
   }
 
   profile(input: ImageInput, options: DetectOptions = {}): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
-    return this.run(input, options, {});
+    return typed(() => this.run(input, options, {}));
   }
 
   private async run(input: ImageInput, options: DetectOptions, rules: StringRules): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
@@ -147,6 +152,8 @@ class WorkerDetector implements Detector {
     // Sizes the caller gave are in source pixels; the worker sees the (possibly downscaled) bitmap.
     const sized = image.scale === 1 ? frame : { ...frame, minFaceSize: frame.minFaceSize / image.scale };
     const call = this.host.call((api) => api.analyze(transfer(image.bitmap, [image.bitmap]), sized, id));
+    // A bitmap that could not be sent (a tainted one) is still ours to free; after the transfer this is a no-op.
+    call.catch(() => image.bitmap.close());
     const { result, timings } = await abortable(call, signal);
     toSourcePixels(result, image);
     const endToEnd = performance.now() - started;
@@ -154,9 +161,11 @@ class WorkerDetector implements Detector {
     return { result, timings: { ...timings, decode: decoded - started, endToEnd } };
   }
 
-  async warmup(): Promise<void> {
-    this.assertUsable(undefined);
-    await this.host.call((api) => api.warmup());
+  warmup(): Promise<void> {
+    return typed(async () => {
+      this.assertUsable(undefined);
+      await this.host.call((api) => api.warmup());
+    });
   }
 
   dispose(): void {

@@ -45,6 +45,8 @@ export type InputErrorKind =
   | 'unsupported_type'
   /** A URL that could not be fetched. */
   | 'fetch_failed'
+  /** A cross-origin image the page may not read (an `<img>`, `<video>` or `<canvas>` without CORS): tainted. */
+  | 'cross_origin'
   /** An empty string, empty file or zero-sized image. */
   | 'empty'
   /** An image above the configured pixel cap. */
@@ -57,6 +59,7 @@ export const INPUT_ERROR_KINDS: readonly InputErrorKind[] = [
   'undecodable',
   'unsupported_type',
   'fetch_failed',
+  'cross_origin',
   'empty',
   'too_large',
 ];

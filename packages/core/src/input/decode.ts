@@ -69,6 +69,8 @@ async function toBlob(input: string | Blob | ArrayBuffer | ArrayBufferView, limi
   if (typeof input === 'string') return blobFromString(input, limits, rules);
   if (input instanceof Blob) return input;
   if (input instanceof ArrayBuffer) return new Blob([input]);
+  // A view over a transferred (detached) buffer has no bytes left: it cannot even be sliced.
+  if (input.byteLength === 0) throw invalidImage('empty', 'the typed array has no bytes (its buffer may have been transferred)');
   return new Blob([new Uint8Array(input.buffer, input.byteOffset, input.byteLength).slice()]);
 }
 
