@@ -204,3 +204,34 @@ describe('platform errors are typed', () => {
     expect(out).toEqual({ img: 'INVALID_IMAGE:cross_origin', canvas: 'INVALID_IMAGE:cross_origin', detached: 'INVALID_IMAGE:empty', after: 'faces:1' });
   });
 });
+
+describe('deadlines', () => {
+  it('rejects with TIMEOUT and cancels the download when a URL never answers or a lazy <img> never loads', async () => {
+    const failed: string[] = [];
+    const onFailed = (request: { url(): string }) => failed.push(request.url());
+    t.page.on('requestfailed', onFailed);
+    await t.page.route('**/never-answers.jpg', () => undefined); // the request is held, never answered
+    try {
+      const out = await t.page.evaluate(async (url) => {
+        const detector = (window as unknown as { detector: Detector }).detector;
+        const outcome = (p: Promise<{ faces: unknown[] }>) => p.then((r) => `faces:${r.faces.length}`, (e: { code?: string }) => e.code);
+        const lazy = document.createElement('img');
+        lazy.loading = 'lazy';
+        lazy.src = `${url}?lazy`;
+        const spacer = document.createElement('div');
+        spacer.style.height = '20000px';
+        document.body.append(spacer, lazy); // far below the fold: the browser does not load it
+        const never = await outcome(detector.detect('/never-answers.jpg', { timeoutMs: 500 }));
+        const lazyImg = await outcome(detector.detect(lazy, { timeoutMs: 500 }));
+        spacer.remove();
+        lazy.remove();
+        return { never, lazyImg, after: await outcome(detector.detect(url)) };
+      }, photo());
+      expect(out).toMatchObject({ never: 'TIMEOUT', lazyImg: 'TIMEOUT', after: 'faces:1' });
+      await expect.poll(() => failed.some((u) => u.includes('never-answers'))).toBe(true);
+    } finally {
+      t.page.off('requestfailed', onFailed);
+      await t.page.unroute('**/never-answers.jpg');
+    }
+  });
+});

@@ -447,6 +447,7 @@ describe('toSamoError', () => {
       UNAUTHORIZED: 'INTERNAL_ERROR',
       FORBIDDEN: 'INTERNAL_ERROR',
       ABORTED: 'INTERNAL_ERROR',
+      TIMEOUT: 'INTERNAL_ERROR',
       DISPOSED: 'INTERNAL_ERROR',
     };
     expect(SAMO_ERROR_CODE).toEqual(expected);

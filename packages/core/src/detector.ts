@@ -8,10 +8,11 @@ import { resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend } from './assets/progress.js';
 import { decodeImage, type DecodeLimits, type ImageInput, type StringRules } from './input/decode.js';
 import { toSourcePixels } from './input/rescale.js';
-import { callSignal, detectOptionsFromWia, resolveDetectOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions } from './options.js';
+import { callSignal, callTimeout, detectOptionsFromWia, type FrameOptions, resolveDetectOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions } from './options.js';
 import { round } from './round.js';
 import type { StageTimings } from './worker/pipeline-api.js';
 import { registerErrorTransfer } from './worker/error-transfer.js';
+import { abortError, callStop, stoppable } from './call-stop.js';
 import { typed } from './error-boundary.js';
 import { disposedError, WorkerHost } from './worker-host.js';
 
@@ -80,11 +81,11 @@ export function createDetector(options: DetectorOptions = {}): Promise<Detector>
   return typed(async () => {
     registerErrorTransfer();
     const resolved = resolveDetectorOptions(options);
-    const { baseUrl, maxPixels, maxBytes, ...config } = resolved;
+    const { baseUrl, maxPixels, maxBytes, timeoutMs, ...config } = resolved;
     const host = new WorkerHost(spawner(options.worker), { ...config, assets: resolveAssetUrls(baseUrl) }, options.onProgress, options.onError);
     try {
       const info = await host.start();
-      return new WorkerDetector(host, info.backend, info.classifier, info.threads, info.classifierPlacement, resolved.maxFaces, { maxPixels, maxBytes });
+      return new WorkerDetector(host, info.backend, info.classifier, info.threads, info.classifierPlacement, resolved.maxFaces, { maxPixels, maxBytes }, timeoutMs);
     } catch (error) {
       await host.dispose();
       throw error;
@@ -117,6 +118,7 @@ class WorkerDetector implements Detector {
     readonly classifierPlacement: 'worker' | 'inline',
     private readonly maxFaces: number,
     private readonly limits: Pick<DecodeLimits, 'maxPixels' | 'maxBytes'>,
+    private readonly timeoutMs: number,
   ) {}
 
   async detect(input: ImageInput, options: DetectOptions = {}): Promise<WiaFaceResult> {
@@ -140,13 +142,23 @@ class WorkerDetector implements Detector {
   private async run(input: ImageInput, options: DetectOptions, rules: StringRules): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
     const started = performance.now();
     const frame = resolveDetectOptions(options, this.maxFaces);
-    const signal = callSignal(options);
-    this.assertUsable(signal);
-    const image = await abortable(decodeImage(input, { ...this.limits, signal }, rules), signal, (late) => late.bitmap.close());
+    const caller = callSignal(options);
+    this.assertUsable(caller);
+    const stop = callStop(caller, callTimeout(options, this.timeoutMs));
+    try {
+      return await this.analyze(input, frame, rules, stop.signal, started);
+    } finally {
+      stop.release();
+    }
+  }
+
+  /** Decodes `input` and runs it through the worker; `signal` stops it (the caller's abort, the deadline). */
+  private async analyze(input: ImageInput, frame: FrameOptions, rules: StringRules, signal: AbortSignal, started: number): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
+    const image = await stoppable(decodeImage(input, { ...this.limits, signal }, rules), signal, (late) => late.bitmap.close());
     const decoded = performance.now();
     if (this.disposed) {
       image.bitmap.close();
-      this.assertUsable(signal);
+      throw disposedError();
     }
     const id = requestId();
     // Sizes the caller gave are in source pixels; the worker sees the (possibly downscaled) bitmap.
@@ -154,7 +166,7 @@ class WorkerDetector implements Detector {
     const call = this.host.call((api) => api.analyze(transfer(image.bitmap, [image.bitmap]), sized, id));
     // A bitmap that could not be sent (a tainted one) is still ours to free; after the transfer this is a no-op.
     call.catch(() => image.bitmap.close());
-    const { result, timings } = await abortable(call, signal);
+    const { result, timings } = await stoppable(call, signal);
     toSourcePixels(result, image);
     const endToEnd = performance.now() - started;
     result.processing_time_ms = round(endToEnd, 2);
@@ -178,21 +190,4 @@ class WorkerDetector implements Detector {
     if (this.disposed) throw disposedError();
     if (signal?.aborted) throw abortError();
   }
-}
-
-function abortError(): EmoLensError {
-  return new EmoLensError('ABORTED', 'The call was aborted', { reason: 'its AbortSignal fired' });
-}
-
-/** Rejects with `ABORTED` as soon as the signal fires; a value that arrives later goes to `discard`. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, discard?: (late: T) => void): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      reject(abortError());
-      if (discard) promise.then(discard, () => undefined);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

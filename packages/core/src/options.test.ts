@@ -3,6 +3,8 @@ import { EmoLensError, parseWiaFaceRequest } from '@emolens/schema';
 import { DEFAULT_CLASSIFIER } from './assets/registry.js';
 import {
   callSignal,
+  callTimeout,
+  DEFAULT_TIMEOUT_MS,
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_PIXELS,
   DEFAULT_MIN_DETECTION_CONFIDENCE,
@@ -39,6 +41,7 @@ describe('resolveDetectorOptions', () => {
       inferenceWorker: true,
       maxPixels: DEFAULT_MAX_PIXELS,
       maxBytes: DEFAULT_MAX_BYTES,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
     });
   });
 
@@ -142,5 +145,20 @@ describe('detectOptionsFromWia', () => {
     expect(resolveDetectOptions(detectOptionsFromWia(options), 5)).toEqual(resolveDetectOptions({}, 5));
     const custom = parseWiaFaceRequest({ image_url: 'x.jpg', options: { max_faces: 2, min_face_size: 40, return_landmarks: true, return_dimensions: false } });
     expect(resolveDetectOptions(detectOptionsFromWia(custom.options), 5)).toMatchObject({ maxFaces: 2, minFaceSize: 40, returnLandmarks: true, returnDimensions: false, returnHeadPose: false });
+  });
+});
+
+describe('timeoutMs', () => {
+  it('defaults to 30 s, takes Infinity, and a call overrides the detector', () => {
+    expect(resolveDetectorOptions({}).timeoutMs).toBe(DEFAULT_TIMEOUT_MS);
+    expect(DEFAULT_TIMEOUT_MS).toBe(30_000);
+    expect(resolveDetectorOptions({ timeoutMs: Infinity }).timeoutMs).toBe(Infinity);
+    expect(callTimeout({}, 5000)).toBe(5000);
+    expect(callTimeout(undefined, 5000)).toBe(5000);
+    expect(callTimeout({ timeoutMs: 10 }, 5000)).toBe(10);
+    for (const bad of [0, -1, Number.NaN, '5s']) {
+      expect(rejectedField(() => resolveDetectorOptions({ timeoutMs: bad as number }))).toBe('timeoutMs');
+      expect(rejectedField(() => callTimeout({ timeoutMs: bad as number }, 5000))).toBe('timeoutMs');
+    }
   });
 });

@@ -30,6 +30,12 @@ export const DEFAULT_MAX_PIXELS = 50_000_000;
  */
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Default deadline of a call (`timeoutMs`): 30 s for everything a call waits on outside the SDK's control — a
+ * URL download, an image or video decode, the worker's reply.
+ */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
 /** Most WASM threads an app may ask for. */
 const MAX_THREADS = 16;
 
@@ -87,6 +93,12 @@ export interface DetectorOptions {
    */
   maxBytes?: number;
   /**
+   * Each call's deadline in milliseconds (`Infinity`: none): a call still waiting then on a download, a decode or
+   * the worker rejects with `TIMEOUT`, its download is cancelled, and the detector stays usable. Defaults to 30 s
+   * ({@link DEFAULT_TIMEOUT_MS}); a call's own `timeoutMs` overrides it.
+   */
+  timeoutMs?: number;
+  /**
    * A worker running `@emolens/core`'s worker entry, for bundlers that need to build it themselves. Pass a
    * function that makes one so the detector can restart it after a crash; a `Worker` instance is used once.
    */
@@ -119,6 +131,8 @@ export interface DetectOptions extends Partial<Record<SignalOption, boolean>> {
    * or `auto` (short, plus full on images larger than 1280×720 such as group photos). Defaults to `auto`.
    */
   faceRange?: FaceRange;
+  /** This call's deadline in milliseconds (`Infinity`: none). Defaults to the detector's `timeoutMs` (30 s). */
+  timeoutMs?: number;
   /** Aborting rejects the call with `ABORTED`; the detector stays usable. */
   signal?: AbortSignal;
 }
@@ -137,6 +151,7 @@ export interface ResolvedDetectorOptions {
   inferenceWorker: boolean;
   maxPixels: number;
   maxBytes: number;
+  timeoutMs: number;
 }
 
 /** {@link DetectOptions} as one frame's pipeline takes them: resolved, capped, and without the signal. */
@@ -176,6 +191,7 @@ export function resolveDetectorOptions(options: DetectorOptions | undefined): Re
   }
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (!(typeof maxPixels === 'number' && Number.isFinite(maxPixels) && maxPixels >= 1)) fail('maxPixels', 'maxPixels must be a positive number', maxPixels);
+  const timeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (!(typeof maxBytes === 'number' && Number.isFinite(maxBytes) && maxBytes >= 1)) fail('maxBytes', 'maxBytes must be a positive number', maxBytes);
   return {
@@ -189,6 +205,7 @@ export function resolveDetectorOptions(options: DetectorOptions | undefined): Re
     inferenceWorker: flag(options, 'classifierWorker', true),
     maxPixels,
     maxBytes,
+    timeoutMs,
   };
 }
 
@@ -254,6 +271,19 @@ function checkBaseUrl(baseUrl: unknown): void {
   } catch {
     fail('baseUrl', `baseUrl "${baseUrl}" is not a URL`, baseUrl);
   }
+}
+
+/**
+ * The deadline of one call: its own `timeoutMs`, else the detector's.
+ * @throws EmoLensError `INVALID_REQUEST` naming `timeoutMs`.
+ */
+export function callTimeout(options: Pick<DetectOptions, 'timeoutMs'> | undefined, detectorTimeoutMs: number): number {
+  return options?.timeoutMs === undefined ? detectorTimeoutMs : checkTimeout(options.timeoutMs);
+}
+
+function checkTimeout(timeoutMs: unknown): number {
+  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) fail('timeoutMs', 'timeoutMs must be a positive number of milliseconds (Infinity: no deadline)', timeoutMs);
+  return timeoutMs;
 }
 
 function checkMaxFaces(maxFaces: unknown): number {

@@ -23,6 +23,8 @@ export type SdkErrorCode =
   | 'IMAGE_TOO_LARGE'
   /** The call was aborted through its `AbortSignal`. */
   | 'ABORTED'
+  /** The call passed its deadline (`timeoutMs`) waiting on a download, a decode or the worker. */
+  | 'TIMEOUT'
   /** The detector was disposed. */
   | 'DISPOSED';
 
@@ -90,6 +92,7 @@ export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   BACKEND_UNAVAILABLE: 500,
   IMAGE_TOO_LARGE: 413,
   ABORTED: 499,
+  TIMEOUT: 504,
   DISPOSED: 400,
 };
 

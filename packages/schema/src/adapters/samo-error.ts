@@ -21,7 +21,7 @@ export const SAMO_HTTP_STATUS: Readonly<Record<SamoErrorCode, number>> = {
  *   (`TEXT_TOO_LONG` is never used: it is about text length, and an image is not text);
  * - `RATE_LIMITED` → `RATE_LIMIT_EXCEEDED`;
  * - `MODEL_LOAD_FAILED` and `BACKEND_UNAVAILABLE` (the model cannot run) → `MODEL_NOT_LOADED`;
- * - everything else (`INTERNAL_ERROR`, `UNAUTHORIZED`, `FORBIDDEN`, `ABORTED`, `DISPOSED`) → `INTERNAL_ERROR`,
+ * - everything else (`INTERNAL_ERROR`, `UNAUTHORIZED`, `FORBIDDEN`, `ABORTED`, `TIMEOUT`, `DISPOSED`) → `INTERNAL_ERROR`,
  *   since SAMO-DL has no code for them.
  */
 export const SAMO_ERROR_CODE: Readonly<Record<ErrorCode, SamoErrorCode>> = {
@@ -36,6 +36,7 @@ export const SAMO_ERROR_CODE: Readonly<Record<ErrorCode, SamoErrorCode>> = {
   UNAUTHORIZED: 'INTERNAL_ERROR',
   FORBIDDEN: 'INTERNAL_ERROR',
   ABORTED: 'INTERNAL_ERROR',
+  TIMEOUT: 'INTERNAL_ERROR',
   DISPOSED: 'INTERNAL_ERROR',
 };
 
