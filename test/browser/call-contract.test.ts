@@ -178,7 +178,7 @@ describe('a failed start', () => {
 });
 
 describe('platform errors are typed', () => {
-  it('refuses a cross-origin image without CORS with INVALID_IMAGE (cross_origin), a detached array as empty, and goes on', async () => {
+  it('reads an SVG <image>, refuses a cross-origin image without CORS with INVALID_IMAGE (cross_origin) and a detached array as empty, and goes on', async () => {
     const out = await t.page.evaluate(
       async ({ url, otherOrigin }) => {
         const detector = (window as unknown as { detector: Detector }).detector;
@@ -192,7 +192,19 @@ describe('platform errors are typed', () => {
         canvas.getContext('2d')!.drawImage(img, 0, 0);
         const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
         structuredClone(bytes.buffer, { transfer: [bytes.buffer] }); // detaches it
+        const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+        const image = document.createElementNS('http://www.w3.org/2000/svg', 'image');
+        image.setAttribute('width', String(img.naturalWidth));
+        image.setAttribute('height', String(img.naturalHeight));
+        const loaded = new Promise((r) => image.addEventListener('load', r, { once: true }));
+        image.setAttribute('href', url);
+        svg.append(image);
+        document.body.append(svg);
+        await loaded;
+        const svgImage = await outcome(detector.detect(image as unknown as HTMLImageElement));
+        svg.remove();
         return {
+          svgImage,
           img: await outcome(detector.detect(img)),
           canvas: await outcome(detector.detect(canvas)),
           detached: await outcome(detector.detect(bytes)),
@@ -201,7 +213,7 @@ describe('platform errors are typed', () => {
       },
       { url: photo(), otherOrigin: inject('isolatedOrigin') },
     );
-    expect(out).toEqual({ img: 'INVALID_IMAGE:cross_origin', canvas: 'INVALID_IMAGE:cross_origin', detached: 'INVALID_IMAGE:empty', after: 'faces:1' });
+    expect(out).toEqual({ svgImage: 'faces:1', img: 'INVALID_IMAGE:cross_origin', canvas: 'INVALID_IMAGE:cross_origin', detached: 'INVALID_IMAGE:empty', after: 'faces:1' });
   });
 });
 

@@ -116,6 +116,9 @@ async function decodeObject(input: Exclude<ImageInput, string | Blob | ArrayBuff
 }
 
 function dimensions(input: object): [number, number] {
+  // An SVG <image>'s width and height are animated lengths, not numbers.
+  const svg = input as { width?: { baseVal?: { value?: number } }; height?: { baseVal?: { value?: number } } };
+  if (typeof svg.width?.baseVal?.value === 'number') return [svg.width.baseVal.value, svg.height?.baseVal?.value ?? 0];
   const i = input as { naturalWidth?: number; naturalHeight?: number; videoWidth?: number; videoHeight?: number; displayWidth?: number; displayHeight?: number; width?: number; height?: number };
   if (i.naturalWidth !== undefined) return [i.naturalWidth, i.naturalHeight ?? 0];
   if (i.videoWidth !== undefined) return [i.videoWidth, i.videoHeight ?? 0];
