@@ -81,8 +81,8 @@ export function createDetector(options: DetectorOptions = {}): Promise<Detector>
   return typed(async () => {
     registerErrorTransfer();
     const resolved = resolveDetectorOptions(options);
-    const { baseUrl, maxPixels, maxBytes, timeoutMs, ...config } = resolved;
-    const host = new WorkerHost(spawner(options.worker), { ...config, assets: resolveAssetUrls(baseUrl) }, options.onProgress, options.onError);
+    const { baseUrl, maxPixels, maxBytes, timeoutMs, onProgress, onError, worker, ...config } = resolved;
+    const host = new WorkerHost(spawner(worker), { ...config, assets: resolveAssetUrls(baseUrl) }, onProgress, onError);
     try {
       const info = await host.start();
       return new WorkerDetector(host, info.backend, info.classifier, info.threads, info.classifierPlacement, resolved.maxFaces, { maxPixels, maxBytes }, timeoutMs);

@@ -162,3 +162,21 @@ describe('timeoutMs', () => {
     }
   });
 });
+
+describe('hostile option objects (found by the property tests)', () => {
+  it('turns a getter or proxy trap that throws into INVALID_REQUEST naming the key', () => {
+    const throwing = (key: string) => Object.defineProperty({}, key, { enumerable: true, get: () => { throw new TypeError('no'); } });
+    expect(rejectedField(() => resolveDetectorOptions(throwing('maxFaces') as DetectorOptions))).toBe('maxFaces');
+    expect(rejectedField(() => resolveDetectOptions(throwing('returnLandmarks') as DetectOptions, 5))).toBe('returnLandmarks');
+    const trap = new Proxy({}, { get: () => { throw new Error('trap'); } });
+    expect(rejectedField(() => callSignal(trap as DetectOptions))).toBe('signal');
+    expect(rejectedField(() => callTimeout(trap as DetectOptions, 5000))).toBe('timeoutMs');
+  });
+
+  it('reads each option once, so a getter cannot change a value after it was checked', () => {
+    let reads = 0;
+    const flip = Object.defineProperty({}, 'maxFaces', { enumerable: true, get: () => (reads++ === 0 ? 3 : 1000) });
+    expect(resolveDetectorOptions(flip as DetectorOptions).maxFaces).toBe(3);
+    expect(reads).toBe(1);
+  });
+});

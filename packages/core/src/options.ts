@@ -152,6 +152,9 @@ export interface ResolvedDetectorOptions {
   maxPixels: number;
   maxBytes: number;
   timeoutMs: number;
+  onProgress: ProgressCallback | undefined;
+  onError: DetectorOptions['onError'];
+  worker: DetectorOptions['worker'];
 }
 
 /** {@link DetectOptions} as one frame's pipeline takes them: resolved, capped, and without the signal. */
@@ -165,9 +168,8 @@ export type FrameOptions = Readonly<Record<SignalOption, boolean>> & {
  * Resolves the options of `createDetector`.
  * @throws EmoLensError `INVALID_REQUEST` naming the field (`details.field`) of a value out of range.
  */
-export function resolveDetectorOptions(options: DetectorOptions | undefined): ResolvedDetectorOptions {
-  if (options === undefined) options = {};
-  checkObject(options);
+export function resolveDetectorOptions(given: DetectorOptions | undefined): ResolvedDetectorOptions {
+  const options = snapshot<DetectorOptions>(given, DETECTOR_OPTION_KEYS);
   for (const field of ['onProgress', 'onError'] as const) {
     if (options[field] !== undefined && typeof options[field] !== 'function') fail(field, `${field} must be a function`, typeof options[field]);
   }
@@ -206,6 +208,9 @@ export function resolveDetectorOptions(options: DetectorOptions | undefined): Re
     maxPixels,
     maxBytes,
     timeoutMs,
+    onProgress: options.onProgress,
+    onError: options.onError,
+    worker,
   };
 }
 
@@ -214,8 +219,8 @@ export function resolveDetectorOptions(options: DetectorOptions | undefined): Re
  * `maxFaces` is capped by it).
  * @throws EmoLensError `INVALID_REQUEST` naming the field (`details.field`) of a value out of range.
  */
-export function resolveDetectOptions(options: DetectOptions | undefined, detectorMaxFaces: number): FrameOptions {
-  if (options === undefined) options = {};
+export function resolveDetectOptions(given: DetectOptions | undefined, detectorMaxFaces: number): FrameOptions {
+  const options = snapshot<DetectOptions>(given, DETECT_OPTION_KEYS);
   callSignal(options);
   const maxFaces = checkMaxFaces(options.maxFaces ?? detectorMaxFaces);
   const minFaceSize = options.minFaceSize ?? MIN_FACE_SIZE.default;
@@ -248,12 +253,36 @@ export function detectOptionsFromWia(options: WiaFaceRequestOptions): DetectOpti
  * `AbortSignal` (or absent).
  * @throws EmoLensError `INVALID_REQUEST` naming `options` or `signal`.
  */
-export function callSignal(options: { signal?: AbortSignal } | undefined): AbortSignal | undefined {
-  if (options === undefined) return undefined;
-  checkObject(options);
-  const { signal } = options;
+export function callSignal(given: { signal?: AbortSignal } | undefined): AbortSignal | undefined {
+  const { signal } = snapshot<DetectOptions>(given, ['signal']);
   if (signal !== undefined && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal)) fail('signal', 'signal must be an AbortSignal', typeof signal);
   return signal;
+}
+
+const DETECTOR_OPTION_KEYS: readonly (keyof DetectorOptions)[] = [
+  'classifier', 'backend', 'threads', 'baseUrl', 'cache', 'maxFaces', 'minDetectionConfidence', 'classifierWorker',
+  'onProgress', 'onError', 'maxPixels', 'maxBytes', 'timeoutMs', 'worker',
+];
+const DETECT_OPTION_KEYS: readonly (keyof DetectOptions)[] = [...(Object.keys(SIGNAL_DEFAULTS) as SignalOption[]), 'maxFaces', 'minFaceSize', 'faceRange', 'timeoutMs', 'signal'];
+
+/**
+ * The caller's options as a plain object, each known key read once: a getter or proxy trap that throws is
+ * `INVALID_REQUEST` naming the key, and nothing read later can change under the SDK.
+ */
+function snapshot<T extends object>(options: unknown, keys: readonly (keyof T)[]): Partial<T> {
+  if (options === undefined) return {};
+  checkObject(options);
+  const copy: Partial<T> = {};
+  for (const key of keys) {
+    let value: unknown;
+    try {
+      value = (options as Record<PropertyKey, unknown>)[key as PropertyKey];
+    } catch (cause) {
+      fail(String(key), `${String(key)} could not be read`, cause instanceof Error ? cause.message : String(cause));
+    }
+    if (value !== undefined) (copy as Record<PropertyKey, unknown>)[key as PropertyKey] = value;
+  }
+  return copy;
 }
 
 function checkObject(options: unknown): asserts options is object {
@@ -277,8 +306,9 @@ function checkBaseUrl(baseUrl: unknown): void {
  * The deadline of one call: its own `timeoutMs`, else the detector's.
  * @throws EmoLensError `INVALID_REQUEST` naming `timeoutMs`.
  */
-export function callTimeout(options: Pick<DetectOptions, 'timeoutMs'> | undefined, detectorTimeoutMs: number): number {
-  return options?.timeoutMs === undefined ? detectorTimeoutMs : checkTimeout(options.timeoutMs);
+export function callTimeout(given: Pick<DetectOptions, 'timeoutMs'> | undefined, detectorTimeoutMs: number): number {
+  const { timeoutMs } = snapshot<DetectOptions>(given, ['timeoutMs']);
+  return timeoutMs === undefined ? detectorTimeoutMs : checkTimeout(timeoutMs);
 }
 
 function checkTimeout(timeoutMs: unknown): number {

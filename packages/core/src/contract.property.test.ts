@@ -1,0 +1,102 @@
+/**
+ * Property tests of the pure entry points (the seeded, short part of the project's fuzzing): whatever a caller
+ * passes, option resolution and request parsing either succeed with in-range values or reject with a typed
+ * `INVALID_REQUEST` naming a field — never another error; header sniffing never throws and always ends.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EmoLensError, MAX_FACES, parseWiaFaceRequest } from '@emolens/schema';
+import { jpegFrameSize, sniffImage } from './input/sniff.js';
+import { callSignal, callTimeout, resolveDetectOptions, resolveDetectorOptions } from './options.js';
+
+/** Runs of each property: seeded, so a failure reproduces; `pnpm fuzz --runs N [--seed S]` makes a long run. */
+const RUNS = { seed: Number(process.env['FUZZ_SEED'] ?? 20261127), numRuns: Number(process.env['FUZZ_RUNS'] ?? 300) };
+
+/** Values a hostile caller may pass: anything, objects with option-like keys, and objects whose getters throw. */
+const optionValue = fc.oneof(fc.anything(), fc.constantFrom(0, -1, 1.5, 5, 100, 101, NaN, Infinity, '5', true, 'auto', 'wasm', 'short', null));
+const optionKeys = ['classifier', 'backend', 'threads', 'cache', 'maxFaces', 'minDetectionConfidence', 'classifierWorker', 'maxPixels', 'maxBytes', 'timeoutMs', 'baseUrl', 'onProgress', 'onError', 'worker', 'returnLandmarks', 'returnDimensions', 'returnHeadPose', 'minFaceSize', 'faceRange', 'signal'];
+const optionsObject = fc.dictionary(fc.constantFrom(...optionKeys), optionValue);
+const hostile = fc.constantFrom(...optionKeys).map((key) => Object.defineProperty({}, key, { enumerable: true, get: () => { throw new TypeError('hostile getter'); } }));
+const anyOptions = fc.oneof(fc.anything(), optionsObject, hostile);
+
+/** `run` returns, or throws an EmoLensError INVALID_REQUEST naming a field. */
+function settlesTyped(run: () => unknown): unknown {
+  try {
+    return run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(EmoLensError);
+    expect((error as EmoLensError).code).toBe('INVALID_REQUEST');
+    expect(typeof (error as EmoLensError).details['field']).toBe('string');
+    return undefined;
+  }
+}
+
+describe('option resolution, for any input', () => {
+  it('createDetector options: in-range values or INVALID_REQUEST naming the field', () => {
+    fc.assert(
+      fc.property(anyOptions, (options) => {
+        const resolved = settlesTyped(() => resolveDetectorOptions(options as never)) as ReturnType<typeof resolveDetectorOptions> | undefined;
+        if (!resolved) return;
+        expect(Number.isInteger(resolved.maxFaces) && resolved.maxFaces >= MAX_FACES.min && resolved.maxFaces <= MAX_FACES.max).toBe(true);
+        expect(resolved.timeoutMs > 0 && resolved.maxBytes >= 1 && resolved.maxPixels >= 1).toBe(true);
+        expect(typeof resolved.cache === 'boolean' && typeof resolved.inferenceWorker === 'boolean').toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('detect options: in-range values or INVALID_REQUEST naming the field', () => {
+    fc.assert(
+      fc.property(anyOptions, fc.integer({ min: MAX_FACES.min, max: MAX_FACES.max }), (options, detectorMaxFaces) => {
+        settlesTyped(() => callSignal(options as never));
+        settlesTyped(() => callTimeout(options as never, 30_000));
+        const frame = settlesTyped(() => resolveDetectOptions(options as never, detectorMaxFaces)) as ReturnType<typeof resolveDetectOptions> | undefined;
+        if (!frame) return;
+        expect(frame.maxFaces >= 1 && frame.maxFaces <= detectorMaxFaces).toBe(true);
+        expect(Number.isFinite(frame.minFaceSize) && frame.minFaceSize >= 0).toBe(true);
+        for (const flag of [frame.returnDimensions, frame.returnLandmarks, frame.returnHeadPose]) expect(typeof flag).toBe('boolean');
+      }),
+      RUNS,
+    );
+  });
+
+  it('WIA request bodies: a normalised request or INVALID_REQUEST naming the field', () => {
+    const body = fc.oneof(
+      fc.anything(),
+      fc.record({ image_url: fc.oneof(fc.string(), fc.anything()), options: fc.oneof(optionsObject, fc.dictionary(fc.constantFrom('max_faces', 'min_face_size', 'return_landmarks', 'return_dimensions', 'return_action_units', 'other'), optionValue)) }, { requiredKeys: [] }),
+    );
+    fc.assert(
+      fc.property(body, (value) => {
+        const request = settlesTyped(() => parseWiaFaceRequest(value)) as ReturnType<typeof parseWiaFaceRequest> | undefined;
+        if (request) expect(Number.isInteger(request.options.max_faces)).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('header sniffing, for any bytes', () => {
+  const jpegish = fc.uint8Array({ maxLength: 4096 }).map((rest) => Uint8Array.from([0xff, 0xd8, 0xff, ...rest]));
+  const bytes = fc.oneof(fc.uint8Array({ maxLength: 4096 }), jpegish);
+
+  it('never throws, and gives sizes that are whole, non-negative numbers', () => {
+    fc.assert(
+      fc.property(bytes, (data) => {
+        const sniffed = sniffImage(data);
+        for (const size of [sniffed?.width, sniffed?.height]) if (size !== undefined) expect(Number.isInteger(size) && size >= 0).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('walks any JPEG-like file to an end, agreeing with the in-memory sniff where that finds a size', async () => {
+    await fc.assert(
+      fc.asyncProperty(jpegish, async (data) => {
+        const walked = await jpegFrameSize(new Blob([data]));
+        const head = sniffImage(data);
+        if (head?.width !== undefined) expect(walked).toEqual({ width: head.width, height: head.height });
+      }),
+      RUNS,
+    );
+  });
+});
