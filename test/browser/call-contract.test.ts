@@ -4,21 +4,17 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Detector } from '@emolens/core';
-import { openTestPage, type TestPage } from './harness.ts';
-import { wildPhotos } from './photos.ts';
+import { openDetectorPage, openTestPage, type TestPage } from './harness.ts';
+import { happyPhoto } from './photos.ts';
 
 let t: TestPage;
 beforeAll(async () => {
-  t = await openTestPage();
-  await t.page.evaluate(async () => {
-    (window as unknown as { detector: Detector }).detector = await window.emolens.createDetector({ backend: 'wasm' });
-  });
+  t = await openDetectorPage();
 });
 afterAll(async () => {
   await t?.close();
 });
 
-const photo = () => wildPhotos().find((p) => p.url.includes('faceapi_happy'))!.url;
 
 describe('every call settles', () => {
   it('rejects the calls in flight with DISPOSED when the detector is disposed', async () => {
@@ -32,7 +28,7 @@ describe('every call settles', () => {
       const guard = new Promise<string>((r) => setTimeout(() => r('pending'), 20_000));
       const settled = await Promise.all(calls.map((c) => Promise.race([c, guard])));
       return { settled, after: await detector.detect(blob).then(() => 'result', (e: { code?: string }) => e.code) };
-    }, photo());
+    }, happyPhoto());
     expect(outcome.settled).not.toContain('pending');
     expect(new Set(outcome.settled.filter((s) => s !== 'result'))).toEqual(new Set(['DISPOSED']));
     expect(outcome.settled.filter((s) => s === 'DISPOSED').length).toBeGreaterThan(0);
@@ -101,7 +97,7 @@ describe('sizes are in source pixels', () => {
         for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
         return btoa(binary);
       }
-    }, photo());
+    }, happyPhoto());
     expect(out.faces).toBe(1);
     expect(out.size).toBeGreaterThan(600);
     expect(out).toMatchObject({ kept: 1, dropped: 0, wia: 1 });
@@ -128,7 +124,7 @@ describe('strings', () => {
           await outcome(detector.detect('ftp://example.com/face.jpg')),
         ],
       };
-    }, photo());
+    }, happyPhoto());
     expect(out.base64).toMatch(/^\[\{/);
     expect(out.percent).toBe(out.base64);
     expect(out.badPercent).toMatch(/^INVALID_IMAGE:/);
@@ -151,7 +147,7 @@ describe('strings', () => {
         path: await code(detector.analyzeFace({ image_base64: '/probe/wia-base64.jpg' })),
         dataUrl: await code(detector.analyzeFace({ image_base64: `data:image/jpeg;base64,${btoa(binary)}` })),
       };
-    }, photo());
+    }, happyPhoto());
     t.page.off('request', onRequest);
     expect(out).toEqual({ url: 'INVALID_IMAGE:invalid_base64', path: 'INVALID_IMAGE:invalid_base64', dataUrl: 'result' });
     expect(requested.filter((u) => u.includes('probe'))).toEqual([]);
@@ -211,7 +207,7 @@ describe('platform errors are typed', () => {
           after: await outcome(detector.detect(url)),
         };
       },
-      { url: photo(), otherOrigin: inject('isolatedOrigin') },
+      { url: happyPhoto(), otherOrigin: inject('isolatedOrigin') },
     );
     expect(out).toEqual({ svgImage: 'faces:1', img: 'INVALID_IMAGE:cross_origin', canvas: 'INVALID_IMAGE:cross_origin', detached: 'INVALID_IMAGE:empty', after: 'faces:1' });
   });
@@ -238,7 +234,7 @@ describe('deadlines', () => {
         spacer.remove();
         lazy.remove();
         return { never, lazyImg, after: await outcome(detector.detect(url)) };
-      }, photo());
+      }, happyPhoto());
       expect(out).toMatchObject({ never: 'TIMEOUT', lazyImg: 'TIMEOUT', after: 'faces:1' });
       await expect.poll(() => failed.some((u) => u.includes('never-answers'))).toBe(true);
     } finally {

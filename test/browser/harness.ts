@@ -49,3 +49,12 @@ export function dataUrl(relative: string): string {
 export function repoUrl(absolutePath: string): string {
   return `/@fs${absolutePath}`;
 }
+
+/** {@link openTestPage} with a WASM detector created on it as `window.detector`. */
+export async function openDetectorPage(): Promise<TestPage> {
+  const t = await openTestPage();
+  await t.page.evaluate(async () => {
+    (window as unknown as { detector: import('@emolens/core').Detector }).detector = await window.emolens.createDetector({ backend: 'wasm' });
+  });
+  return t;
+}

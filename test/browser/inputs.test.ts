@@ -4,21 +4,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detector } from '@emolens/core';
-import { openTestPage, type TestPage } from './harness.ts';
-import { wildPhotos } from './photos.ts';
+import { openDetectorPage, type TestPage } from './harness.ts';
+import { happyPhoto } from './photos.ts';
 
 let t: TestPage;
 beforeAll(async () => {
-  t = await openTestPage();
-  await t.page.evaluate(async () => {
-    (window as unknown as { detector: Detector }).detector = await window.emolens.createDetector({ backend: 'wasm' });
-  });
+  t = await openDetectorPage();
 });
 afterAll(async () => {
   await t?.close();
 });
 
-const photo = () => wildPhotos().find((p) => p.url.includes('faceapi_happy'))!.url;
 
 describe('input forms', () => {
   it('gives the same face for a Blob, bytes, data URL, base64, URL, ImageBitmap, ImageData, <img>, <canvas>, OffscreenCanvas, <video> and VideoFrame', async () => {
@@ -61,7 +57,7 @@ describe('input forms', () => {
       frame.close();
       // The caller's ImageBitmap is copied, never detached.
       return { boxes, bitmapStillUsable: bitmap.width > 0 && bitmap.height > 0, size: [bitmap.width, bitmap.height] };
-    }, photo());
+    }, happyPhoto());
     expect(out.bitmapStillUsable).toBe(true);
     const reference = (out.boxes['Blob'] as { x: number; y: number; width: number; height: number }[])[0]!;
     for (const [name, boxes] of Object.entries(out.boxes)) {
@@ -84,7 +80,7 @@ describe('around a call', () => {
       const pending = code(detector.detect(blob, { signal: during.signal }));
       during.abort();
       return { before: await code(detector.detect(blob, { signal: before.signal })), during: await pending, after: (await detector.detect(blob)).faces.length };
-    }, photo());
+    }, happyPhoto());
     expect(out).toEqual({ before: 'ABORTED', during: 'ABORTED', after: 1 });
   });
 
@@ -101,7 +97,7 @@ describe('around a call', () => {
       g.drawImage(photo, 1000, 500, photo.width * 8, photo.height * 8);
       const big = (await detector.detect(await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 }))).faces;
       return { small, big: big.map((f) => f.bbox) };
-    }, photo());
+    }, happyPhoto());
     expect(out.big).toHaveLength(1);
     const b = out.big[0]!;
     const expected = { x: 1000 + out.small.x * 8, y: 500 + out.small.y * 8, width: out.small.width * 8, height: out.small.height * 8 };
@@ -142,7 +138,7 @@ describe('around a call', () => {
       const again = (await detector.detect(blob)).faces.length;
       detector.dispose();
       return { before, errors, after, again };
-    }, photo());
+    }, happyPhoto());
     expect(out.before).toBe(1);
     expect(out.errors).toEqual([{ code: 'INTERNAL_ERROR', kind: 'worker_crashed' }]);
     expect(out.after).toBe(1);
@@ -161,7 +157,7 @@ describe('around a call', () => {
       const after = await detector.detect(blob);
       detector.dispose();
       return { before, errors, after: after.faces.length, emotion: after.faces[0]?.emotions.primary.label ?? null, placement: detector.classifierPlacement };
-    }, photo());
+    }, happyPhoto());
     expect(out.before).toBe(1);
     expect(out.errors).toEqual([{ code: 'INTERNAL_ERROR', kind: 'worker_crashed' }]);
     expect(out.after).toBe(1);

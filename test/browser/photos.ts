@@ -23,3 +23,8 @@ export function groupPhotos(): { url: string; people: number }[] {
   const people = [3, 3, 3, 4, 5, 4];
   return people.map((n, i) => ({ url: repoUrl(join(demo, `sample${i + 1}.jpg`)), people: n }));
 }
+
+/** URL of the wild photo of a clear smile the input and contract tests use. */
+export function happyPhoto(): string {
+  return wildPhotos().find((p) => p.url.includes('faceapi_happy'))!.url;
+}

@@ -8,7 +8,7 @@ import { resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend } from './assets/progress.js';
 import { decodeImage, type DecodeLimits, type ImageInput, type StringRules } from './input/decode.js';
 import { toSourcePixels } from './input/rescale.js';
-import { callSignal, callTimeout, detectOptionsFromWia, type FrameOptions, resolveDetectOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions } from './options.js';
+import { callSignal, detectOptionsFromWia, type FrameOptions, resolveCallOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions } from './options.js';
 import { round } from './round.js';
 import type { StageTimings } from './worker/pipeline-api.js';
 import { registerErrorTransfer } from './worker/error-transfer.js';
@@ -141,10 +141,9 @@ class WorkerDetector implements Detector {
 
   private async run(input: ImageInput, options: DetectOptions, rules: StringRules): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
     const started = performance.now();
-    const frame = resolveDetectOptions(options, this.maxFaces);
-    const caller = callSignal(options);
+    const { frame, signal: caller, timeoutMs } = resolveCallOptions(options, this.maxFaces, this.timeoutMs);
     this.assertUsable(caller);
-    const stop = callStop(caller, callTimeout(options, this.timeoutMs));
+    const stop = callStop(caller, timeoutMs);
     try {
       return await this.analyze(input, frame, rules, stop.signal, started);
     } finally {

@@ -214,14 +214,30 @@ export function resolveDetectorOptions(given: DetectorOptions | undefined): Reso
   };
 }
 
+/** One `detect` call's options, resolved: what the worker gets, and what stays on the page. */
+export interface CallOptions {
+  frame: FrameOptions;
+  signal: AbortSignal | undefined;
+  /** The call's deadline in milliseconds. */
+  timeoutMs: number;
+}
+
 /**
- * Resolves the options of one `detect` call for a detector whose `maxFaces` is `detectorMaxFaces` (the call's
- * `maxFaces` is capped by it).
+ * Resolves the options of one `detect` call (each read once) for a detector whose `maxFaces` is
+ * `detectorMaxFaces` (the call's `maxFaces` is capped by it) and whose deadline is `detectorTimeoutMs`.
  * @throws EmoLensError `INVALID_REQUEST` naming the field (`details.field`) of a value out of range.
  */
-export function resolveDetectOptions(given: DetectOptions | undefined, detectorMaxFaces: number): FrameOptions {
+export function resolveCallOptions(given: DetectOptions | undefined, detectorMaxFaces: number, detectorTimeoutMs: number): CallOptions {
   const options = snapshot<DetectOptions>(given, DETECT_OPTION_KEYS);
-  callSignal(options);
+  return { frame: frameOptions(options, detectorMaxFaces), signal: callSignal(options), timeoutMs: callTimeout(options, detectorTimeoutMs) };
+}
+
+/** The worker's part of {@link resolveCallOptions}. */
+export function resolveDetectOptions(given: DetectOptions | undefined, detectorMaxFaces: number): FrameOptions {
+  return resolveCallOptions(given, detectorMaxFaces, DEFAULT_TIMEOUT_MS).frame;
+}
+
+function frameOptions(options: Partial<DetectOptions>, detectorMaxFaces: number): FrameOptions {
   const maxFaces = checkMaxFaces(options.maxFaces ?? detectorMaxFaces);
   const minFaceSize = options.minFaceSize ?? MIN_FACE_SIZE.default;
   if (!(typeof minFaceSize === 'number' && Number.isFinite(minFaceSize) && minFaceSize >= MIN_FACE_SIZE.min)) {
