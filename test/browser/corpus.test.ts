@@ -38,7 +38,7 @@ beforeAll(async () => {
         const input = entry.input;
         let value: unknown;
         let size: [number, number] = [480, 360];
-        if ('text' in input) value = input.text.replace('{base}', `${origin}${base}`).replace('{other}', other);
+        if ('text' in input) value = input.text.replace('{base}', `${origin}${base}`).replace('{path}', base).replace('{relative}', base.slice(1)).replace('{other}', other);
         else if ('page' in input) {
           if (input.page === 'webp') {
             const bitmap = await createImageBitmap(await faceBlob());

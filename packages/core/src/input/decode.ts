@@ -8,6 +8,7 @@
 import type { ResolvedDetectorOptions } from '../options.js';
 import { downloadTooLarge, imageTooLarge, invalidImage, invalidInput } from './input-errors.js';
 import { jpegFrameSize, SNIFF_BYTES, sniffImage } from './sniff.js';
+import { readingOf } from './string-input.js';
 
 /** Every input `detect` accepts. */
 export type ImageInput =
@@ -53,9 +54,8 @@ export interface StringRules {
 /**
  * Decodes an input; rejects with `INVALID_IMAGE`, `INVALID_REQUEST` or `IMAGE_TOO_LARGE` (each with `details.kind`).
  *
- * A string is read by these rules, in order: a `data:` URL (base64 or percent-encoded) is decoded; an `http:`,
- * `https:` or `blob:` URL is fetched; any other `scheme:` (`javascript:`, `file:`, …) is refused; a path starting
- * with `/`, `./` or `../` is fetched unless it is base64 of an image; anything else is base64.
+ * A string is read by the rules of {@link readingOf}: data URLs and base64 are decoded, http(s), blob and
+ * relative URLs are fetched, other schemes are refused.
  */
 export async function decodeImage(input: ImageInput, limits: DecodeLimits, rules: StringRules = {}): Promise<DecodedImage> {
   if (input === undefined || input === null) throw invalidInput('no image was given', 'missing_image');
@@ -156,27 +156,28 @@ async function downscale(bitmap: ImageBitmap): Promise<DecodedImage> {
 async function blobFromString(text: string, limits: DecodeLimits, rules: StringRules): Promise<Blob> {
   const trimmed = text.trim();
   if (trimmed === '') throw invalidInput('the image string is empty', 'missing_image');
-  if (/^data:/i.test(trimmed)) {
-    const comma = trimmed.indexOf(',');
-    if (comma < 0) throw invalidImage('invalid_base64', 'the data URL has no data part');
-    const meta = trimmed.slice(5, comma);
-    const data = trimmed.slice(comma + 1);
-    // The bytes decide the format: a wrong MIME type in the data URL is ignored, as browsers do.
-    return new Blob([/;base64$/i.test(meta) ? base64Bytes(data) : percentDecode(data)]);
+  switch (readingOf(trimmed, rules.dataOnly === true)) {
+    case 'data-url': {
+      const comma = trimmed.indexOf(',');
+      if (comma < 0) throw invalidImage('invalid_base64', 'the data URL has no data part');
+      const meta = trimmed.slice(5, comma);
+      const data = trimmed.slice(comma + 1);
+      // The bytes decide the format: a wrong MIME type in the data URL is ignored, as browsers do.
+      return new Blob([/;base64$/i.test(meta) ? base64Bytes(data) : percentDecode(data)]);
+    }
+    case 'fetch':
+      return fetchImage(trimmed, limits);
+    case 'refused-scheme': {
+      const scheme = trimmed.slice(0, trimmed.indexOf(':'));
+      throw invalidImage('unsupported_type', `"${scheme}:" URLs are not fetched`, { suggestion: 'Pass an http(s): or blob: URL, a relative URL, a data URL, base64, or the image itself.' });
+    }
+    case 'ambiguous': {
+      const bytes = tryBase64(trimmed);
+      return bytes && sniffImage(bytes.subarray(0, SNIFF_BYTES)) ? new Blob([bytes]) : fetchImage(trimmed, limits);
+    }
+    case 'base64':
+      return new Blob([base64Bytes(trimmed)]);
   }
-  if (rules.dataOnly) return new Blob([base64Bytes(trimmed)]);
-  if (/^(https?:|blob:)/i.test(trimmed)) return fetchImage(trimmed, limits);
-  // Base64 has no ':', so this is a URL of a scheme the SDK does not fetch.
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1];
-  if (scheme) throw invalidImage('unsupported_type', `"${scheme}:" URLs are not fetched`, { suggestion: 'Pass an http(s): or blob: URL, a data URL, base64, or the image itself.' });
-  // A path ("/img/face.jpg") and bare base64 can look alike: base64 of a JPEG starts with "/9j/".
-  // It is base64 when it decodes to a known image; otherwise a path is fetched.
-  const looksLikePath = /^(\/|\.\.?\/)/.test(trimmed);
-  if (looksLikePath) {
-    const bytes = tryBase64(trimmed);
-    return bytes && sniffImage(bytes.subarray(0, SNIFF_BYTES)) ? new Blob([bytes]) : fetchImage(trimmed, limits);
-  }
-  return new Blob([base64Bytes(trimmed)]);
 }
 
 /**
