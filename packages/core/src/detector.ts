@@ -45,7 +45,7 @@ export interface Detector {
    * return_action_units } }`) with the WIA response. The body is validated first: unknown or out-of-range
    * fields reject with `INVALID_REQUEST` naming the field (`details.field`, e.g. `options.max_faces`).
    * `image_base64` is only ever decoded (base64 or a data URL), never fetched, whatever it holds.
-   * `max_faces` is also capped by the detector's `maxFaces`; `return_action_units` is accepted, but no
+   * `max_faces` is honoured as given (1–100), whatever the detector's `maxFaces`; `return_action_units` is accepted, but no
    * action units are computed yet, so the response has none.
    */
   analyzeFace(body: unknown, options?: { signal?: AbortSignal }): Promise<WiaFaceResult>;
@@ -102,7 +102,7 @@ function spawner(worker: DetectorOptions['worker']): () => Worker {
       given = undefined;
       return once;
     }
-    if (worker) throw new EmoLensError('INTERNAL_ERROR', 'The worker given to createDetector stopped and cannot be restarted', { suggestion: 'Pass a function that creates the worker, or create a new detector.' });
+    if (worker) throw new EmoLensError('INTERNAL_ERROR', 'The worker given to createDetector stopped and cannot be restarted', { kind: 'worker_crashed', suggestion: 'Pass a function that creates the worker, or create a new detector.' });
     return new Worker(new URL('./worker/worker.js', import.meta.url), { type: 'module', name: 'emolens-pipeline' });
   };
 }

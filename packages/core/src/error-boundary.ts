@@ -17,7 +17,7 @@ export function asEmoLensError(error: unknown): EmoLensError {
       suggestion: 'Load it with crossorigin="anonymous" from a server that sends Access-Control-Allow-Origin, or from this origin.',
     }, error);
   }
-  return new EmoLensError('INTERNAL_ERROR', 'Unexpected error', { reason: `${name}: ${message}` }, { cause: error });
+  return new EmoLensError('INTERNAL_ERROR', 'Unexpected error', { reason: `${name}: ${message}`, kind: 'unexpected' }, { cause: error });
 }
 
 /** Runs `task`, rethrowing whatever it throws as an {@link EmoLensError}. */

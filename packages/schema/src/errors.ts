@@ -66,6 +66,18 @@ export const INPUT_ERROR_KINDS: readonly InputErrorKind[] = [
   'too_large',
 ];
 
+/**
+ * What went wrong inside the SDK, set as `details.kind` on every `INTERNAL_ERROR`: the caller can tell a crash
+ * that the next call recovers from (`worker_crashed`) from a bug to report (`unexpected`, `model_mismatch`).
+ */
+export type InternalErrorKind =
+  /** Something the SDK did not expect was thrown; `details.reason` names it. */
+  | 'unexpected'
+  /** A worker crashed or stopped; the next call starts a fresh one. */
+  | 'worker_crashed'
+  /** A model's inputs or outputs are not the shape the SDK was built for. */
+  | 'model_mismatch';
+
 /** `details` of an error: WIA's `reason` and `suggestion`, plus any machine-readable fields. */
 export interface ErrorDetails {
   reason?: string;

@@ -26,7 +26,7 @@ export class FaceDetectorSession {
   async run(input: Float32Array): Promise<RawDetections> {
     const { name, width, height } = this.spec.input;
     if (input.length !== width * height * 3) {
-      throw new EmoLensError('INTERNAL_ERROR', `The ${this.name} input has ${input.length} values, expected ${width * height * 3}`);
+      throw new EmoLensError('INTERNAL_ERROR', `The ${this.name} input has ${input.length} values, expected ${width * height * 3}`, { kind: 'model_mismatch' });
     }
     const outputs = await this.session.run({ [name]: new this.ort.Tensor('float32', input, [1, height, width, 3]) });
     return { boxes: await readOutput(outputs, this.spec.outputs.boxes, this.name), scores: await readOutput(outputs, this.spec.outputs.scores, this.name) };

@@ -18,7 +18,7 @@ export async function createSession(ort: Ort, name: string, model: Uint8Array, p
 /** The float32 data of output `key` of a run (disposed once read); `INTERNAL_ERROR` when the model has no such output. */
 export async function readOutput(outputs: Awaited<ReturnType<Session['run']>>, key: string, model: string): Promise<Float32Array> {
   const output = outputs[key];
-  if (!output) throw new EmoLensError('INTERNAL_ERROR', `The ${model} model has no output "${key}"`);
+  if (!output) throw new EmoLensError('INTERNAL_ERROR', `The ${model} model has no output "${key}"`, { kind: 'model_mismatch' });
   const data = (await output.getData()) as Float32Array;
   output.dispose();
   return data;

@@ -33,7 +33,7 @@ export function registerErrorTransfer(): void {
       if (body.emolens && body.code) {
         throw new EmoLensError(body.code, body.message, body.details ?? {}, { requestId: body.requestId });
       }
-      throw new EmoLensError('INTERNAL_ERROR', body.message, { reason: `${body.name} in the worker`, stack: body.stack });
+      throw new EmoLensError('INTERNAL_ERROR', body.message, { reason: `${body.name} in the worker`, kind: 'unexpected', stack: body.stack });
     },
   });
 }
