@@ -10,6 +10,9 @@
  * `pnpm bench --cold N`: cold start alone: a first visit, then N cached visits; median and timeline
  * (`cold.ts`), written to `results/cold.json`.
  *
+ * `pnpm bench --dense`: faces found and the cost of tiling on dense images (`dense.ts`), written to
+ * `results/dense.json`.
+ *
  * `pnpm bench --soak N`: N frames through one EmoLens detector, memory every 1,000 frames (`soak.ts`);
  * writes `results/soak.json` and exits 1 if memory grew past the threshold.
  *
@@ -38,6 +41,8 @@ import { openProfile } from './profile.ts';
 import { mean, round, roundSummary, summarize } from './stats.ts';
 import { fastest, measureSystem, tryBackends, type SystemPlan } from './systems.ts';
 import { interleavedLatency } from './interleaved.ts';
+import { denseRecall, formatDense, type DenseResults } from './dense.ts';
+import { gridPhotoIndexes, PORTRAIT_GRID } from '../fixtures/portrait-grid.ts';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -54,6 +59,8 @@ const classifier = classifierArg >= 0 ? process.argv[classifierArg + 1] : undefi
 const coldArg = process.argv.indexOf('--cold');
 const coldVisits = coldArg >= 0 ? Number(process.argv[coldArg + 1]) : 0;
 const noPeers = process.argv.includes('--no-peers');
+/** `--dense`: the dense-image measurements alone (`dense.ts`). */
+const dense = process.argv.includes('--dense');
 const peerBackendArg = process.argv.indexOf('--peer-backend');
 /** `--peer-backend B`: skip the backend trials and run the peers on B. */
 const peerBackend = peerBackendArg >= 0 ? (process.argv[peerBackendArg + 1] as PeerBackend) : undefined;
@@ -227,6 +234,22 @@ async function main(): Promise<void> {
       const run = await coldStarts(newContext, (c) => visit(c, server, wildUrl(photos[0]!), logs), coldVisits, log);
       const results: ColdResults & { machine: BenchResults['machine'] } = { date: new Date().toISOString(), machine: machine(browser.version(), loadAvgStart), ...run };
       await report('cold.json', results, formatCold(results), logs);
+      return;
+    }
+    if (dense) {
+      const context = await openProfile();
+      const { page } = await visit(context, server, wildUrl(photos[0]!), logs);
+      const gridUrls = (count: number) => gridPhotoIndexes(count, photos.length).map((i) => wildUrl(photos[i]!));
+      const { cols, rows, cell } = PORTRAIT_GRID;
+      log('dense images…');
+      const run = await denseRecall(page, [
+        { name: `portrait grid ${cols}×${rows}`, faces: cols * rows, grid: { urls: gridUrls(cols * rows), cols, rows, cell } },
+        { name: 'portrait grid 4×3 (500 px)', faces: 12, grid: { urls: gridUrls(12), cols: 4, rows: 3, cell: 500 } },
+        ...GROUP_PHOTOS.map((f, i) => ({ name: `group ${f}`, faces: GROUP_PEOPLE[i]!, url: `/data/group/${f}` })),
+      ], quick ? 3 : 10);
+      await context.close();
+      const results: DenseResults & { machine: BenchResults['machine'] } = { date: new Date().toISOString(), machine: machine(browser.version(), loadAvgStart), ...run };
+      await report('dense.json', results, formatDense(results), logs);
       return;
     }
     const chromiumVersion = browser.version();

@@ -4,7 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WiaFaceResult } from '@emolens/core';
-import { openTestPage, type TestPage } from './harness.ts';
+import { join } from 'node:path';
+import { gridPhotoIndexes, PORTRAIT_GRID } from '../fixtures/portrait-grid.ts';
+import { repoRoot } from '../setup/paths.ts';
+import { openTestPage, repoUrl, type TestPage } from './harness.ts';
 import { groupPhotos, wildPhotos } from './photos.ts';
 
 let t: TestPage & { pageModules: string[] };
@@ -190,6 +193,46 @@ describe('faces on real photos', () => {
     }, grids);
     expect(out.cells).toEqual(grids.map(() => [1, 1, 1, 1]));
     expect(out.happy).toBe(1);
+  });
+
+  it('finds the faces of a dense 6×5 grid of portraits by searching it tile by tile, one per cell', async () => {
+    const all = wildPhotos();
+    const urls = gridPhotoIndexes(PORTRAIT_GRID.cols * PORTRAIT_GRID.rows, all.length).map((i) => all[i]!.url);
+    const out = await t.page.evaluate(
+      async ({ urls, grid, module }) => {
+        const { drawPortraitGrid, facesPerCell } = (await window.loadModule(module)) as typeof import('../fixtures/portrait-grid.ts');
+        const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+        const canvas = await drawPortraitGrid(urls, grid.cols, grid.rows, grid.cell);
+        const runs = [];
+        // maxFaces above the detector's (10): a call may ask for more. The mesh path is tiled too.
+        for (const returnLandmarks of [false, true]) {
+          const { result, timings } = await detector.profile(canvas, { maxFaces: 100, returnLandmarks });
+          runs.push({ cells: facesPerCell(result.faces, grid.cols, grid.rows, grid.cell), tiles: timings.tiles, landmarks: result.faces.every((f) => f.landmarks?.length === 468) });
+        }
+        const few = await detector.profile(canvas, { maxFaces: 3 });
+        return { runs, few: { faces: few.result.faces.length, tiles: few.timings.tiles } };
+      },
+      { urls, grid: PORTRAIT_GRID, module: repoUrl(join(repoRoot, 'test', 'fixtures', 'portrait-grid.ts')) },
+    );
+    for (const run of out.runs) {
+      expect(run.tiles).toBeGreaterThan(0);
+      expect(Math.max(...run.cells), 'no face is reported twice').toBe(1);
+      // 29 of 30 measured (12 before tiling); one portrait is missed in the grid though found alone.
+      expect(run.cells.filter((n) => n === 1).length).toBeGreaterThanOrEqual(28);
+    }
+    expect(out.runs[1]!.landmarks).toBe(true);
+    // Asked for 3 faces, the whole-frame passes give them: no tiles.
+    expect(out.few).toEqual({ faces: 3, tiles: 0 });
+  });
+
+  it('does not tile photos of a few people (the whole-image passes find them all)', async () => {
+    const tiles = await t.page.evaluate(async (urls) => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const out = [];
+      for (const url of urls) out.push((await detector.profile(await (await fetch(url)).blob())).timings.tiles);
+      return out;
+    }, groupPhotos().map((p) => p.url));
+    expect(tiles).toEqual(groupPhotos().map(() => 0));
   });
 
   it('returns faces: [] for an image with no face', async () => {

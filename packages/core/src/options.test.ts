@@ -117,8 +117,8 @@ describe('resolveDetectOptions', () => {
     expect(resolveDetectOptions({}, 7)).toEqual({ ...SIGNAL_DEFAULTS, maxFaces: 7, minFaceSize: 0, faceRange: 'auto' });
   });
 
-  it('caps maxFaces at the detector\'s', () => {
-    expect(resolveDetectOptions({ maxFaces: 50 }, 5).maxFaces).toBe(5);
+  it('takes a call\'s maxFaces above or below the detector\'s', () => {
+    expect(resolveDetectOptions({ maxFaces: 50 }, 5).maxFaces).toBe(50);
     expect(resolveDetectOptions({ maxFaces: 2 }, 5).maxFaces).toBe(2);
   });
 

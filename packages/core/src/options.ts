@@ -122,13 +122,15 @@ export interface DetectOptions extends Partial<Record<SignalOption, boolean>> {
   returnDimensions?: boolean;
   /** Include head pose in degrees. Defaults to `false`. */
   returnHeadPose?: boolean;
-  /** At most this many faces, an integer from 1 to 100. Defaults to (and is capped by) the detector's `maxFaces`. */
+  /** At most this many faces, an integer from 1 to 100 (it may exceed the detector's). Defaults to the detector's `maxFaces`. */
   maxFaces?: number;
   /** Drop faces smaller than this many source pixels (their box's larger side). Defaults to 0. */
   minFaceSize?: number;
   /**
    * Face detector passes: `short` (faces near the camera, fastest), `full` (small, distant faces), `both`,
-   * or `auto` (short, plus full on images larger than 1280×720 such as group photos). Defaults to `auto`.
+   * or `auto` (short, plus full on images larger than 1280×720 such as group photos). Except with `short`, an
+   * image whose short side is 1024 px or more is also searched tile by tile when the whole-image passes found
+   * no face or a crowd (6 or more). Defaults to `auto`.
    */
   faceRange?: FaceRange;
   /** This call's deadline in milliseconds (`Infinity`: none). Defaults to the detector's `timeoutMs` (30 s). */
@@ -157,7 +159,7 @@ export interface ResolvedDetectorOptions {
   worker: DetectorOptions['worker'];
 }
 
-/** {@link DetectOptions} as one frame's pipeline takes them: resolved, capped, and without the signal. */
+/** {@link DetectOptions} as one frame's pipeline takes them: resolved, and without the signal. */
 export type FrameOptions = Readonly<Record<SignalOption, boolean>> & {
   readonly maxFaces: number;
   readonly minFaceSize: number;
@@ -224,7 +226,7 @@ export interface CallOptions {
 
 /**
  * Resolves the options of one `detect` call (each read once) for a detector whose `maxFaces` is
- * `detectorMaxFaces` (the call's `maxFaces` is capped by it) and whose deadline is `detectorTimeoutMs`.
+ * `detectorMaxFaces` (the call's default) and whose deadline is `detectorTimeoutMs`.
  * @throws EmoLensError `INVALID_REQUEST` naming the field (`details.field`) of a value out of range.
  */
 export function resolveCallOptions(given: DetectOptions | undefined, detectorMaxFaces: number, detectorTimeoutMs: number): CallOptions {
@@ -248,7 +250,7 @@ function frameOptions(options: Partial<DetectOptions>, detectorMaxFaces: number)
   const signals = Object.fromEntries(
     (Object.keys(SIGNAL_DEFAULTS) as SignalOption[]).map((name) => [name, flag(options, name, SIGNAL_DEFAULTS[name])]),
   ) as Record<SignalOption, boolean>;
-  return { ...signals, maxFaces: Math.min(maxFaces, detectorMaxFaces), minFaceSize, faceRange };
+  return { ...signals, maxFaces, minFaceSize, faceRange };
 }
 
 /**

@@ -54,6 +54,20 @@ export interface ImageFaces {
   faces: number;
 }
 
+/** An image of the dense-image bench: a photo, or a grid of portraits drawn in the page. */
+export type DenseImage = { name: string; faces: number } & ({ url: string } | { grid: { urls: string[]; cols: number; rows: number; cell: number } });
+
+/** Faces found in a dense image (`found`: for a grid, cells with exactly one face), and each call's timings. */
+export interface DenseResult {
+  name: string;
+  width: number;
+  height: number;
+  faces: number;
+  found: number;
+  tiles: number;
+  samples: { total: number; landmarks: number; tilesMs: number }[];
+}
+
 /** What the bench page exposes as `window.bench`. */
 export interface BenchApi {
   /** Starts the detector (wasm, 1 thread) and runs one frame made from `frameUrl`; keeps the detector. */
@@ -64,6 +78,8 @@ export interface BenchApi {
   latency(set: FrameSet, warmup: number, minCalls: number): Promise<CallSample[]>;
   /** `detect(blob)` on each image at its original size. */
   facesPerImage(urls: string[]): Promise<ImageFaces[]>;
+  /** Each image `calls` times with `maxFaces: 100` (after one untimed call), with the faces found and the timings. */
+  dense(images: DenseImage[], calls: number): Promise<DenseResult[]>;
   /** Disposes the detector and closes the frames. */
   dispose(): void;
 }

@@ -5,7 +5,8 @@
  */
 import './wasm-memory.ts';
 import * as core from '@emolens/core';
-import type { AssetEvent, BenchApi, CallSample, ColdStart, FrameSet, ImageFaces } from './api.ts';
+import { drawPortraitGrid, facesPerCell } from '../../fixtures/portrait-grid.ts';
+import type { AssetEvent, BenchApi, CallSample, ColdStart, DenseResult, FrameSet, ImageFaces } from './api.ts';
 import { fetchBitmap, fetchBlob, gridPhotos, quadFaceFrame, singleFaceFrame } from './frames.ts';
 import { installHarness } from './harness.ts';
 import { createEmoLens } from './peers/emolens.ts';
@@ -116,6 +117,30 @@ const bench: BenchApi = {
       });
       const result = await d.detect(blob);
       out.push({ url, ...size, faces: result.faces.length });
+    }
+    return out;
+  },
+
+  async dense(images, calls) {
+    const d = requireDetector();
+    const out: DenseResult[] = [];
+    for (const image of images) {
+      const input = 'url' in image ? await fetchBitmap(image.url) : await drawPortraitGrid(image.grid.urls, image.grid.cols, image.grid.rows, image.grid.cell);
+      const options = { maxFaces: 100 };
+      await d.detect(input, options);
+      const samples: DenseResult['samples'] = [];
+      let last: core.WiaFaceResult | undefined;
+      let tiles = 0;
+      for (let i = 0; i < calls; i++) {
+        const { result, timings } = await d.profile(input, options);
+        samples.push({ total: timings.total, landmarks: timings.landmarks, tilesMs: timings.tilesMs });
+        last = result;
+        tiles = timings.tiles;
+      }
+      const faces = last?.faces ?? [];
+      const found = 'grid' in image ? facesPerCell(faces, image.grid.cols, image.grid.rows, image.grid.cell).filter((n) => n === 1).length : faces.length;
+      out.push({ name: image.name, width: input.width, height: input.height, faces: image.faces, found, tiles, samples });
+      if ('close' in input) input.close();
     }
     return out;
   },

@@ -90,7 +90,7 @@ describe('runFrame over a fake inference worker', () => {
   it('leaves out the signals switched off, and classifies nothing on a frame with no face', async () => {
     const p = pipeline({ faces: { 'blazeface-short': [faceAt(100, 100, 200)] }, probabilities: [HAPPY] }, { width: 640, height: 480 });
     expect(Object.keys((await p.run({ returnDimensions: false })).result.faces[0]!)).toEqual(['face_id', 'bbox', 'emotions']);
-    const empty = { ...p.stages, finder: { find: async () => [] } };
+    const empty = { ...p.stages, finder: { find: async () => ({ faces: [], tiles: 0, tilesMs: 0 }) } };
     const { result } = await runFrame(empty, fakeFrame(640, 480), resolveDetectOptions({}, 5), 'req_empty');
     expect(result.faces).toEqual([]);
     expect(p.inference.calls.classify).toEqual([1]);

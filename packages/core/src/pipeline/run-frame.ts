@@ -31,7 +31,7 @@ export async function runFrame(stages: FrameStages, frame: ImageBitmap, options:
   const t0 = performance.now();
   const signals = requestedSignals(options, stages.signals ?? SIGNALS);
   const found = await stages.finder.find(frame, { range: options.faceRange, maxFaces: options.maxFaces, needs: needsOf(signals) });
-  const faces = found.filter(({ bbox }) => Math.max(bbox.width, bbox.height) >= options.minFaceSize);
+  const faces = found.faces.filter(({ bbox }) => Math.max(bbox.width, bbox.height) >= options.minFaceSize);
   const t1 = performance.now();
 
   const tensor = stages.crop(frame, faces.map((face) => face.frame));
@@ -49,7 +49,7 @@ export async function runFrame(stages: FrameStages, frame: ImageBitmap, options:
   if (stream) remember(stream, signals, result);
   const t4 = performance.now();
   result.processing_time_ms = round(t4 - t0, 2);
-  return { result, timings: { landmarks: t1 - t0, crop: t2 - t1, classify: t3 - t2, format: t4 - t3, total: t4 - t0 } };
+  return { result, timings: { landmarks: t1 - t0, tiles: found.tiles, tilesMs: found.tilesMs, crop: t2 - t1, classify: t3 - t2, format: t4 - t3, total: t4 - t0 } };
 }
 
 /** Keeps, in the stream's state, this frame's values of the signals that read their previous value. */

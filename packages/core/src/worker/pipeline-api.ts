@@ -25,8 +25,12 @@ export interface PipelineInfo {
 
 /** Milliseconds spent in each stage of one frame, measured in the worker. */
 export interface StageTimings {
-  /** Finding the faces (detector passes, and the mesh when a signal needs it). */
+  /** Finding the faces (detector passes, and the mesh when a signal needs it), tiles included. */
   landmarks: number;
+  /** Tiles a dense image was searched in (0: not tiled; see `faceRange`). */
+  tiles: number;
+  /** The part of `landmarks` spent on tiles. */
+  tilesMs: number;
   crop: number;
   classify: number;
   /** Derive + format. */

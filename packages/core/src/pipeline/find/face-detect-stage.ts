@@ -4,12 +4,13 @@
  * threshold get a second look (`second-look.ts`). The model (a {@link DetectionModel}) is an ONNX BlazeFace
  * (`onnx-detection.ts`): short range, or full range on large images.
  */
-import { withBorderRetry } from './border-retry.js';
+import { withBorderRetry, type PassInput } from './border-retry.js';
 import type { DetectedFace } from './detected-face.js';
 import type { Detection, DetectionModel } from './detection-model.js';
-import { clipBox } from '../box.js';
+import { clipBox, type Box } from '../box.js';
 import { detectorFrame } from '../frame/face-frame.js';
-import { fromRegion, MAX_SECOND_LOOKS, renderRegion, SECOND_LOOK_MARGIN, SECOND_LOOK_SIZE, secondLookRegion } from './second-look.js';
+import { tileCanvas } from './tiles.js';
+import { fromRegion, MAX_SECOND_LOOKS, renderRegion, SECOND_LOOK_MARGIN, TILE_CONFIRM_MARGIN, SECOND_LOOK_SIZE, secondLookRegion } from './second-look.js';
 
 /** Detects faces with one model. */
 export class FaceDetectStage {
@@ -24,30 +25,38 @@ export class FaceDetectStage {
 
   /** Faces in the frame, in the detector's order (most confident first). */
   detect(frame: ImageBitmap): Promise<DetectedFace[]> {
-    return withBorderRetry(frame, async ({ image, padX, padY }) => {
-      const faces: DetectedFace[] = [];
-      let looks = 0;
-      for (const candidate of await this.model.run(image)) {
-        const face = candidate.score >= this.threshold ? candidate : looks++ < MAX_SECOND_LOOKS ? await this.secondLook(image, candidate) : undefined;
-        if (!face) continue;
-        const { x, y, width, height } = face.box;
-        faces.push({
-          bbox: clipBox(x - padX, y - padY, x - padX + width, y - padY + height, frame.width, frame.height),
-          frame: detectorFrame({ x: x - padX, y: y - padY, width, height }, [face.leftEye[0] - padX, face.leftEye[1] - padY], [face.rightEye[0] - padX, face.rightEye[1] - padY]),
-        });
-      }
-      return faces;
-    });
+    return withBorderRetry(frame, (input) => this.pass(input, frame, SECOND_LOOK_MARGIN));
   }
 
-  /** The detection confirming `candidate` on the enlarged region around it, in `image` pixels, if any. */
-  private async secondLook(image: ImageBitmap | OffscreenCanvas, candidate: Detection): Promise<Detection | undefined> {
+  /** Faces in one tile of the frame (no border retry: most tiles hold no face), in frame pixels. */
+  detectTile(frame: ImageBitmap, tile: Box): Promise<DetectedFace[]> {
+    return this.pass({ image: tileCanvas(frame, tile), padX: -tile.x, padY: -tile.y }, frame, TILE_CONFIRM_MARGIN);
+  }
+
+  /** One detector run on `image`, which holds the frame offset by the pads; faces in frame pixels. */
+  private async pass({ image, padX, padY }: PassInput, frame: { width: number; height: number }, margin: number): Promise<DetectedFace[]> {
+    const faces: DetectedFace[] = [];
+    let looks = 0;
+    for (const candidate of await this.model.run(image)) {
+      const face = candidate.score >= this.threshold ? candidate : looks++ < MAX_SECOND_LOOKS ? await this.secondLook(image, candidate, margin) : undefined;
+      if (!face) continue;
+      const { x, y, width, height } = face.box;
+      faces.push({
+        bbox: clipBox(x - padX, y - padY, x - padX + width, y - padY + height, frame.width, frame.height),
+        frame: detectorFrame({ x: x - padX, y: y - padY, width, height }, [face.leftEye[0] - padX, face.leftEye[1] - padY], [face.rightEye[0] - padX, face.rightEye[1] - padY]),
+      });
+    }
+    return faces;
+  }
+
+  /** The detection confirming `candidate` (at the threshold minus `margin`) on the enlarged region around it, in `image` pixels, if any. */
+  private async secondLook(image: ImageBitmap | OffscreenCanvas, candidate: Detection, margin: number): Promise<Detection | undefined> {
     const region = secondLookRegion(candidate.box);
     const k = SECOND_LOOK_SIZE / region.side;
     const cx = (candidate.box.x + candidate.box.width / 2 - region.x) * k;
     const cy = (candidate.box.y + candidate.box.height / 2 - region.y) * k;
     const confirmed = (await this.model.run(renderRegion(image, region)))
-      .filter((d) => d.score >= this.threshold - SECOND_LOOK_MARGIN && cx >= d.box.x && cx <= d.box.x + d.box.width && cy >= d.box.y && cy <= d.box.y + d.box.height)
+      .filter((d) => d.score >= this.threshold - margin && cx >= d.box.x && cx <= d.box.x + d.box.width && cy >= d.box.y && cy <= d.box.y + d.box.height)
       .sort((a, b) => b.score - a.score)[0];
     if (!confirmed) return undefined;
     const [x, y] = fromRegion(region, confirmed.box.x, confirmed.box.y);

@@ -4,20 +4,24 @@ import type { SignalNeed } from '../derive/signal.js';
 import type { DetectedFace } from './detected-face.js';
 import type { DetectorRange } from './detector-range.js';
 import type { FaceDetectStage } from './face-detect-stage.js';
-import { AUTO_FULL_RANGE_PIXELS, FaceFinder, rangesFor, type StageFactory } from './face-finder.js';
+import type { Box } from '../box.js';
+import { AUTO_FULL_RANGE_PIXELS, DENSE_FACES, FaceFinder, rangesFor, wantsTiles, type StageFactory } from './face-finder.js';
 import type { MeshStage } from './mesh-stage.js';
 
 const face = (x: number, y: number, side = 100): DetectedFace => ({ bbox: { x, y, width: side, height: side }, frame: { cx: x + side / 2, cy: y + side / 2, side, angle: 0 } });
 
 /** A stage factory whose stages return canned faces and record what ran. */
-function stages(found: Partial<Record<`${'detector' | 'mesh'}-${DetectorRange}`, DetectedFace[]>>) {
+function stages(found: Partial<Record<`${'detector' | 'mesh'}-${DetectorRange}${'' | '-tile'}`, DetectedFace[]>>) {
   const ran: string[] = [];
   const created: string[] = [];
   let failNext = false;
   const factory: StageFactory = {
     detector: async (range) => {
       created.push(`detector-${range}`);
-      return { detect: async () => (ran.push(`detector-${range}`), found[`detector-${range}`] ?? []) } as unknown as FaceDetectStage;
+      return {
+        detect: async () => (ran.push(`detector-${range}`), found[`detector-${range}`] ?? []),
+        detectTile: async (_frame: ImageBitmap, tile: Box) => (ran.push(`detector-${range}-tile@${tile.x},${tile.y}`), found[`detector-${range}-tile`] ?? []),
+      } as unknown as FaceDetectStage;
     },
     mesh: async (range) => {
       created.push(`mesh-${range}`);
@@ -27,6 +31,7 @@ function stages(found: Partial<Record<`${'detector' | 'mesh'}-${DetectorRange}`,
       }
       return {
         detect: async (_frame: ImageBitmap, transform: boolean) => (ran.push(`mesh-${range}${transform ? '+transform' : ''}`), found[`mesh-${range}`] ?? []),
+        detectTile: async () => (ran.push(`mesh-${range}-tile`), found[`mesh-${range}-tile`] ?? []),
         close: () => ran.push(`close-mesh-${range}`),
       } as unknown as MeshStage;
     },
@@ -35,7 +40,7 @@ function stages(found: Partial<Record<`${'detector' | 'mesh'}-${DetectorRange}`,
 }
 
 const find = (finder: FaceFinder, width: number, height: number, needs: SignalNeed[] = ['scores'], range: 'auto' | 'short' | 'full' | 'both' = 'auto', maxFaces = 5) =>
-  finder.find(fakeFrame(width, height), { range, maxFaces, needs: new Set(needs) });
+  finder.find(fakeFrame(width, height), { range, maxFaces, needs: new Set(needs) }).then((found) => found.faces);
 
 describe('rangesFor (which detector passes a frame gets)', () => {
   it('runs short range alone on frames up to 1280×720 in auto mode, and adds full range above', () => {
@@ -51,7 +56,44 @@ describe('rangesFor (which detector passes a frame gets)', () => {
   });
 });
 
+describe('wantsTiles (when a frame is also searched tile by tile)', () => {
+  it('tiles large frames whose whole-frame passes found no face, or a crowd short of maxFaces', () => {
+    expect(wantsTiles('auto', 2100, 1750, 0, 5)).toBe(true);
+    expect(wantsTiles('auto', 2100, 1750, DENSE_FACES, 100)).toBe(true);
+    expect(wantsTiles('full', 2100, 1750, DENSE_FACES, 100)).toBe(true);
+    expect(wantsTiles('both', 2100, 1750, 0, 5)).toBe(true);
+  });
+
+  it('does not tile a few people, a crowd already at maxFaces, a small frame or the short range', () => {
+    expect(wantsTiles('auto', 2100, 1750, DENSE_FACES - 1, 100)).toBe(false);
+    expect(wantsTiles('auto', 2100, 1750, DENSE_FACES, DENSE_FACES)).toBe(false);
+    expect(wantsTiles('auto', 1280, 720, 0, 5)).toBe(false);
+    expect(wantsTiles('short', 4000, 3000, 0, 5)).toBe(false);
+  });
+});
+
 describe('FaceFinder', () => {
+  it('adds the faces found on tiles of a crowded frame after the whole-frame faces, each once', async () => {
+    const crowd = Array.from({ length: DENSE_FACES }, (_, i) => face(i * 300, 0, 200));
+    const s = stages({ 'detector-short': crowd, 'detector-short-tile': [face(0, 0, 200), face(600, 900, 200)] });
+    const faces = await find(new FaceFinder(s.factory), 2100, 1750, ['scores'], 'auto', 100);
+    expect(s.ran.slice(0, 2)).toEqual(['detector-short', 'detector-full']);
+    expect(s.ran.filter((r) => r.startsWith('detector-short-tile'))).toHaveLength(12);
+    expect(faces.map((f) => [f.bbox.x, f.bbox.y])).toEqual([...crowd.map((f) => [f.bbox.x, 0]), [600, 900]]);
+  });
+
+  it('searches tiles with the mesh stage when a signal needs the mesh', async () => {
+    const s = stages({});
+    await find(new FaceFinder(s.factory), 2100, 1750, ['mesh'], 'auto', 100);
+    expect(s.ran.filter((r) => r === 'mesh-short-tile')).toHaveLength(12);
+  });
+
+  it('does not tile a frame whose whole-frame passes found a few faces', async () => {
+    const s = stages({ 'detector-short': [face(0, 0)] });
+    await find(new FaceFinder(s.factory), 2100, 1750, ['scores'], 'auto', 100);
+    expect(s.ran).toEqual(['detector-short', 'detector-full']);
+  });
+
   it('uses the fast path unless a signal needs the mesh or the transform', async () => {
     const s = stages({ 'detector-short': [face(0, 0)], 'mesh-short': [face(0, 0)] });
     const finder = new FaceFinder(s.factory);
