@@ -155,6 +155,26 @@ describe('configuration', () => {
     expect(await tryCreate({ threads: -1 })).toMatchObject({ ok: false, code: 'INVALID_REQUEST', details: { field: 'threads' } });
   });
 
+  it('rejects a start that outlives startTimeoutMs with TIMEOUT naming the step it reached, and ends its workers', async () => {
+    const workersBefore = t.page.workers().length;
+    const out = await t.page.evaluate(async () => {
+      const unhandled: string[] = [];
+      addEventListener('unhandledrejection', (e) => unhandled.push(String(e.reason)));
+      let error: { code?: string; details?: Record<string, unknown> } = {};
+      try {
+        (await window.emolens.createDetector({ backend: 'wasm', cache: false, startTimeoutMs: 30 })).dispose();
+      } catch (e) {
+        error = e as typeof error;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      return { code: error.code, details: error.details, unhandled };
+    });
+    expect(out).toMatchObject({ code: 'TIMEOUT', details: { kind: 'start_timeout', timeoutMs: 30, step: expect.any(String) }, unhandled: [] });
+    await expect.poll(() => t.page.workers().length).toBe(workersBefore);
+    // A later start works.
+    expect(await tryCreate({ backend: 'wasm' })).toEqual({ ok: true });
+  });
+
   it('lists the shipped classifiers', async () => {
     expect(await t.page.evaluate(() => window.emolens.classifierIds().sort())).toEqual(['emolens-fer', 'emolens-ferplus', 'faceapi-expression', 'human-emotion']);
   });

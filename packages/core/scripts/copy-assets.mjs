@@ -3,7 +3,7 @@
  * Copies every runtime asset into `packages/core/assets/` and generates `src/assets/registry.generated.ts`.
  *
  * Assets: the models built by `pnpm models` (each `models/<name>/build/<file>`, with its manifest), the
- * MediaPipe tasks-vision wasm (module variant) and the onnxruntime-web wasm binaries. The generated module
+ * MediaPipe tasks-vision wasm (module variant), the onnxruntime-web wasm binaries and their JS glue. The generated module
  * lists the manifests and one `new URL('…', import.meta.url)` per asset, so bundlers (Vite, webpack) emit
  * each file and the SDK finds it with no configuration. Nothing here downloads anything.
  *
@@ -40,6 +40,10 @@ const runtimeFiles = [
   ['@mediapipe/tasks-vision', 'wasm/vision_wasm_module_internal.wasm', 'mediapipe-wasm'],
   ['onnxruntime-web', 'dist/ort-wasm-simd-threaded.wasm', 'ort-wasm'],
   ['onnxruntime-web', 'dist/ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-webgpu'],
+  // The runtimes' JS glue, loaded from its own URL when WASM threads run: onnxruntime starts each thread worker
+  // from the glue's URL, which inside a bundle is the bundle's (see inference/runtime.ts).
+  ['onnxruntime-web', 'dist/ort-wasm-simd-threaded.mjs', 'ort-glue'],
+  ['onnxruntime-web', 'dist/ort-wasm-simd-threaded.asyncify.mjs', 'ort-glue-webgpu'],
 ];
 
 /** sha256 (hex) of a file. */

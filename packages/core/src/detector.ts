@@ -14,6 +14,7 @@ import type { StageTimings } from './worker/pipeline-api.js';
 import { registerErrorTransfer } from './worker/error-transfer.js';
 import { abortError, callStop, stoppable } from './call-stop.js';
 import { typed } from './error-boundary.js';
+import { StartSteps, withStartDeadline } from './start-deadline.js';
 import { disposedError, WorkerHost } from './worker-host.js';
 
 /** Time spent per stage of one call, in milliseconds (see {@link Detector.profile}). */
@@ -24,7 +25,13 @@ export interface CallTimings extends StageTimings {
   endToEnd: number;
 }
 
-/** A running detector (see {@link createDetector}). */
+/**
+ * A running detector (see {@link createDetector}).
+ *
+ * Each call of `detect`, `profile` and `analyzeFace` is a request with its own id: the result's `request_id`, or,
+ * when the call rejects, the error's `requestId` (and `request_id` of its `toJSON()` body), whatever stage failed
+ * — options, decoding, `ABORTED`, `TIMEOUT`, `DISPOSED` or the worker. `warmup` is no request: its errors have none.
+ */
 export interface Detector {
   /** The backend the classifier runs on. */
   readonly backend: Backend;
@@ -59,6 +66,7 @@ export interface Detector {
 
 let requestCounter = 0;
 
+/** A new request id (`req_…`): one per detector call, given to its result or to its error. */
 function requestId(): string {
   requestCounter = (requestCounter + 1) % 0x100000;
   const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36);
@@ -75,16 +83,19 @@ function requestId(): string {
  * const result = await detector.detect(file);   // { request_id, processing_time_ms, faces: [...] }
  * detector.dispose();
  * ```
- * @throws EmoLensError `MODEL_LOAD_FAILED`, `BACKEND_UNAVAILABLE` or `INVALID_REQUEST` (unknown classifier).
+ * @throws EmoLensError `MODEL_LOAD_FAILED`, `BACKEND_UNAVAILABLE`, `INVALID_REQUEST` (an option out of range), or
+ * `TIMEOUT` (`details.kind: 'start_timeout'`, `details.step`: not ready within `startTimeoutMs`). Starting
+ * a detector is no request: these errors have no `requestId` (`request_id` is `''` in their `toJSON()`).
  */
 export function createDetector(options: DetectorOptions = {}): Promise<Detector> {
   return typed(async () => {
     registerErrorTransfer();
     const resolved = resolveDetectorOptions(options);
-    const { baseUrl, maxPixels, maxBytes, timeoutMs, onProgress, onError, worker, ...config } = resolved;
-    const host = new WorkerHost(spawner(worker), { ...config, assets: resolveAssetUrls(baseUrl) }, onProgress, onError);
+    const { baseUrl, maxPixels, maxBytes, timeoutMs, startTimeoutMs, onProgress, onError, worker, ...config } = resolved;
+    const steps = new StartSteps(onProgress);
+    const host = new WorkerHost(spawner(worker), { ...config, assets: resolveAssetUrls(baseUrl) }, steps.listener, onError);
     try {
-      const info = await host.start();
+      const info = await withStartDeadline(host.start(), startTimeoutMs, steps, () => void host.dispose());
       return new WorkerDetector(host, info.backend, info.classifier, info.threads, info.classifierPlacement, resolved.maxFaces, { maxPixels, maxBytes }, timeoutMs);
     } catch (error) {
       await host.dispose();
@@ -126,40 +137,42 @@ class WorkerDetector implements Detector {
   }
 
   analyzeFace(body: unknown, options: { signal?: AbortSignal } = {}): Promise<WiaFaceResult> {
+    const id = requestId();
     return typed(async () => {
       const request = parseWiaFaceRequest(body);
       const signal = callSignal(options);
       const detectOptions = { ...detectOptionsFromWia(request.options), ...(signal ? { signal } : {}) };
-      if (request.image_url !== undefined) return (await this.run(request.image_url, detectOptions, {})).result;
-      return (await this.run(request.image_base64, detectOptions, { dataOnly: true })).result;
-    });
+      if (request.image_url !== undefined) return (await this.run(id, request.image_url, detectOptions, {})).result;
+      return (await this.run(id, request.image_base64, detectOptions, { dataOnly: true })).result;
+    }, id);
   }
 
   profile(input: ImageInput, options: DetectOptions = {}): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
-    return typed(() => this.run(input, options, {}));
+    const id = requestId();
+    return typed(() => this.run(id, input, options, {}), id);
   }
 
-  private async run(input: ImageInput, options: DetectOptions, rules: StringRules): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
+  /** The call `id`: its options read, then {@link WorkerDetector.analyze} under its stop signal. */
+  private async run(id: string, input: ImageInput, options: DetectOptions, rules: StringRules): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
     const started = performance.now();
     const { frame, signal: caller, timeoutMs } = resolveCallOptions(options, this.maxFaces, this.timeoutMs);
     this.assertUsable(caller);
     const stop = callStop(caller, timeoutMs);
     try {
-      return await this.analyze(input, frame, rules, stop.signal, started);
+      return await this.analyze(id, input, frame, rules, stop.signal, started);
     } finally {
       stop.release();
     }
   }
 
-  /** Decodes `input` and runs it through the worker; `signal` stops it (the caller's abort, the deadline). */
-  private async analyze(input: ImageInput, frame: FrameOptions, rules: StringRules, signal: AbortSignal, started: number): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
+  /** Decodes `input` and runs it through the worker as request `id`; `signal` stops it (the caller's abort, the deadline). */
+  private async analyze(id: string, input: ImageInput, frame: FrameOptions, rules: StringRules, signal: AbortSignal, started: number): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
     const image = await stoppable(decodeImage(input, { ...this.limits, signal }, rules), signal, (late) => late.bitmap.close());
     const decoded = performance.now();
     if (this.disposed) {
       image.bitmap.close();
       throw disposedError();
     }
-    const id = requestId();
     // Sizes the caller gave are in source pixels; the worker sees the (possibly downscaled) bitmap.
     const sized = image.scale === 1 ? frame : { ...frame, minFaceSize: frame.minFaceSize / image.scale };
     const call = this.host.call((api) => api.analyze(transfer(image.bitmap, [image.bitmap]), sized, id));

@@ -4,6 +4,7 @@ import { DEFAULT_CLASSIFIER } from './assets/registry.js';
 import {
   callSignal,
   callTimeout,
+  DEFAULT_START_TIMEOUT_MS,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_PIXELS,
@@ -42,6 +43,7 @@ describe('resolveDetectorOptions', () => {
       maxPixels: DEFAULT_MAX_PIXELS,
       maxBytes: DEFAULT_MAX_BYTES,
       timeoutMs: DEFAULT_TIMEOUT_MS,
+      startTimeoutMs: DEFAULT_START_TIMEOUT_MS,
     });
   });
 
@@ -145,6 +147,16 @@ describe('detectOptionsFromWia', () => {
     expect(resolveDetectOptions(detectOptionsFromWia(options), 5)).toEqual(resolveDetectOptions({}, 5));
     const custom = parseWiaFaceRequest({ image_url: 'x.jpg', options: { max_faces: 2, min_face_size: 40, return_landmarks: true, return_dimensions: false } });
     expect(resolveDetectOptions(detectOptionsFromWia(custom.options), 5)).toMatchObject({ maxFaces: 2, minFaceSize: 40, returnLandmarks: true, returnDimensions: false, returnHeadPose: false });
+  });
+});
+
+describe('startTimeoutMs', () => {
+  it('defaults to 2 minutes, takes Infinity, and refuses what is not a positive number', () => {
+    expect(resolveDetectorOptions({}).startTimeoutMs).toBe(120_000);
+    expect(resolveDetectorOptions({ startTimeoutMs: Infinity }).startTimeoutMs).toBe(Infinity);
+    for (const bad of [0, -1, NaN, '5000']) {
+      expect(rejectedField(() => resolveDetectorOptions({ startTimeoutMs: bad as number }))).toBe('startTimeoutMs');
+    }
   });
 });
 

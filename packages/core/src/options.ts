@@ -36,6 +36,12 @@ export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
  */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/**
+ * Default deadline of `createDetector` (`startTimeoutMs`): 2 minutes, well above a slow first visit (about 5 MB
+ * over a 1 Mbit/s link takes 40 s); a cached start takes about a second.
+ */
+export const DEFAULT_START_TIMEOUT_MS = 120_000;
+
 /** Most WASM threads an app may ask for. */
 const MAX_THREADS = 16;
 
@@ -99,6 +105,12 @@ export interface DetectorOptions {
    */
   timeoutMs?: number;
   /**
+   * `createDetector`'s deadline in milliseconds (`Infinity`: none): a detector not ready by then rejects with
+   * `TIMEOUT`, `details.kind: 'start_timeout'` and `details.step` naming the last loading step reached (e.g.
+   * `compile blazeface-short`), and its workers are ended. Defaults to 2 minutes ({@link DEFAULT_START_TIMEOUT_MS}).
+   */
+  startTimeoutMs?: number;
+  /**
    * A worker running `@emolens/core`'s worker entry, for bundlers that need to build it themselves. Pass a
    * function that makes one so the detector can restart it after a crash; a `Worker` instance is used once.
    */
@@ -154,6 +166,7 @@ export interface ResolvedDetectorOptions {
   maxPixels: number;
   maxBytes: number;
   timeoutMs: number;
+  startTimeoutMs: number;
   onProgress: ProgressCallback | undefined;
   onError: DetectorOptions['onError'];
   worker: DetectorOptions['worker'];
@@ -196,6 +209,7 @@ export function resolveDetectorOptions(given: DetectorOptions | undefined): Reso
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (!(typeof maxPixels === 'number' && Number.isFinite(maxPixels) && maxPixels >= 1)) fail('maxPixels', 'maxPixels must be a positive number', maxPixels);
   const timeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const startTimeoutMs = checkTimeout(options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS, 'startTimeoutMs');
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (!(typeof maxBytes === 'number' && Number.isFinite(maxBytes) && maxBytes >= 1)) fail('maxBytes', 'maxBytes must be a positive number', maxBytes);
   return {
@@ -210,6 +224,7 @@ export function resolveDetectorOptions(given: DetectorOptions | undefined): Reso
     maxPixels,
     maxBytes,
     timeoutMs,
+    startTimeoutMs,
     onProgress: options.onProgress,
     onError: options.onError,
     worker,
@@ -279,7 +294,7 @@ export function callSignal(given: { signal?: AbortSignal } | undefined): AbortSi
 
 const DETECTOR_OPTION_KEYS: readonly (keyof DetectorOptions)[] = [
   'classifier', 'backend', 'threads', 'baseUrl', 'cache', 'maxFaces', 'minDetectionConfidence', 'classifierWorker',
-  'onProgress', 'onError', 'maxPixels', 'maxBytes', 'timeoutMs', 'worker',
+  'onProgress', 'onError', 'maxPixels', 'maxBytes', 'timeoutMs', 'startTimeoutMs', 'worker',
 ];
 const DETECT_OPTION_KEYS: readonly (keyof DetectOptions)[] = [...(Object.keys(SIGNAL_DEFAULTS) as SignalOption[]), 'maxFaces', 'minFaceSize', 'faceRange', 'timeoutMs', 'signal'];
 
@@ -329,8 +344,8 @@ export function callTimeout(given: Pick<DetectOptions, 'timeoutMs'> | undefined,
   return timeoutMs === undefined ? detectorTimeoutMs : checkTimeout(timeoutMs);
 }
 
-function checkTimeout(timeoutMs: unknown): number {
-  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) fail('timeoutMs', 'timeoutMs must be a positive number of milliseconds (Infinity: no deadline)', timeoutMs);
+function checkTimeout(timeoutMs: unknown, field: 'timeoutMs' | 'startTimeoutMs' = 'timeoutMs'): number {
+  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) fail(field, `${field} must be a positive number of milliseconds (Infinity: no deadline)`, timeoutMs);
   return timeoutMs;
 }
 
@@ -349,5 +364,18 @@ function flag<K extends string>(options: Partial<Record<K, unknown>>, field: K, 
 }
 
 function fail(field: string, message: string, value: unknown): never {
-  throw new EmoLensError('INVALID_REQUEST', message, { field, value });
+  throw new EmoLensError('INVALID_REQUEST', message, { field, value: shown(value) });
+}
+
+/**
+ * The caller's bad value as the error's details hold it. An error must survive `JSON.stringify` and
+ * `postMessage`, which throw on a BigInt, a symbol, a function or a proxy whose traps throw (found by the
+ * fuzzer): only finite numbers, booleans, null and strings (cut to 100 characters) are kept; anything else is
+ * named (`NaN`, `5n`, `object`, `function`).
+ */
+function shown(value: unknown): string | number | boolean | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'string') return value.length > 100 ? `${value.slice(0, 100)}…` : value;
+  if (typeof value === 'boolean' || value === null) return value;
+  return typeof value === 'bigint' ? `${value}n` : typeof value;
 }

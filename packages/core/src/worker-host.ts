@@ -24,6 +24,10 @@ const FATAL = /RuntimeError|Aborted\(|unreachable|out of memory|memory access ou
 export class WorkerHost {
   private running: Promise<Running> | undefined;
   private disposed = false;
+  /** Workers already ended (see {@link WorkerHost.end}). */
+  private readonly ended = new WeakSet<Worker>();
+  /** Ends a start in progress (its `init` may never answer: a stalled download, a runtime that never compiles). */
+  private abortLaunch: ((error: EmoLensError) => void) | undefined;
 
   /** `spawn` makes a new worker; it may return the same one only once (a user-supplied worker cannot be restarted). */
   constructor(
@@ -61,15 +65,15 @@ export class WorkerHost {
   /** Ends the worker; every call in flight rejects with `DISPOSED` (the terminated worker would never answer them). */
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.abortLaunch?.(disposedError());
     const running = await this.running?.catch(() => undefined);
     this.running = undefined;
     if (!running) return;
-    const error = disposedError();
-    for (const reject of running.pending) reject(error);
+    // One error per call: each gets its own request id at the public boundary.
+    for (const reject of running.pending) reject(disposedError());
     running.pending.clear();
     await Promise.race([running.api.dispose().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
-    running.api[releaseProxy]();
-    running.worker.terminate();
+    this.end(running.worker, running.api);
   }
 
   private ensure(): Promise<Running> {
@@ -87,23 +91,24 @@ export class WorkerHost {
     const pending = new Set<(error: EmoLensError) => void>();
     const onError = (event: Event) => {
       const reason = event instanceof ErrorEvent ? event.message || 'uncaught error' : 'a message could not be deserialised';
-      const error = new EmoLensError('INTERNAL_ERROR', 'The detector worker crashed; it will be restarted on the next call', { reason, kind: 'worker_crashed' });
-      for (const reject of pending) reject(error);
+      // One error per call in flight (each gets its request id at the public boundary) and one for `onError`.
+      const crashed = () => new EmoLensError('INTERNAL_ERROR', 'The detector worker crashed; it will be restarted on the next call', { reason, kind: 'worker_crashed' });
+      for (const reject of pending) reject(crashed());
       pending.clear();
       try {
-        this.onCrash?.(error);
+        this.onCrash?.(crashed());
       } catch {
         // the app's handler must not break recovery
       }
       this.forget(worker);
-      api[releaseProxy]();
-      worker.terminate();
+      this.end(worker, api);
     };
     worker.addEventListener('error', onError, { once: true });
     worker.addEventListener('messageerror', onError, { once: true });
     try {
       const info = await new Promise<PipelineInfo>((resolve, reject) => {
         pending.add(reject);
+        this.abortLaunch = reject;
         api
           .init(this.config, this.onProgress ? proxy(this.onProgress) : undefined)
           .then(resolve, reject)
@@ -111,9 +116,10 @@ export class WorkerHost {
       });
       return { worker, api, info, pending };
     } catch (error) {
-      api[releaseProxy]();
-      worker.terminate();
+      this.end(worker, api);
       throw error;
+    } finally {
+      this.abortLaunch = undefined;
     }
   }
 
@@ -130,8 +136,18 @@ export class WorkerHost {
 
   private discard(running: Running): void {
     this.forget(running.worker);
-    running.api[releaseProxy]();
-    running.worker.terminate();
+    this.end(running.worker, running.api);
+  }
+
+  /**
+   * Releases `api` and terminates `worker`, once: a crash can reach more than one of the paths that end a worker
+   * (its `error` event, then the calls it failed), and a released proxy throws when released again.
+   */
+  private end(worker: Worker, api: Remote<PipelineApi>): void {
+    if (this.ended.has(worker)) return;
+    this.ended.add(worker);
+    api[releaseProxy]();
+    worker.terminate();
   }
 }
 

@@ -36,7 +36,10 @@ export class InferenceService implements InferenceApi {
     // Both download while the runtime starts. A failure surfaces where each is awaited, or nowhere when an earlier
     // step failed first: it must not be left as an unhandled rejection then.
     for (const bytes of [modelBytes, detectorBytes]) bytes.catch(() => undefined);
-    const runtime = await loadRuntime(config.backend, config.threads, (backend) => load(backend === 'webgpu' ? 'ort-wasm-webgpu' : 'ort-wasm'));
+    const runtime = await loadRuntime(config.backend, config.threads, {
+      wasm: (backend) => load(backend === 'webgpu' ? 'ort-wasm-webgpu' : 'ort-wasm'),
+      glue: (backend) => load(backend === 'webgpu' ? 'ort-glue-webgpu' : 'ort-glue'),
+    });
     this.context = { runtime, load, onProgress };
     try {
       await this.faceDetector(config.faceDetector, detectorBytes);
