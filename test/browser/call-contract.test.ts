@@ -21,18 +21,42 @@ describe('every call settles', () => {
     const outcome = await t.page.evaluate(async (url) => {
       const blob = await (await fetch(url)).blob();
       const detector = await window.emolens.createDetector({ backend: 'wasm' });
-      const calls = Array.from({ length: 20 }, () => detector.detect(blob).then(() => 'result', (e: { code?: string }) => e.code ?? String(e)));
+      const ids: string[] = [];
+      const failed = (e: { code?: string; toJSON?(): { request_id: string } }) => (ids.push(e.toJSON?.().request_id ?? 'no body'), e.code ?? String(e));
+      const calls = Array.from({ length: 20 }, () => detector.detect(blob).then(() => 'result', failed));
       await calls[0]; // the others are queued in the worker, one of them in the classifier
       detector.dispose();
       // A call that never settles shows up as 'pending' (the test's own guard, not a timing figure).
       const guard = new Promise<string>((r) => setTimeout(() => r('pending'), 20_000));
       const settled = await Promise.all(calls.map((c) => Promise.race([c, guard])));
-      return { settled, after: await detector.detect(blob).then(() => 'result', (e: { code?: string }) => e.code) };
+      return { settled, ids, after: await detector.detect(blob).then(() => 'result', (e: { code?: string }) => e.code) };
     }, happyPhoto());
     expect(outcome.settled).not.toContain('pending');
     expect(new Set(outcome.settled.filter((s) => s !== 'result'))).toEqual(new Set(['DISPOSED']));
     expect(outcome.settled.filter((s) => s === 'DISPOSED').length).toBeGreaterThan(0);
     expect(outcome.after).toBe('DISPOSED');
+    // Each call's error carries its own request id, though one dispose rejected them all.
+    for (const id of outcome.ids) expect(id).toMatch(/^req_[a-z0-9]+$/);
+    expect(new Set(outcome.ids).size).toBe(outcome.ids.length);
+  });
+
+  it('gives every error of a call the call’s request_id (options, request body, decoding); createDetector’s have none', async () => {
+    const bodies = await t.page.evaluate(async () => {
+      const detector = (window as unknown as { detector: Detector }).detector;
+      const body = (p: Promise<unknown>) => p.then(() => undefined, (e: { toJSON(): { error: { code: string }; request_id: string } }) => e.toJSON());
+      return [
+        await body(detector.detect(new ImageData(8, 8), { maxFaces: 0 })),
+        await body(detector.analyzeFace({ options: {} })),
+        await body(detector.detect(new Blob(['not an image']))),
+        await body(detector.profile('data:image/png;base64,@@@')),
+        await body(window.emolens.createDetector({ backend: 'cuda' as 'wasm' })),
+      ];
+    });
+    expect(bodies.map((b) => b?.error.code)).toEqual(['INVALID_REQUEST', 'INVALID_REQUEST', 'INVALID_IMAGE', 'INVALID_IMAGE', 'INVALID_REQUEST']);
+    const ids = bodies.slice(0, 4).map((b) => b!.request_id);
+    for (const id of ids) expect(id).toMatch(/^req_[a-z0-9]+$/);
+    expect(new Set(ids).size).toBe(4);
+    expect(bodies[4]!.request_id).toBe('');
   });
 });
 

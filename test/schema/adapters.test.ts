@@ -12,7 +12,7 @@ import {
   EMOTION_API_LABELS,
   ERROR_HTTP_STATUS,
   EmoLensError,
-  INPUT_ERROR_KINDS,
+  ERROR_KINDS,
   LABEL_TABLE,
   SAMO_ERROR_CODE,
   SAMO_HTTP_STATUS,
@@ -160,7 +160,7 @@ describe('label table', () => {
     for (const word of SAMO_LABELS) expect(goEmotions).toContain(word);
     const errorProps = ['properties', 'error', 'properties'];
     expect(enumOf(schemas['wia-error'], ...errorProps, 'code')).toEqual(Object.keys(ERROR_HTTP_STATUS));
-    expect(enumOf(schemas['wia-error'], ...errorProps, 'details', 'properties', 'kind')).toEqual([...INPUT_ERROR_KINDS]);
+    expect(enumOf(schemas['wia-error'], ...errorProps, 'details', 'properties', 'kind')).toEqual([...ERROR_KINDS]);
     expect(enumOf(schemas['samo-error'], 'properties', 'code')).toEqual(Object.keys(SAMO_HTTP_STATUS));
   });
 });

@@ -2,6 +2,7 @@
  * The one boundary of the public API: whatever a public method throws reaches the caller as an
  * {@link EmoLensError}. The SDK's own errors pass unchanged; a platform error becomes the typed error it means
  * (a tainted image that cannot cross to the worker), anything else `INTERNAL_ERROR` with what was thrown.
+ * A detector call's error also carries the call's request id (`requestId`, `toJSON().request_id`).
  */
 import { EmoLensError } from '@emolens/schema';
 import { invalidImage } from './input/input-errors.js';
@@ -20,11 +21,29 @@ export function asEmoLensError(error: unknown): EmoLensError {
   return new EmoLensError('INTERNAL_ERROR', 'Unexpected error', { reason: `${name}: ${message}`, kind: 'unexpected' }, { cause: error });
 }
 
-/** Runs `task`, rethrowing whatever it throws as an {@link EmoLensError}. */
-export async function typed<T>(task: () => Promise<T>): Promise<T> {
+/**
+ * `error` as the error of the request `requestId`: the error itself, its `requestId` set, when it belongs to no
+ * request yet; a copy when it already belongs to another one (one error object can reach several calls: a
+ * failed worker restart rejects every call waiting on it).
+ */
+export function forRequest(error: EmoLensError, requestId: string): EmoLensError {
+  if (error.requestId === undefined) error.requestId = requestId;
+  if (error.requestId === requestId) return error;
+  const copy = new EmoLensError(error.code, error.message, error.details, { cause: error.cause, requestId });
+  copy.stack = error.stack;
+  return copy;
+}
+
+/**
+ * Runs `task`, rethrowing whatever it throws as an {@link EmoLensError}; with `requestId` (a detector call), the
+ * error carries it, whether it was thrown before the worker was reached (options, decoding, abort, deadline,
+ * disposal) or in the worker.
+ */
+export async function typed<T>(task: () => Promise<T>, requestId?: string): Promise<T> {
   try {
     return await task();
   } catch (error) {
-    throw asEmoLensError(error);
+    const typedError = asEmoLensError(error);
+    throw requestId === undefined ? typedError : forRequest(typedError, requestId);
   }
 }

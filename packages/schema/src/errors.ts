@@ -78,6 +78,15 @@ export type InternalErrorKind =
   /** A model's inputs or outputs are not the shape the SDK was built for. */
   | 'model_mismatch';
 
+/** `details.kind` of a `TIMEOUT` from `createDetector` (not ready within `startTimeoutMs`). */
+export type StartErrorKind = 'start_timeout';
+
+/** Every `details.kind` an error may carry. */
+export type ErrorKind = InputErrorKind | InternalErrorKind | StartErrorKind;
+
+/** Every {@link ErrorKind}: the input kinds, then the internal ones, then the start timeout. */
+export const ERROR_KINDS: readonly ErrorKind[] = [...INPUT_ERROR_KINDS, 'unexpected', 'worker_crashed', 'model_mismatch', 'start_timeout'];
+
 /** `details` of an error: WIA's `reason` and `suggestion`, plus any machine-readable fields. */
 export interface ErrorDetails {
   reason?: string;
@@ -124,7 +133,11 @@ export class EmoLensError extends Error {
   readonly code: ErrorCode;
   /** `reason`, `suggestion` and other details. */
   readonly details: ErrorDetails;
-  /** Request the error belongs to, when known. */
+  /**
+   * Id of the request the error belongs to: every error a detector call (`detect`, `profile`, `analyzeFace`)
+   * rejects with has the call's id, the one its result's `request_id` would have had. `undefined` for errors
+   * outside a call (`createDetector`, `warmup`).
+   */
   requestId: string | undefined;
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown; requestId?: string }) {
@@ -136,7 +149,8 @@ export class EmoLensError extends Error {
 
   /**
    * The WIA error body (section 5.8.1): `{ error: { code, message, details }, request_id }`, with
-   * `request_id` `''` when the error belongs to no request. This is the SDK's WIA error adapter (there is
+   * `request_id` the call's id ({@link EmoLensError.requestId}), or `''` when the error belongs to no request
+   * (`createDetector`, `warmup`). This is the SDK's WIA error adapter (there is
    * no separate `toWiaError`); `JSON.stringify(error)` calls it. It validates against
    * `@emolens/schema/schemas/wia-error.schema.json`; the HTTP status to send with it is
    * `ERROR_HTTP_STATUS[error.code]`. The other REST formats have their own adapters:

@@ -1,0 +1,181 @@
+/**
+ * Request ids of detector calls, in Node: a real `createDetector` on the main-thread side, talking through Comlink
+ * to a fake pipeline worker in the same realm (messages pass uncloned, so a fake bitmap crosses). Every error a
+ * call rejects with carries the call's id — the id its result would have had — whichever stage failed.
+ */
+import { expose, type Endpoint } from 'comlink';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EmoLensError } from '@emolens/schema';
+import { createDetector, type Detector } from './detector.js';
+import { forRequest } from './error-boundary.js';
+import { fakeFrame } from './testing/fake-inference.js';
+import type { FrameResult, PipelineApi, PipelineInfo } from './worker/pipeline-api.js';
+
+/** What the fake worker does with a frame. */
+type Mode = 'answer' | 'throw' | 'hang';
+
+/** The pipeline worker's API, answering from a script; `seen` lists the request ids it was given. */
+class FakePipeline implements PipelineApi {
+  readonly seen: string[] = [];
+  mode: Mode = 'answer';
+
+  async init(): Promise<PipelineInfo> {
+    return { backend: 'wasm', classifier: 'emolens-fer', threads: 1, classifierPlacement: 'inline' };
+  }
+  async analyze(_frame: ImageBitmap, _options: unknown, requestId: string): Promise<FrameResult> {
+    this.seen.push(requestId);
+    if (this.mode === 'throw') throw new EmoLensError('INTERNAL_ERROR', 'Model output has the wrong shape', { kind: 'model_mismatch' });
+    if (this.mode === 'hang') return new Promise<never>(() => undefined);
+    const timings = { landmarks: 0, tiles: 0, tilesMs: 0, crop: 0, classify: 0, format: 0, total: 0 };
+    return { result: { request_id: requestId, processing_time_ms: 0, faces: [] }, timings };
+  }
+  openStream(): number {
+    return 0;
+  }
+  closeStream(): void {}
+  async warmup(): Promise<void> {}
+  crashForTesting(): void {}
+  async dispose(): Promise<void> {}
+}
+
+/** A `Worker` whose other end is `api`, in this realm: what one side posts, the other receives as it is. */
+function fakeWorker(api: PipelineApi): Worker {
+  const main = new EventTarget();
+  const inside = new EventTarget();
+  const poster = (to: EventTarget) => (data: unknown) => setTimeout(() => to.dispatchEvent(new MessageEvent('message', { data })));
+  expose(api, Object.assign(inside, { postMessage: poster(main) }) as unknown as Endpoint);
+  return Object.assign(main, { postMessage: poster(inside), terminate: () => undefined }) as unknown as Worker;
+}
+
+/** The first bytes of a 4×4 PNG: enough for the header sniff (`createImageBitmap` is stubbed). */
+const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 4, 0, 0, 0, 4, 8, 6, 0, 0, 0, 0, 0, 0, 0]);
+const png = () => new Blob([PNG], { type: 'image/png' });
+
+/** The error `call` rejects with. */
+async function rejection(call: Promise<unknown>): Promise<EmoLensError> {
+  try {
+    await call;
+  } catch (error) {
+    expect(error).toBeInstanceOf(EmoLensError);
+    return error as EmoLensError;
+  }
+  throw new Error('the call did not reject');
+}
+
+/** Checks that `error` carries a request id, in its field and its WIA body, and returns it. */
+function idOf(error: EmoLensError): string {
+  expect(error.requestId).toMatch(/^req_[0-9a-z]+$/);
+  expect(error.toJSON().request_id).toBe(error.requestId);
+  return error.requestId!;
+}
+
+describe('request ids of detector calls', () => {
+  let pipeline: FakePipeline;
+  let crashes: EmoLensError[];
+  let detector: Detector;
+  let worker: Worker;
+
+  beforeEach(async () => {
+    vi.stubGlobal('createImageBitmap', async () => fakeFrame(4, 4));
+    pipeline = new FakePipeline();
+    crashes = [];
+    worker = fakeWorker(pipeline);
+    detector = await createDetector({ worker, onError: (error) => crashes.push(error) });
+  });
+  afterEach(() => {
+    detector.dispose();
+    vi.unstubAllGlobals();
+  });
+
+  it('gives each result a new id, the one the worker was given', async () => {
+    const first = await detector.detect(png());
+    const second = (await detector.profile(png())).result;
+    const third = await detector.analyzeFace({ image_base64: Buffer.from(PNG).toString('base64') });
+    expect(pipeline.seen).toEqual([first.request_id, second.request_id, third.request_id]);
+    expect(new Set(pipeline.seen).size).toBe(3);
+  });
+
+  it('gives an error from the worker the id the worker was given', async () => {
+    pipeline.mode = 'throw';
+    const error = await rejection(detector.detect(png()));
+    expect(error.code).toBe('INTERNAL_ERROR');
+    expect(idOf(error)).toBe(pipeline.seen[0]);
+  });
+
+  it('gives an id to errors thrown before the worker is reached: options, request body, decoding, abort', async () => {
+    const aborted = new AbortController();
+    aborted.abort();
+    const errors = await Promise.all([
+      rejection(detector.detect(png(), { maxFaces: 0 })),
+      rejection(detector.profile(png(), { timeoutMs: -1 })),
+      rejection(detector.analyzeFace({ image_url: 'https://example.test/a.jpg', options: { max_faces: 1000 } })),
+      rejection(detector.analyzeFace(undefined)),
+      rejection(detector.detect(new Blob([]))),
+      rejection(detector.detect(new Blob(['%PDF-1.7']))),
+      rejection(detector.detect(png(), { signal: aborted.signal })),
+    ]);
+    expect(errors.map((e) => e.code)).toEqual(['INVALID_REQUEST', 'INVALID_REQUEST', 'INVALID_REQUEST', 'INVALID_REQUEST', 'INVALID_IMAGE', 'INVALID_IMAGE', 'ABORTED']);
+    expect(new Set(errors.map(idOf)).size).toBe(errors.length);
+    expect(pipeline.seen).toEqual([]);
+  });
+
+  it('gives TIMEOUT and ABORTED during a call the id the worker was given', async () => {
+    pipeline.mode = 'hang';
+    const timedOut = await rejection(detector.detect(png(), { timeoutMs: 20 }));
+    const controller = new AbortController();
+    const call = rejection(detector.detect(png(), { signal: controller.signal }));
+    await vi.waitFor(() => expect(pipeline.seen).toHaveLength(2));
+    controller.abort();
+    const aborted = await call;
+    expect([timedOut.code, aborted.code]).toEqual(['TIMEOUT', 'ABORTED']);
+    expect([idOf(timedOut), idOf(aborted)]).toEqual(pipeline.seen);
+  });
+
+  it('gives each call in flight its own DISPOSED error with its own id, and later calls theirs', async () => {
+    pipeline.mode = 'hang';
+    const calls = [rejection(detector.detect(png())), rejection(detector.detect(png()))];
+    await vi.waitFor(() => expect(pipeline.seen).toHaveLength(2));
+    detector.dispose();
+    const errors = [...(await Promise.all(calls)), await rejection(detector.detect(png()))];
+    expect(errors.map((e) => e.code)).toEqual(['DISPOSED', 'DISPOSED', 'DISPOSED']);
+    expect(errors.slice(0, 2).map(idOf)).toEqual(pipeline.seen);
+    expect(new Set(errors.map(idOf)).size).toBe(3);
+  });
+
+  it('gives each call a crash rejects its own id; onError gets the crash with none', async () => {
+    pipeline.mode = 'hang';
+    const calls = [rejection(detector.detect(png())), rejection(detector.detect(png()))];
+    await vi.waitFor(() => expect(pipeline.seen).toHaveLength(2));
+    // Node has no ErrorEvent: the host reads `message` from one. A wasm trap's message: both the crash event and
+    // the calls it fails end the worker (once).
+    class ErrorEvent extends Event {
+      readonly message = 'RuntimeError: unreachable';
+    }
+    vi.stubGlobal('ErrorEvent', ErrorEvent);
+    worker.dispatchEvent(new ErrorEvent('error'));
+    const errors = await Promise.all(calls);
+    expect(errors.map((e) => e.details['kind'])).toEqual(['worker_crashed', 'worker_crashed']);
+    expect(errors.map(idOf)).toEqual(pipeline.seen);
+    expect(errors.map((e) => e.details['reason'])).toEqual(['RuntimeError: unreachable', 'RuntimeError: unreachable']);
+    expect(crashes).toHaveLength(1);
+    expect(crashes[0]!.requestId).toBeUndefined();
+    expect(crashes[0]!.toJSON().request_id).toBe('');
+  });
+});
+
+describe('forRequest', () => {
+  it('sets the id of an error that has none, and keeps the same object', () => {
+    const error = new EmoLensError('TIMEOUT', 'late');
+    expect(forRequest(error, 'req_a')).toBe(error);
+    expect(error.requestId).toBe('req_a');
+    expect(forRequest(error, 'req_a')).toBe(error);
+  });
+
+  it('copies an error that belongs to another request, leaving that one as it was', () => {
+    const error = new EmoLensError('MODEL_LOAD_FAILED', 'no model', { asset: 'x' }, { cause: 'why', requestId: 'req_a' });
+    const copy = forRequest(error, 'req_b');
+    expect(copy).not.toBe(error);
+    expect(copy).toMatchObject({ code: 'MODEL_LOAD_FAILED', message: 'no model', details: { asset: 'x' }, cause: 'why', requestId: 'req_b', stack: error.stack });
+    expect(error.requestId).toBe('req_a');
+  });
+});
