@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+/**
+ * Builds `dist/browser/`: the SDK as self-contained ES modules for pages with no bundler
+ * (`<script type="module">` importing `@emolens/core/browser`). Its dependencies are inlined, because a browser
+ * resolves no bare specifier in a worker (import maps do not reach workers). The page module and the two worker
+ * entries sit where the `new URL('…', import.meta.url)` in the compiled code expects them: `dist/browser/` is as
+ * deep as `dist/assets/`, so asset URLs still point at the package's `assets/`, and the workers are at
+ * `dist/browser/worker/`. esbuild leaves those `new URL` expressions as they are.
+ */
+import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkgRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(pkgRoot, 'dist');
+const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, legalComments: 'eof', logLevel: 'warning' };
+
+await build({ ...common, entryPoints: { emolens: join(dist, 'index.js') }, outdir: join(dist, 'browser') });
+await build({
+  ...common,
+  entryPoints: { worker: join(dist, 'worker', 'worker.js'), 'inference-worker': join(dist, 'worker', 'inference-worker.js') },
+  outdir: join(dist, 'browser', 'worker'),
+});
+console.log('build-browser: dist/browser/emolens.js, dist/browser/worker/{worker,inference-worker}.js');

@@ -1,0 +1,4 @@
+import * as emolens from '@emolens/core';
+import { runCheck } from '../check.js';
+
+runCheck(emolens);

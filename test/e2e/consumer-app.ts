@@ -1,0 +1,49 @@
+/**
+ * Builds the fixture apps of `apps/` the way a consumer would: the packages packed into tarballs (`pnpm pack`, as
+ * they would be published), installed with npm into a fresh folder outside the workspace, built with the app's
+ * own bundler on its defaults, and served with the cross-origin isolation headers the README recommends.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../setup/paths.ts';
+
+const appsDir = join(dirname(fileURLToPath(import.meta.url)), 'apps');
+
+/** A fixture app: its folder in `apps/`, the build command, and the folder it serves. */
+export interface AppSpec {
+  name: 'vite' | 'webpack' | 'plain';
+  build?: string[];
+  /** Served folder, relative to the app (`.` for an app with no build). */
+  serve: string;
+}
+
+export const APPS: readonly AppSpec[] = [
+  { name: 'vite', build: ['node_modules/.bin/vite', 'build'], serve: 'dist' },
+  { name: 'webpack', build: ['node_modules/.bin/webpack', '--mode', 'production'], serve: 'dist' },
+  { name: 'plain', serve: '.' },
+];
+
+/** Packs `@emolens/schema` and `@emolens/core` into a new folder; returns the tarball paths. */
+export function packTarballs(): string[] {
+  const out = mkdtempSync(join(tmpdir(), 'emolens-pack-'));
+  for (const pkg of ['schema', 'core']) {
+    execFileSync('pnpm', ['pack', '--pack-destination', out], { cwd: join(repoRoot, 'packages', pkg), stdio: 'pipe' });
+  }
+  return readdirSync(out).map((file) => join(out, file));
+}
+
+/** Copies app `spec` into a fresh folder, installs the tarballs and its bundler, builds it; returns the folder to serve. */
+export function buildApp(spec: AppSpec, tarballs: readonly string[], workDir: string): string {
+  const dir = join(workDir, spec.name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(appsDir, spec.name), dir, { recursive: true });
+  cpSync(join(appsDir, 'check.js'), join(dir, 'check.js'));
+  const run = (command: string[]) => execFileSync(command[0]!, command.slice(1), { cwd: dir, stdio: 'pipe' });
+  run(['npm', 'install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs]);
+  if (spec.build) run(spec.build);
+  return join(dir, spec.serve);
+}

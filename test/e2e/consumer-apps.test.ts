@@ -1,0 +1,52 @@
+/**
+ * Issue 15, part 1: the SDK as a consumer gets it — packed tarballs installed with npm into apps outside the
+ * workspace, built by Vite (default `iife` worker format), webpack 5 and no bundler at all — starts on a
+ * cross-origin isolated page (WASM threads) and analyses a photo. A start that hangs fails the test at its
+ * timeout: the bug this guards against was an endless `createDetector()`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startStaticServer } from '../bench/server.ts';
+import { requireData } from '../setup/paths.ts';
+import { APPS, buildApp, packTarballs } from './consumer-app.ts';
+
+const PHOTO = 'happy/Karin_Stoiber_0002.jpg';
+let browser: Browser;
+let tarballs: string[];
+let workDir: string;
+
+beforeAll(async () => {
+  browser = await chromium.connect(inject('browserEndpoint'));
+  tarballs = packTarballs();
+  workDir = mkdtempSync(join(tmpdir(), 'emolens-apps-'));
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe.each(APPS)('a consumer app built with $name', (spec) => {
+  it('starts on a cross-origin isolated page with 2 WASM threads and finds the face', async () => {
+    const served = buildApp(spec, tarballs, workDir);
+    const server = await startStaticServer([
+      { prefix: '/', dir: served },
+      { prefix: '/photos/', dir: join(requireData(), 'wild') },
+    ]);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${server.origin}/index.html?photo=/photos/${PHOTO}`);
+      const result = await page.evaluate(() => (window as unknown as { result: Promise<unknown> }).result);
+      expect(result).toMatchObject({ ok: true, faces: 1, isolated: true, threads: 2 });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  }, 240_000);
+});
