@@ -46,6 +46,10 @@ const runtimeFiles = [
   ['onnxruntime-web', 'dist/ort-wasm-simd-threaded.asyncify.mjs', 'ort-glue-webgpu'],
 ];
 
+// The runtimes' npm packages ship no licence file: their texts are kept in licenses/ (onnxruntime-web: MIT,
+// Microsoft; @mediapipe/tasks-vision: Apache-2.0) and travel with the binaries.
+for (const file of readdirSync(join(pkgRoot, 'licenses'))) copyFileSync(join(pkgRoot, 'licenses', file), join(assetsDir, file));
+
 /** sha256 (hex) of a file. */
 const sha256Of = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
