@@ -197,15 +197,22 @@ describe('the SDK', () => {
     expect(await t.page.evaluate(() => window.emolens.CACHE_NAME)).toBe(`emolens-assets-v${version}`);
   });
 
-  it("puts the start of each asset's sha256 in its URL, runtime files included, bundled or self-hosted", async () => {
+  it("puts the start of each asset's sha256 in its URL, runtime files included, bundled or self-hosted; bundled, the optional ones only when given", async () => {
     const baseUrl = `${repoUrl(join(coreRoot, 'assets'))}/`;
     const [bundled, hosted] = await t.page.evaluate(
       async ({ urls, baseUrl }) => {
         const m = (await window.loadModule(urls)) as UrlsModule;
-        return [m.resolveAssetUrls(), m.resolveAssetUrls(baseUrl)];
+        return [m.resolveAssetUrls(undefined, window.extras.webgpu.assetUrls), m.resolveAssetUrls(baseUrl), m.resolveAssetUrls(undefined)];
       },
       { urls: URLS, baseUrl },
-    );
+    ).then(([bundled, hosted, plain]) => {
+      // Without the optional modules, the bundled URLs are the default assets' only.
+      expect(Object.keys(plain!)).toEqual(expect.arrayContaining(['emolens-fer', 'blazeface-short', 'ort-wasm', 'ort-glue']));
+      expect(Object.keys(plain!)).not.toEqual(expect.arrayContaining(['ort-wasm-webgpu']));
+      expect(Object.keys(plain!)).not.toEqual(expect.arrayContaining(['human-emotion']));
+      expect(Object.keys(hosted!)).toEqual(expect.arrayContaining(['human-emotion', 'faceapi-expression', 'emolens-ferplus']));
+      return [bundled!, hosted!] as const;
+    });
     for (const urls of [bundled, hosted]) {
       expect(Object.keys(urls)).toEqual(expect.arrayContaining(['emolens-fer', 'blazeface-short', 'ort-wasm', 'ort-wasm-webgpu', 'mediapipe-loader', 'mediapipe-wasm']));
       for (const url of Object.values(urls)) {

@@ -45,7 +45,7 @@ describe.each(Object.entries(CLASSIFIERS))('%s', (name, original) => {
     const rows = await t.page.evaluate(
       async ({ name, photos, manifest, onnxUrl, original }) => {
         const { parity } = (await window.loadModule('/parity.ts')) as typeof import('./page/parity.ts');
-        const detector = await window.emolens.createDetector({ backend: 'wasm', classifier: name });
+        const detector = await window.emolens.createDetector({ backend: 'wasm', classifier: window.extras.classifiers[name]! });
         const out = [];
         for (const url of photos) {
           const result = await detector.detect(await (await fetch(url)).blob(), { returnLandmarks: true });

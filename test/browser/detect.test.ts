@@ -114,7 +114,7 @@ describe('faces on real photos', () => {
     const labels = new Map(wildPhotos().map((p) => [p.url, p.label]));
     const chosen = wild.filter((p, i) => p.result.faces.length === 1 && (labels.get(p.url) === 'happy' || i % 3 === 0));
     const out = await t.page.evaluate(async (urls) => {
-      const detector = await window.emolens.createDetector({ backend: 'wasm', classifier: 'emolens-ferplus' });
+      const detector = await window.emolens.createDetector({ backend: 'wasm', classifier: window.extras.classifiers['emolens-ferplus']! });
       const results = [];
       for (const url of urls) results.push(await detector.detect(await (await fetch(url)).blob()));
       detector.dispose();
@@ -387,7 +387,7 @@ describe('the worker', () => {
     const url = wildPhotos()[10]!.url;
     const out = await t.page.evaluate(async (url) => {
       const first = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
-      const second = await window.emolens.createDetector({ backend: 'wasm', classifier: 'faceapi-expression' });
+      const second = await window.emolens.createDetector({ backend: 'wasm', classifier: window.extras.classifiers['faceapi-expression']! });
       const blob = await (await fetch(url)).blob();
       const [a, b] = await Promise.all([first.detect(blob), second.detect(blob)]);
       second.dispose();

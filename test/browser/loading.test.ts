@@ -10,7 +10,7 @@ import { openTestPage, repoUrl, type TestPage } from './harness.ts';
 import { wildPhotos } from './photos.ts';
 
 const photo = () => wildPhotos()[20]!.url;
-const ASSET_REQUEST = /\.(onnx|task|wasm)(\?|$)|vision_wasm_module_internal\.js(\?|$)/;
+const ASSET_REQUEST = /\.(onnx|task|wasm)(\?|$)|vision_wasm_module_internal\.js(\?|$)|ort-wasm-simd-threaded[.a-z]*\.mjs(\?|$)/;
 
 /** A fresh test page for the enclosing `describe`, and the URL of every request its context makes. */
 function pageRecordingRequests(): { readonly t: TestPage; requests: string[] } {
@@ -49,7 +49,7 @@ describe('first and second visit', () => {
     const { events, faces } = await load();
     expect(faces).toBe(1);
     const assets = events.filter((e) => e.type === 'asset');
-    expect(assets.map((e) => e.asset).sort()).toEqual(['blazeface-short', 'emolens-fer', 'ort-wasm']);
+    expect(assets.map((e) => e.asset).sort()).toEqual(['blazeface-short', 'emolens-fer', 'ort-glue', 'ort-wasm']);
     for (const asset of assets) {
       expect(asset.source).toBe('network');
       const downloads = events.filter((e): e is Extract<LoadProgressEvent, { type: 'download' }> => e.type === 'download' && e.asset === asset.asset);
@@ -61,7 +61,7 @@ describe('first and second visit', () => {
     expect(events.at(-1)).toMatchObject({ type: 'ready', backend: 'wasm' });
     expect(events.filter((e) => e.type === 'ready')).toHaveLength(1);
     const fetched = session.requests.filter((u) => ASSET_REQUEST.test(u));
-    expect(fetched.length).toBe(3);
+    expect(fetched.length).toBe(4);
   });
 
   it('on a second visit (page reloaded) takes every asset from the Cache API and fetches none', async () => {
@@ -71,7 +71,7 @@ describe('first and second visit', () => {
     const { events, faces } = await load();
     expect(faces).toBe(1);
     const assets = events.filter((e) => e.type === 'asset');
-    expect(assets).toHaveLength(3);
+    expect(assets).toHaveLength(4);
     for (const asset of assets) expect(asset.source).toBe('cache');
     expect(events.some((e) => e.type === 'download')).toBe(false);
     expect(session.requests.filter((u) => ASSET_REQUEST.test(u))).toEqual([]);
@@ -97,7 +97,7 @@ describe('MediaPipe on demand', () => {
     }, photo());
     expect(out.faces).toEqual([1, 1, 1]);
     expect(out.points).toBe(468);
-    expect(out.assets[0]!.sort()).toEqual(['blazeface-short', 'emolens-fer', 'ort-wasm']);
+    expect(out.assets[0]!.sort()).toEqual(['blazeface-short', 'emolens-fer', 'ort-glue', 'ort-wasm']);
     expect(out.assets[1]!.sort()).toEqual(['mediapipe-face', 'mediapipe-loader', 'mediapipe-wasm']);
     expect(out.assets[2]).toEqual([]);
     expect(session.requests.filter((u) => /vision_wasm_module_internal/.test(u)).length).toBe(2);
@@ -137,7 +137,7 @@ describe('configuration', () => {
       { baseUrl, url: photo() },
     );
     expect(out.faces).toBe(1);
-    expect(out.urls.length).toBe(3);
+    expect(out.urls.length).toBe(4);
     for (const url of out.urls) expect(new URL(url).pathname.startsWith(baseUrl)).toBe(true);
   });
 
@@ -173,6 +173,16 @@ describe('configuration', () => {
     await expect.poll(() => t.page.workers().length).toBe(workersBefore);
     // A later start works.
     expect(await tryCreate({ backend: 'wasm' })).toEqual({ ok: true });
+  });
+
+  it('refuses a classifier other than the default given by id without its module or baseUrl, naming the module', async () => {
+    const failed = await tryCreate({ classifier: 'human-emotion' });
+    expect(failed).toMatchObject({ ok: false, code: 'INVALID_REQUEST', details: { field: 'classifier', suggestion: expect.stringContaining("'@emolens/core/classifiers/human-emotion'") } });
+    expect(await tryCreate({ classifier: { id: 'human-emotion', assetUrls: 'nope' } })).toMatchObject({ ok: false, code: 'INVALID_REQUEST', details: { field: 'classifier' } });
+    expect(await tryCreate({ webgpu: {} })).toMatchObject({ ok: false, code: 'INVALID_REQUEST', details: { field: 'webgpu' } });
+    // Self-hosted, every classifier is there by id.
+    const baseUrl = `${repoUrl(join(repoRoot, 'packages', 'core', 'assets'))}/`;
+    expect(await tryCreate({ baseUrl, classifier: 'human-emotion', backend: 'wasm' })).toEqual({ ok: true });
   });
 
   it('lists the shipped classifiers', async () => {

@@ -37,10 +37,11 @@ describe('WebGPU', () => {
     const url = wildPhotos()[5]!.url;
     const out = await t.page.evaluate(async ({ url, classifier }) => {
       const blob = await (await fetch(url)).blob();
-      const gpu = await window.emolens.createDetector({ backend: 'webgpu', classifier, cache: false });
+      const module = classifier === 'emolens-fer' ? classifier : window.extras.classifiers[classifier]!;
+      const gpu = await window.emolens.createDetector({ backend: 'webgpu', webgpu: window.extras.webgpu, classifier: module, cache: false });
       const onGpu = await gpu.detect(blob);
       gpu.dispose();
-      const cpu = await window.emolens.createDetector({ backend: 'wasm', classifier, cache: false });
+      const cpu = await window.emolens.createDetector({ backend: 'wasm', classifier: module, cache: false });
       const onCpu = await cpu.detect(blob);
       cpu.dispose();
       return { backend: gpu.backend, gpu: onGpu.faces[0]!.emotions.all, cpu: onCpu.faces[0]!.emotions.all };
@@ -54,10 +55,23 @@ describe('WebGPU', () => {
 
   it('picks WASM in auto mode when the only adapter is a software fallback', async () => {
     const backend = await t.page.evaluate(async () => {
-      const detector = await window.emolens.createDetector({ cache: false });
+      const detector = await window.emolens.createDetector({ cache: false, webgpu: window.extras.webgpu });
       detector.dispose();
       return detector.backend;
     });
     expect(backend).toBe('wasm');
+  });
+
+  it('runs WASM without the WebGPU module, and refuses a forced webgpu backend without it', async () => {
+    const out = await t.page.evaluate(async () => {
+      const auto = await window.emolens.createDetector({ cache: false });
+      auto.dispose();
+      const forced = await window.emolens.createDetector({ backend: 'webgpu' }).then(
+        () => undefined,
+        (e: { code: string; details: { suggestion?: string } }) => ({ code: e.code, suggestion: e.details.suggestion }),
+      );
+      return { auto: auto.backend, forced };
+    });
+    expect(out).toMatchObject({ auto: 'wasm', forced: { code: 'BACKEND_UNAVAILABLE', suggestion: expect.stringContaining("'@emolens/core/webgpu'") } });
   });
 });

@@ -4,9 +4,9 @@
  * own bundler on its defaults, and served with the cross-origin isolation headers the README recommends.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../setup/paths.ts';
 
@@ -25,6 +25,16 @@ export const APPS: readonly AppSpec[] = [
   { name: 'webpack', build: ['node_modules/.bin/webpack', '--mode', 'production'], serve: 'dist' },
   { name: 'plain', serve: '.' },
 ];
+
+/** Files under `dir` (recursively) with their sizes, paths relative to it. */
+export function filesOf(dir: string): { path: string; bytes: number }[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return { path: relative(dir, path), bytes: statSync(path).size };
+    });
+}
 
 /** Packs `@emolens/schema` and `@emolens/core` into a new folder; returns the tarball paths. */
 export function packTarballs(): string[] {

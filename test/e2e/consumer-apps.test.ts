@@ -11,7 +11,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startStaticServer } from '../bench/server.ts';
 import { requireData } from '../setup/paths.ts';
-import { APPS, buildApp, packTarballs } from './consumer-app.ts';
+import { APPS, buildApp, filesOf, packTarballs } from './consumer-app.ts';
 
 const PHOTO = 'happy/Karin_Stoiber_0002.jpg';
 let browser: Browser;
@@ -31,6 +31,15 @@ afterAll(async () => {
 describe.each(APPS)('a consumer app built with $name', (spec) => {
   it('starts on a cross-origin isolated page with 2 WASM threads and finds the face', async () => {
     const served = buildApp(spec, tarballs, workDir);
+    if (spec.build) {
+      // A build holds only the assets an app on the default options can use: no WebGPU runtime, no other classifier.
+      const files = filesOf(served);
+      const mb = files.reduce((sum, f) => sum + f.bytes, 0) / 1e6;
+      console.log(`${spec.name} dist/: ${files.length} files, ${mb.toFixed(1)} MB`);
+      // webpack names emitted assets by hash: the WebGPU wasm (26.8 MB) is told by its size.
+      expect(files.filter((f) => /asyncify|human-emotion|faceapi-expression|ferplus/.test(f.path) || f.bytes > 20e6).map((f) => f.path)).toEqual([]);
+      expect(files.filter((f) => f.path.endsWith('.wasm')).map((f) => f.bytes).sort()).toEqual([12_997_272, 14_239_897].sort());
+    }
     const server = await startStaticServer([
       { prefix: '/', dir: served },
       { prefix: '/photos/', dir: join(requireData(), 'wild') },

@@ -43,7 +43,7 @@ export async function evaluateWild(classifiers: string[]): Promise<Record<string
     for (const name of classifiers) {
       const predicted = await page.evaluate(
         async ({ name, urls }) => {
-          const detector = await window.emolens.createDetector({ classifier: name, backend: 'wasm' });
+          const detector = await window.emolens.createDetector({ classifier: window.extras.classifiers[name] ?? name, backend: 'wasm' });
           const labels: (string | null)[] = [];
           for (const url of urls) labels.push((await detector.detect(await (await fetch(url)).blob())).faces[0]?.emotions.primary.label ?? null);
           detector.dispose();

@@ -2,7 +2,7 @@
  * Webcam demo: start the camera, draw each face's box with its primary emotion and confidence, live.
  * Everything runs on this device; the models come from the app's own origin.
  */
-import { createDetector, isEmoLensError, type LoadProgressEvent } from '@emolens/core';
+import { createDetector, isEmoLensError, type ClassifierModule, type LoadProgressEvent } from '@emolens/core';
 import { drawFaces } from './draw.ts';
 
 const status = document.querySelector<HTMLParagraphElement>('#status')!;
@@ -21,11 +21,22 @@ function onProgress(event: LoadProgressEvent): void {
   if (event.type === 'compile') status.textContent = `Compiling ${event.model}…`;
 }
 
+/** The other classifiers `?classifier=` may ask for: each is a module of its own, loaded only when asked for. */
+const CLASSIFIERS: Record<string, () => Promise<ClassifierModule>> = {
+  'emolens-ferplus': async () => (await import('@emolens/core/classifiers/emolens-ferplus')).emolensFerplus,
+  'human-emotion': async () => (await import('@emolens/core/classifiers/human-emotion')).humanEmotion,
+  'faceapi-expression': async () => (await import('@emolens/core/classifiers/faceapi-expression')).faceapiExpression,
+};
+
 const params = new URLSearchParams(location.search);
+const classifier = params.get('classifier');
+const backend = params.get('backend') as 'auto' | 'wasm' | 'webgpu' | null;
 const detector = await createDetector({
   onProgress,
-  ...(params.get('backend') ? { backend: params.get('backend') as 'auto' | 'wasm' | 'webgpu' } : {}),
-  ...(params.get('classifier') ? { classifier: params.get('classifier')! } : {}),
+  ...(backend ? { backend } : {}),
+  // ?backend=auto|webgpu brings the WebGPU runtime (a 26.8 MB wasm): the default demo runs WASM.
+  ...(backend === 'auto' || backend === 'webgpu' ? { webgpu: (await import('@emolens/core/webgpu')).webgpu } : {}),
+  ...(classifier && CLASSIFIERS[classifier] ? { classifier: await CLASSIFIERS[classifier]() } : classifier ? { classifier } : {}),
 });
 await detector.warmup();
 progress.hidden = true;

@@ -15,10 +15,19 @@ const pkgRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(pkgRoot, 'dist');
 const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, legalComments: 'eof', logLevel: 'warning' };
 
-await build({ ...common, entryPoints: { emolens: join(dist, 'index.js') }, outdir: join(dist, 'browser') });
+// The optional modules sit beside the page module (their asset URLs are relative, like the registry's).
+await build({
+  ...common,
+  entryPoints: {
+    emolens: join(dist, 'index.js'),
+    webgpu: join(dist, 'webgpu.js'),
+    ...Object.fromEntries(['emolens-ferplus', 'human-emotion', 'faceapi-expression'].map((id) => [`classifier-${id}`, join(dist, 'classifiers', `${id}.js`)])),
+  },
+  outdir: join(dist, 'browser'),
+});
 await build({
   ...common,
   entryPoints: { worker: join(dist, 'worker', 'worker.js'), 'inference-worker': join(dist, 'worker', 'inference-worker.js') },
   outdir: join(dist, 'browser', 'worker'),
 });
-console.log('build-browser: dist/browser/emolens.js, dist/browser/worker/{worker,inference-worker}.js');
+console.log('build-browser: dist/browser/{emolens,webgpu,classifier-*}.js, dist/browser/worker/{worker,inference-worker}.js');

@@ -13,13 +13,25 @@ import { callSignal, callTimeout, resolveDetectOptions, resolveDetectorOptions }
 const RUNS = { seed: Number(process.env['FUZZ_SEED'] ?? 20261127), numRuns: Number(process.env['FUZZ_RUNS'] ?? 300) };
 
 /** Values a hostile caller may pass: anything, objects with option-like keys, and objects whose getters throw. */
-const optionValue = fc.oneof(fc.anything(), fc.constantFrom(0, -1, 1.5, 5, 100, 101, NaN, Infinity, '5', true, 'auto', 'wasm', 'short', null));
-const optionKeys = ['classifier', 'backend', 'threads', 'cache', 'maxFaces', 'minDetectionConfidence', 'classifierWorker', 'maxPixels', 'maxBytes', 'timeoutMs', 'baseUrl', 'onProgress', 'onError', 'worker', 'returnLandmarks', 'returnDimensions', 'returnHeadPose', 'minFaceSize', 'faceRange', 'signal'];
+const optionValue = fc.oneof(fc.anything({ withBigInt: true }), fc.constantFrom(0, -1, 1.5, 5, 100, 101, NaN, Infinity, '5', true, 'auto', 'wasm', 'short', null, Symbol('x'), () => 5));
+const optionKeys = ['classifier', 'backend', 'webgpu', 'startTimeoutMs', 'threads', 'cache', 'maxFaces', 'minDetectionConfidence', 'classifierWorker', 'maxPixels', 'maxBytes', 'timeoutMs', 'baseUrl', 'onProgress', 'onError', 'worker', 'returnLandmarks', 'returnDimensions', 'returnHeadPose', 'minFaceSize', 'faceRange', 'signal'];
 const optionsObject = fc.dictionary(fc.constantFrom(...optionKeys), optionValue);
 const hostile = fc.constantFrom(...optionKeys).map((key) => Object.defineProperty({}, key, { enumerable: true, get: () => { throw new TypeError('hostile getter'); } }));
-const anyOptions = fc.oneof(fc.anything(), optionsObject, hostile);
+/**
+ * A revoked proxy, on which every operation throws (`Array.isArray` included): drawn as a marker that `built`
+ * replaces inside the property, since fast-check itself cannot inspect one.
+ */
+const REVOKED = Symbol.for('revoked proxy');
+const revoked = fc.constant(REVOKED);
+function built(value: unknown): unknown {
+  if (value !== REVOKED) return value;
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+}
+const anyOptions = fc.oneof(fc.anything(), optionsObject, hostile, revoked);
 
-/** `run` returns, or throws an EmoLensError INVALID_REQUEST naming a field. */
+/** `run` returns, or throws an EmoLensError INVALID_REQUEST naming a field, which JSON can carry. */
 function settlesTyped(run: () => unknown): unknown {
   try {
     return run();
@@ -27,6 +39,7 @@ function settlesTyped(run: () => unknown): unknown {
     expect(error).toBeInstanceOf(EmoLensError);
     expect((error as EmoLensError).code).toBe('INVALID_REQUEST');
     expect(typeof (error as EmoLensError).details['field']).toBe('string');
+    expect(() => JSON.stringify(error)).not.toThrow();
     return undefined;
   }
 }
@@ -35,7 +48,7 @@ describe('option resolution, for any input', () => {
   it('createDetector options: in-range values or INVALID_REQUEST naming the field', () => {
     fc.assert(
       fc.property(anyOptions, (options) => {
-        const resolved = settlesTyped(() => resolveDetectorOptions(options as never)) as ReturnType<typeof resolveDetectorOptions> | undefined;
+        const resolved = settlesTyped(() => resolveDetectorOptions(built(options) as never)) as ReturnType<typeof resolveDetectorOptions> | undefined;
         if (!resolved) return;
         expect(Number.isInteger(resolved.maxFaces) && resolved.maxFaces >= MAX_FACES.min && resolved.maxFaces <= MAX_FACES.max).toBe(true);
         expect(resolved.timeoutMs > 0 && resolved.maxBytes >= 1 && resolved.maxPixels >= 1).toBe(true);
@@ -48,9 +61,9 @@ describe('option resolution, for any input', () => {
   it('detect options: in-range values or INVALID_REQUEST naming the field', () => {
     fc.assert(
       fc.property(anyOptions, fc.integer({ min: MAX_FACES.min, max: MAX_FACES.max }), (options, detectorMaxFaces) => {
-        settlesTyped(() => callSignal(options as never));
-        settlesTyped(() => callTimeout(options as never, 30_000));
-        const frame = settlesTyped(() => resolveDetectOptions(options as never, detectorMaxFaces)) as ReturnType<typeof resolveDetectOptions> | undefined;
+        settlesTyped(() => callSignal(built(options) as never));
+        settlesTyped(() => callTimeout(built(options) as never, 30_000));
+        const frame = settlesTyped(() => resolveDetectOptions(built(options) as never, detectorMaxFaces)) as ReturnType<typeof resolveDetectOptions> | undefined;
         if (!frame) return;
         expect(frame.maxFaces >= MAX_FACES.min && frame.maxFaces <= MAX_FACES.max).toBe(true);
         expect(Number.isFinite(frame.minFaceSize) && frame.minFaceSize >= 0).toBe(true);
@@ -63,11 +76,13 @@ describe('option resolution, for any input', () => {
   it('WIA request bodies: a normalised request or INVALID_REQUEST naming the field', () => {
     const body = fc.oneof(
       fc.anything(),
+      revoked,
+      hostile,
       fc.record({ image_url: fc.oneof(fc.string(), fc.anything()), options: fc.oneof(optionsObject, fc.dictionary(fc.constantFrom('max_faces', 'min_face_size', 'return_landmarks', 'return_dimensions', 'return_action_units', 'other'), optionValue)) }, { requiredKeys: [] }),
     );
     fc.assert(
       fc.property(body, (value) => {
-        const request = settlesTyped(() => parseWiaFaceRequest(value)) as ReturnType<typeof parseWiaFaceRequest> | undefined;
+        const request = settlesTyped(() => parseWiaFaceRequest(built(value))) as ReturnType<typeof parseWiaFaceRequest> | undefined;
         if (request) expect(Number.isInteger(request.options.max_faces)).toBe(true);
       }),
       RUNS,

@@ -4,7 +4,7 @@
  */
 import { transfer } from 'comlink';
 import { EmoLensError, parseWiaFaceRequest, type WiaFaceResult } from '@emolens/schema';
-import { resolveAssetUrls } from './assets/asset-urls.js';
+import { availableBackend, requireClassifierAsset, resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend } from './assets/progress.js';
 import { decodeImage, type DecodeLimits, type ImageInput, type StringRules } from './input/decode.js';
 import { toSourcePixels } from './input/rescale.js';
@@ -91,9 +91,12 @@ export function createDetector(options: DetectorOptions = {}): Promise<Detector>
   return typed(async () => {
     registerErrorTransfer();
     const resolved = resolveDetectorOptions(options);
-    const { baseUrl, maxPixels, maxBytes, timeoutMs, startTimeoutMs, onProgress, onError, worker, ...config } = resolved;
+    const { baseUrl, extraAssetUrls, maxPixels, maxBytes, timeoutMs, startTimeoutMs, onProgress, onError, worker, ...config } = resolved;
+    const assets = resolveAssetUrls(baseUrl, extraAssetUrls);
+    requireClassifierAsset(config.classifier, assets);
+    const backend = availableBackend(config.backend, assets);
     const steps = new StartSteps(onProgress);
-    const host = new WorkerHost(spawner(worker), { ...config, assets: resolveAssetUrls(baseUrl) }, steps.listener, onError);
+    const host = new WorkerHost(spawner(worker), { ...config, backend, assets }, steps.listener, onError);
     try {
       const info = await withStartDeadline(host.start(), startTimeoutMs, steps, () => void host.dispose());
       return new WorkerDetector(host, info.backend, info.classifier, info.threads, info.classifierPlacement, resolved.maxFaces, { maxPixels, maxBytes }, timeoutMs);

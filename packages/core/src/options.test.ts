@@ -44,6 +44,7 @@ describe('resolveDetectorOptions', () => {
       maxBytes: DEFAULT_MAX_BYTES,
       timeoutMs: DEFAULT_TIMEOUT_MS,
       startTimeoutMs: DEFAULT_START_TIMEOUT_MS,
+      extraAssetUrls: {},
     });
   });
 
@@ -150,6 +151,25 @@ describe('detectOptionsFromWia', () => {
   });
 });
 
+describe('optional modules (classifier, webgpu)', () => {
+  const url = () => 'https://example.com/x.onnx';
+  it('takes a classifier module for its id and asset URLs, and the WebGPU runtime for its URLs', () => {
+    const resolved = resolveDetectorOptions({ classifier: { id: 'human-emotion', assetUrls: { 'human-emotion': url } }, webgpu: { backend: 'webgpu', assetUrls: { 'ort-wasm-webgpu': url } } });
+    expect(resolved.classifier).toBe('human-emotion');
+    expect(Object.keys(resolved.extraAssetUrls).sort()).toEqual(['human-emotion', 'ort-wasm-webgpu']);
+  });
+
+  it('refuses what is not such a module with INVALID_REQUEST naming the field, hostile getters included', () => {
+    const hostile = Object.defineProperty({ id: 'x' }, 'assetUrls', { get: () => { throw new TypeError('trap'); } });
+    for (const bad of [{}, { id: 'x' }, { id: 'x', assetUrls: { a: 'not a function' } }, { id: 3, assetUrls: {} }, 42, hostile]) {
+      expect(rejectedField(() => resolveDetectorOptions({ classifier: bad as never }))).toBe('classifier');
+    }
+    for (const bad of [{}, { backend: 'wasm', assetUrls: {} }, 'webgpu', hostile]) {
+      expect(rejectedField(() => resolveDetectorOptions({ webgpu: bad as never }))).toBe('webgpu');
+    }
+  });
+});
+
 describe('startTimeoutMs', () => {
   it('defaults to 2 minutes, takes Infinity, and refuses what is not a positive number', () => {
     expect(resolveDetectorOptions({}).startTimeoutMs).toBe(120_000);
@@ -183,6 +203,26 @@ describe('hostile option objects (found by the property tests)', () => {
     const trap = new Proxy({}, { get: () => { throw new Error('trap'); } });
     expect(rejectedField(() => callSignal(trap as DetectOptions))).toBe('signal');
     expect(rejectedField(() => callTimeout(trap as DetectOptions, 5000))).toBe('timeoutMs');
+  });
+
+  it('names a value JSON cannot carry in details.value, so the error serialises (found by the browser fuzzer)', () => {
+    const trap = new Proxy({}, { get: () => { throw new Error('trap'); }, getPrototypeOf: () => { throw new Error('trap'); } });
+    for (const [options, shown] of [[{ returnDimensions: 5n }, '5n'], [{ maxFaces: Symbol('x') }, 'symbol'], [{ faceRange: () => 'short' }, 'function'], [{ minFaceSize: trap }, 'object'], [{ maxFaces: Number.NaN }, 'NaN']] as const) {
+      try {
+        resolveDetectOptions(options as DetectOptions, 5);
+        throw new Error('expected INVALID_REQUEST');
+      } catch (error) {
+        expect((error as EmoLensError).details['value']).toBe(shown);
+        expect(() => structuredClone(JSON.parse(JSON.stringify(error)))).not.toThrow();
+      }
+    }
+  });
+
+  it('refuses a revoked proxy as options, naming options (Array.isArray throws on one; found by the browser fuzzer)', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(rejectedField(() => resolveDetectOptions(proxy as DetectOptions, 5))).toBe('options');
+    expect(rejectedField(() => resolveDetectorOptions(proxy as DetectorOptions))).toBe('options');
   });
 
   it('reads each option once, so a getter cannot change a value after it was checked', () => {

@@ -5,6 +5,7 @@
  * defaulted or checked anywhere else. A bad value rejects with `INVALID_REQUEST`, `details.field` naming it.
  */
 import { EmoLensError, FIELD_DEFAULTS, MAX_FACES, MIN_FACE_SIZE, type WiaFaceRequestOptions } from '@emolens/schema';
+import type { AssetUrlMap, ClassifierModule, WebGpuRuntime } from './assets/extras.js';
 import { DEFAULT_CLASSIFIER } from './assets/registry.js';
 import type { Backend, ProgressCallback } from './assets/progress.js';
 import type { DetectorRange } from './pipeline/find/detector-range.js';
@@ -56,10 +57,20 @@ export const DEFAULT_MIN_DETECTION_CONFIDENCE: Readonly<Record<DetectorRange, nu
 
 /** Options of `createDetector`. */
 export interface DetectorOptions {
-  /** Emotion classifier id. Defaults to `emolens-fer`, our own model; `classifierIds()` lists the others. */
-  classifier?: string;
-  /** Defaults to `auto`: WebGPU on a real adapter that passes a self-check, else WASM. */
+  /**
+   * The emotion classifier. Defaults to `emolens-fer`, our own model. The others are modules of their own, so that
+   * only an app that uses one has its model in its build: `import { humanEmotion } from
+   * '@emolens/core/classifiers/human-emotion'`, then `classifier: humanEmotion`. An id string (`classifierIds()`
+   * lists them) names a classifier whose model is at `baseUrl`, or the default.
+   */
+  classifier?: string | ClassifierModule;
+  /**
+   * Defaults to `auto`: WebGPU on a real adapter that passes a self-check when {@link DetectorOptions.webgpu} is given
+   * (or `baseUrl` holds the WebGPU runtime), else WASM.
+   */
   backend?: BackendPreference;
+  /** The WebGPU runtime, `import { webgpu } from '@emolens/core/webgpu'`: without it (or `baseUrl`) WASM runs. */
+  webgpu?: WebGpuRuntime;
   /**
    * WASM threads for the classifier, `auto` or 1–16. Threads need a cross-origin isolated page (served with
    * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`); elsewhere 1
@@ -155,6 +166,8 @@ export interface DetectOptions extends Partial<Record<SignalOption, boolean>> {
 export interface ResolvedDetectorOptions {
   classifier: string;
   backend: BackendPreference;
+  /** Asset URLs the optional modules given (classifier, WebGPU) add. */
+  extraAssetUrls: AssetUrlMap;
   threads: number | 'auto';
   baseUrl: string | URL | undefined;
   cache: boolean;
@@ -193,8 +206,8 @@ export function resolveDetectorOptions(given: DetectorOptions | undefined): Reso
     fail('worker', 'worker must be a Worker or a function that makes one', typeof worker);
   }
   checkBaseUrl(options.baseUrl);
-  const classifier = options.classifier ?? DEFAULT_CLASSIFIER;
-  if (typeof classifier !== 'string') fail('classifier', 'classifier must be a string (a classifier id)', classifier);
+  const { classifier, urls: classifierUrls } = checkClassifier(options.classifier ?? DEFAULT_CLASSIFIER);
+  const webgpuUrls = options.webgpu === undefined ? {} : checkModule(options.webgpu, 'webgpu', (m) => (m as WebGpuRuntime).backend === 'webgpu');
   const backend = options.backend ?? 'auto';
   if (!BACKENDS.includes(backend)) fail('backend', "backend must be 'auto', 'wasm' or 'webgpu'", backend);
   const threads = options.threads ?? 'auto';
@@ -215,6 +228,7 @@ export function resolveDetectorOptions(given: DetectorOptions | undefined): Reso
   return {
     classifier,
     backend,
+    extraAssetUrls: { ...classifierUrls, ...webgpuUrls },
     threads,
     baseUrl: options.baseUrl,
     cache: flag(options, 'cache', true),
@@ -293,7 +307,7 @@ export function callSignal(given: { signal?: AbortSignal } | undefined): AbortSi
 }
 
 const DETECTOR_OPTION_KEYS: readonly (keyof DetectorOptions)[] = [
-  'classifier', 'backend', 'threads', 'baseUrl', 'cache', 'maxFaces', 'minDetectionConfidence', 'classifierWorker',
+  'classifier', 'backend', 'webgpu', 'threads', 'baseUrl', 'cache', 'maxFaces', 'minDetectionConfidence', 'classifierWorker',
   'onProgress', 'onError', 'maxPixels', 'maxBytes', 'timeoutMs', 'startTimeoutMs', 'worker',
 ];
 const DETECT_OPTION_KEYS: readonly (keyof DetectOptions)[] = [...(Object.keys(SIGNAL_DEFAULTS) as SignalOption[]), 'maxFaces', 'minFaceSize', 'faceRange', 'timeoutMs', 'signal'];
@@ -319,9 +333,14 @@ function snapshot<T extends object>(options: unknown, keys: readonly (keyof T)[]
 }
 
 function checkObject(options: unknown): asserts options is object {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    fail('options', 'options must be an object', options === null ? 'null' : Array.isArray(options) ? 'array' : typeof options);
+  let array = false;
+  try {
+    array = Array.isArray(options);
+  } catch {
+    // Only a revoked proxy makes Array.isArray throw (found by the fuzzer): nothing can be read from it.
+    fail('options', 'options could not be read', 'a revoked proxy');
   }
+  if (typeof options !== 'object' || options === null || array) fail('options', 'options must be an object', options === null ? 'null' : array ? 'array' : typeof options);
 }
 
 /** `baseUrl` must be a URL, or a string that parses as one against the page's address. */
@@ -342,6 +361,31 @@ function checkBaseUrl(baseUrl: unknown): void {
 export function callTimeout(given: Pick<DetectOptions, 'timeoutMs'> | undefined, detectorTimeoutMs: number): number {
   const { timeoutMs } = snapshot<DetectOptions>(given, ['timeoutMs']);
   return timeoutMs === undefined ? detectorTimeoutMs : checkTimeout(timeoutMs);
+}
+
+/** A classifier id, or a classifier module's id and asset URLs. */
+function checkClassifier(classifier: unknown): { classifier: string; urls: AssetUrlMap } {
+  if (typeof classifier === 'string') return { classifier, urls: {} };
+  const urls = checkModule(classifier, 'classifier', (m) => typeof (m as ClassifierModule).id === 'string');
+  return { classifier: (classifier as ClassifierModule).id, urls };
+}
+
+/** The asset URLs of an optional module (`@emolens/core/webgpu`, `@emolens/core/classifiers/<id>`), checked. */
+function checkModule(value: unknown, field: 'classifier' | 'webgpu', isKind: (module: object) => boolean): AssetUrlMap {
+  let urls: unknown;
+  let valid = false;
+  try {
+    urls = typeof value === 'object' && value !== null ? (value as { assetUrls?: unknown }).assetUrls : undefined;
+    urls = typeof urls === 'object' && urls !== null ? { ...urls } : undefined; // read once: a getter may change its answer
+    valid = urls !== undefined && Object.values(urls as object).every((url) => typeof url === 'function') && isKind(value as object);
+  } catch {
+    // a getter or proxy trap that throws: not a module of the SDK's
+  }
+  if (!valid) {
+    const expected = field === 'webgpu' ? "the export of '@emolens/core/webgpu'" : "a classifier id or the export of '@emolens/core/classifiers/<id>'";
+    fail(field, `${field} must be ${expected}`, typeof value);
+  }
+  return urls as AssetUrlMap;
 }
 
 function checkTimeout(timeoutMs: unknown, field: 'timeoutMs' | 'startTimeoutMs' = 'timeoutMs'): number {

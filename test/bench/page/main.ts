@@ -5,11 +5,17 @@
  */
 import './wasm-memory.ts';
 import * as core from '@emolens/core';
+import { emolensFerplus } from '@emolens/core/classifiers/emolens-ferplus';
+import { faceapiExpression } from '@emolens/core/classifiers/faceapi-expression';
+import { humanEmotion } from '@emolens/core/classifiers/human-emotion';
 import { drawPortraitGrid, facesPerCell } from '../../fixtures/portrait-grid.ts';
 import type { AssetEvent, BenchApi, CallSample, ColdStart, DenseResult, FrameSet, ImageFaces } from './api.ts';
 import { fetchBitmap, fetchBlob, gridPhotos, quadFaceFrame, singleFaceFrame } from './frames.ts';
 import { installHarness } from './harness.ts';
 import { createEmoLens } from './peers/emolens.ts';
+
+/** The classifiers `--classifier` may name besides the default. */
+const CLASSIFIERS: Record<string, core.ClassifierModule> = { 'emolens-ferplus': emolensFerplus, 'human-emotion': humanEmotion, 'faceapi-expression': faceapiExpression };
 
 let detector: core.Detector | undefined;
 const frames: Record<FrameSet, ImageBitmap[]> = { single: [], quad: [] };
@@ -34,7 +40,7 @@ const bench: BenchApi = {
     detector = await core.createDetector({
       backend: 'wasm',
       threads: threadsParam(),
-      ...(classifierParam() ? { classifier: classifierParam()! } : {}),
+      ...(classifierParam() ? { classifier: CLASSIFIERS[classifierParam()!] ?? classifierParam()! } : {}),
       onProgress(event) {
         if (event.type === 'asset') {
           assets.push({ asset: event.asset, bytes: event.bytes, source: event.source });

@@ -58,11 +58,10 @@ export interface RuntimeFiles {
 /**
  * Loads the runtime for a backend preference.
  *
- * With WASM threads, the glue is loaded from a URL of its own (a blob of the cached asset) rather than from the
- * copy embedded in onnxruntime's bundle: the runtime starts each thread worker from its glue module's
- * `import.meta.url`, and inside a bundled worker that is the bundle itself — with Vite's default `iife` worker
- * format, a copy of the inference worker that never becomes a thread, so the start hung for good. Started from
- * the glue's own URL, thread workers run the glue alone, whatever the bundler or its worker format.
+ * The glue is loaded from a URL of its own (a blob of the cached asset), never bundled: the runtime starts each
+ * thread worker from its glue module's `import.meta.url`, and inside a bundled worker that is the bundle itself —
+ * with Vite's default `iife` worker format, a copy of the inference worker that never becomes a thread, so the
+ * start hung for good. Started from the glue's own URL, thread workers run the glue alone, whatever the bundler.
  */
 export async function loadRuntime(
   preference: ResolvedDetectorOptions['backend'],
@@ -85,15 +84,16 @@ export async function loadRuntime(
   }
   // The wasm bytes load (from the cache, usually) while the runtime's JS is imported.
   const binary = files.wasm(backend);
+  const glue = files.glue(backend);
+  for (const pending of [binary, glue]) pending.catch(() => undefined); // a failure surfaces below, once awaited
+  // The vendored builds without an embedded glue (see scripts/copy-assets.mjs): no bundler emits a wasm for them.
+  const ort = (backend === 'webgpu' ? await import('../../vendor/ort.webgpu.min.mjs') : await import('../../vendor/ort.wasm.min.mjs')) as Ort;
   const usedThreads = wasmThreads(threads);
-  const glue = usedThreads > 1 ? files.glue(backend) : undefined;
-  for (const pending of [binary, glue]) pending?.catch(() => undefined); // a failure surfaces below, once awaited
-  const ort: Ort = backend === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm');
   ort.env.wasm.numThreads = usedThreads;
   ort.env.wasm.proxy = false;
   ort.env.wasm.wasmBinary = await binary;
   // The blob URL lives as long as the worker: thread workers are started from it.
-  if (glue) ort.env.wasm.wasmPaths = { mjs: URL.createObjectURL(new Blob([await glue], { type: 'text/javascript' })) };
+  ort.env.wasm.wasmPaths = { mjs: URL.createObjectURL(new Blob([await glue], { type: 'text/javascript' })) };
   ort.env.logLevel = 'error';
   if (adapter) (ort.env.webgpu as { adapter?: GPUAdapter }).adapter = adapter;
   return { ort, backend, threads: usedThreads };
