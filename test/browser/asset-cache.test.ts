@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadProgressEvent } from '@emolens/core';
 import { repoRoot } from '../setup/paths.ts';
@@ -23,7 +24,11 @@ const coreRoot = join(repoRoot, 'packages', 'core');
 const LOADER = repoUrl(join(coreRoot, 'src', 'assets', 'asset-loader.ts'));
 const URLS = repoUrl(join(coreRoot, 'src', 'assets', 'asset-urls.ts'));
 const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex');
-const fileSha256 = (file: string) => sha256(readFileSync(join(coreRoot, 'assets', file)));
+/** sha256 of an asset's bytes as the SDK checks them: a shipped `.gz` decompressed. */
+const fileSha256 = (file: string) => {
+  const bytes = readFileSync(join(coreRoot, 'assets', file));
+  return sha256(file.endsWith('.gz') ? gunzipSync(bytes) : bytes);
+};
 
 const A = 'weights of version A, '.repeat(64);
 const B = 'weights of version B, '.repeat(64);
@@ -226,7 +231,7 @@ describe('the SDK', () => {
   });
 
   it('loads by those URLs, keys its cache by the whole sha256, and ignores what an older build cached under the same name and file URLs', async () => {
-    const files = { 'blazeface-short': 'blazeface-short.onnx', 'emolens-fer': 'emolens-fer-int8.onnx', 'ort-wasm': 'ort-wasm-simd-threaded.wasm' };
+    const files = { 'blazeface-short': 'blazeface-short.onnx.gz', 'emolens-fer': 'emolens-fer-int8.onnx', 'ort-glue': 'ort-wasm-simd-threaded.mjs', 'ort-wasm': 'ort-wasm-simd-threaded.wasm.gz' };
     const origin = new URL(t.page.url()).origin;
     const plainUrls = Object.values(files).map((file) => `${origin}${repoUrl(join(coreRoot, 'assets', file))}`);
     const out = await t.page.evaluate(

@@ -39,7 +39,7 @@ const photos = wildPhotos().filter((_, i) => i % 7 === 3);
 
 describe.each(Object.entries(CLASSIFIERS))('%s', (name, original) => {
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'models', name, 'manifest.json'), 'utf8'));
-  const onnxUrl = repoUrl(join(repoRoot, 'packages', 'core', 'assets', manifest.file));
+  const onnxUrl = repoUrl(join(repoRoot, 'models', name, 'build', manifest.file));
 
   it('runs in the worker and agrees with the original tfjs model on the same crop (max |Δp| ≤ 1e-5)', async () => {
     const rows = await t.page.evaluate(

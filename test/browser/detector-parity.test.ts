@@ -3,7 +3,8 @@
  * FaceDetector running the original `.tflite`, on real photos in the same browser, given the same input pixels.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../setup/paths.ts';
 import { openTestPage, repoUrl, type TestPage } from './harness.ts';
@@ -18,6 +19,8 @@ afterAll(async () => {
 });
 
 const assets = join(repoRoot, 'packages', 'core', 'assets');
+/** tasks-vision's own wasm folder (the SDK ships its binary gzip-compressed). */
+const tasksVisionWasm = join(dirname(createRequire(import.meta.url).resolve('@mediapipe/tasks-vision')), 'wasm');
 /** Each ONNX detector, and the MediaPipe bundle whose `face_detector.tflite` is the same model. */
 const DETECTORS = [
   { name: 'blazeface-short', task: 'face_landmarker.task', photos: 'the 96 wild photos', urls: () => wildPhotos().map((p) => p.url), pairs: 2 * 90 },
@@ -37,10 +40,10 @@ describe.each(DETECTORS)('$name (ONNX) beside tasks-vision FaceDetector on $task
       {
         photoUrls: photos,
         spec: manifest.detector,
-        onnxUrl: repoUrl(join(assets, manifest.file)),
+        onnxUrl: repoUrl(join(repoRoot, 'models', name, 'build', manifest.file)),
         taskUrl: repoUrl(join(assets, task)),
         wasmLoaderUrl: repoUrl(join(assets, 'vision_wasm_module_internal.js')),
-        wasmBinaryUrl: repoUrl(join(assets, 'vision_wasm_module_internal.wasm')),
+        wasmBinaryUrl: repoUrl(join(tasksVisionWasm, 'vision_wasm_module_internal.wasm')),
         minScore: 0.5,
       },
     );

@@ -10,7 +10,7 @@ import { openTestPage, repoUrl, type TestPage } from './harness.ts';
 import { wildPhotos } from './photos.ts';
 
 const photo = () => wildPhotos()[20]!.url;
-const ASSET_REQUEST = /\.(onnx|task|wasm)(\?|$)|vision_wasm_module_internal\.js(\?|$)|ort-wasm-simd-threaded[.a-z]*\.mjs(\?|$)/;
+const ASSET_REQUEST = /\.(onnx|task|wasm)(\.gz)?(\?|$)|vision_wasm_module_internal\.js(\?|$)|ort-wasm-simd-threaded[.a-z]*\.mjs(\?|$)/;
 
 /** A fresh test page for the enclosing `describe`, and the URL of every request its context makes. */
 function pageRecordingRequests(): { readonly t: TestPage; requests: string[] } {

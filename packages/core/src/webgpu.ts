@@ -1,5 +1,5 @@
 /**
- * `@emolens/core/webgpu`: onnxruntime's WebGPU build (a 26.8 MB wasm, 6.7 MB gzipped), for apps that want the
+ * `@emolens/core/webgpu`: onnxruntime's WebGPU build (a 26.8 MB wasm, shipped gzipped as 6.6 MB), for apps that want the
  * classifier on the GPU. Pass it to `createDetector({ webgpu })`; without it, `backend: 'auto'` runs WASM and the
  * build holds no WebGPU runtime.
  *

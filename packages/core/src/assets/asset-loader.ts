@@ -20,7 +20,7 @@
  */
 import { EmoLensError } from '@emolens/schema';
 import type { ProgressCallback } from './progress.js';
-import { ASSET_SHA256, PACKAGE_VERSION, UNCHECKED_ASSETS } from './registry.generated.js';
+import { ASSET_SHA256, GZIPPED_ASSETS, PACKAGE_VERSION, UNCHECKED_ASSETS } from './registry.generated.js';
 
 /** Prefix of every EmoLens cache name; the rest is the package version. */
 const CACHE_PREFIX = 'emolens-assets-v';
@@ -66,6 +66,8 @@ export interface AssetRequest {
    * under it all the same, so another build's entry still cannot be hit, but not compared with it.
    */
   unchecked?: boolean;
+  /** Shipped gzip-compressed (see {@link GZIPPED_ASSETS}): decompressed here, checked and cached uncompressed. */
+  gzipped?: boolean;
 }
 
 /**
@@ -89,7 +91,8 @@ export async function loadAsset(
       return bytes;
     }
   }
-  const bytes = await download(request, onProgress);
+  const downloaded = await download(request, onProgress);
+  const bytes = request.gzipped ? await gunzip(request, downloaded) : downloaded;
   if (request.sha256 && !request.unchecked) await verify(request, bytes);
   if (cache && key) {
     const headers = { 'content-type': 'application/octet-stream', [SHA256_HEADER]: request.sha256! };
@@ -122,7 +125,8 @@ export function assetLoader(
     const url = urls[id];
     if (!url) throw new EmoLensError('MODEL_LOAD_FAILED', `No URL for the asset "${id}"`, { asset: id });
     const unchecked = UNCHECKED_ASSETS.includes(id);
-    return loadAsset({ id, url, ...(sha256 ? { sha256 } : {}), ...(unchecked ? { unchecked } : {}) }, onProgress, useCache, cacheName);
+    const gzipped = GZIPPED_ASSETS.includes(id);
+    return loadAsset({ id, url, ...(sha256 ? { sha256 } : {}), ...(unchecked ? { unchecked } : {}), ...(gzipped ? { gzipped } : {}) }, onProgress, useCache, cacheName);
   };
 }
 
@@ -228,6 +232,20 @@ async function download(request: AssetRequest, onProgress: ProgressCallback | un
     offset += chunk.byteLength;
   }
   return bytes.buffer;
+}
+
+/**
+ * The bytes of a gzip-compressed asset, decompressed. A server that labels `.gz` files `Content-Encoding: gzip`
+ * has the browser decompress them already: bytes without the gzip magic number are taken as they are.
+ */
+async function gunzip(request: AssetRequest, bytes: ArrayBuffer): Promise<ArrayBuffer> {
+  const head = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength));
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return bytes;
+  try {
+    return await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+  } catch (cause) {
+    throw loadError(request, `its gzip data is corrupt (${String(cause)})`, cause);
+  }
 }
 
 async function verify(request: AssetRequest, bytes: ArrayBuffer): Promise<void> {
