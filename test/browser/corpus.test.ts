@@ -45,7 +45,23 @@ beforeAll(async () => {
             const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
             canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
             value = await canvas.convertToBlob({ type: 'image/webp', quality: 0.9 });
-          } else value = { null: null, 'empty-string': '', number: 42, object: { image: 'nope' }, 'zero-canvas': document.createElement('canvas') }[input.page];
+          } else if (input.page === 'resizable-buffer' || input.page === 'blob-subclass' || input.page === 'blob-proxy') {
+            const bytes = new Uint8Array(await (await faceBlob()).arrayBuffer());
+            const Resizable = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer;
+            const resizable = new Resizable(bytes.length, { maxByteLength: bytes.length * 2 });
+            new Uint8Array(resizable).set(bytes);
+            const hostile = class extends Blob {
+              override slice(): Blob { throw new Error('hostile slice'); }
+              override arrayBuffer(): Promise<ArrayBuffer> { throw new Error('hostile arrayBuffer'); }
+              override stream(): ReadableStream<Uint8Array<ArrayBuffer>> { throw new Error('hostile stream'); }
+            };
+            value = { 'resizable-buffer': resizable, 'blob-subclass': new hostile([bytes]), 'blob-proxy': new Proxy(new Blob([bytes]), {}) }[input.page];
+          } else if (input.page === 'throwing-proxy' || input.page === 'revoked-proxy') {
+            const trap = () => { throw new Error('hostile trap'); };
+            const revocable = Proxy.revocable({}, {});
+            revocable.revoke();
+            value = input.page === 'revoked-proxy' ? revocable.proxy : new Proxy({}, { get: trap, has: trap, ownKeys: trap, getPrototypeOf: trap, getOwnPropertyDescriptor: trap });
+          } else value = { null: null, 'empty-string': '', number: 42, object: { image: 'nope' }, 'zero-canvas': document.createElement('canvas'), 'fake-canvas': Object.create(HTMLCanvasElement.prototype) }[input.page];
           if (input.page === 'zero-canvas') Object.assign(value as HTMLCanvasElement, { width: 0, height: 0 });
         } else {
           value = await (await fetch(`${base}/${input.file}`)).blob();

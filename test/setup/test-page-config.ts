@@ -20,6 +20,8 @@ export function testPageConfig(isolated = false, port = 0): InlineConfig {
       fs: { allow: [repoRoot, dataRoot] },
       // No CORS headers: the tests need a real cross-origin URL that the browser blocks.
       cors: false,
+      // No hot reload: a rebuilt dist/ (or any edited file) must not reload a page mid-test and lose its state.
+      hmr: false,
       headers: isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {},
     },
     // Every dependency is ESM: serve them as they are, with no re-optimisation (and reload) mid-test.

@@ -59,18 +59,43 @@ export interface StringRules {
  */
 export async function decodeImage(input: ImageInput, limits: DecodeLimits, rules: StringRules = {}): Promise<DecodedImage> {
   if (input === undefined || input === null) throw invalidInput('no image was given', 'missing_image');
-  const bitmap = typeof input === 'string' || input instanceof Blob || input instanceof ArrayBuffer || ArrayBuffer.isView(input)
-    ? await decodeBytes(await toBlob(input, limits, rules), limits.maxPixels)
-    : await decodeObject(input, limits.maxPixels);
+  const isBytes = await readInput(() => typeof input === 'string' || input instanceof Blob || input instanceof ArrayBuffer || ArrayBuffer.isView(input));
+  const bitmap = isBytes
+    ? await decodeBytes(await toBlob(input as string | Blob | ArrayBuffer | ArrayBufferView, limits, rules), limits.maxPixels)
+    : await decodeObject(input as Exclude<ImageInput, string | Blob | ArrayBuffer | ArrayBufferView>, limits.maxPixels);
   return downscale(bitmap);
+}
+
+/**
+ * Reads the caller's input object. What `read` throws, other than the SDK's own errors, came from the object
+ * itself — a getter or proxy trap that throws, a proxy of a Blob, an object posing as a canvas
+ * (`Object.create(HTMLCanvasElement.prototype)`, whose getters throw "Illegal invocation") — so it is
+ * `INVALID_REQUEST` naming `input`, as the same in the options is; it was `INTERNAL_ERROR` (found by the fuzzer).
+ */
+async function readInput<T>(read: () => T | Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (cause) {
+    if (cause instanceof Error && cause.name === 'EmoLensError') throw cause;
+    throw invalidInput(`the input could not be read (${message(cause)})`);
+  }
 }
 
 async function toBlob(input: string | Blob | ArrayBuffer | ArrayBufferView, limits: DecodeLimits, rules: StringRules): Promise<Blob> {
   if (typeof input === 'string') return blobFromString(input, limits, rules);
-  if (input instanceof Blob) return input;
-  if (input instanceof ArrayBuffer) return new Blob([input]);
-  // A view over a transferred (detached) buffer has no bytes left: it cannot even be sliced.
-  if (input.byteLength === 0) throw invalidImage('empty', 'the typed array has no bytes (its buffer may have been transferred)');
+  return readInput(() => ownBlob(input));
+}
+
+/**
+ * A Blob of the SDK's own with the input's bytes. Only Blob's own methods read a Blob input, so a subclass
+ * that overrides them is read as the bytes it holds, and a proxy of a Blob is refused by their brand check.
+ * The Blob constructor refuses a resizable ArrayBuffer (and views over a shared one): those bytes are copied.
+ */
+function ownBlob(input: Blob | ArrayBuffer | ArrayBufferView): Blob {
+  if (input instanceof Blob) return Blob.prototype.slice.call(input, 0, undefined, input.type);
+  // A transferred (detached) buffer, or a view over one, has no bytes left: it cannot even be sliced.
+  if (input.byteLength === 0) throw invalidImage('empty', 'the buffer or typed array has no bytes (it may have been transferred)');
+  if (input instanceof ArrayBuffer) return new Blob([(input as { resizable?: boolean }).resizable ? input.slice(0) : input]);
   return new Blob([new Uint8Array(input.buffer, input.byteOffset, input.byteLength).slice()]);
 }
 
@@ -91,6 +116,19 @@ async function decodeBytes(blob: Blob, maxPixels: number): Promise<ImageBitmap> 
 }
 
 async function decodeObject(input: Exclude<ImageInput, string | Blob | ArrayBuffer | ArrayBufferView>, maxPixels: number): Promise<ImageBitmap> {
+  const [width, height] = await readInput(() => readySize(input));
+  if (width === 0 || height === 0) throw invalidImage('empty', 'the image has no pixels');
+  if (width * height > maxPixels) throw imageTooLarge(width, height, maxPixels);
+  try {
+    return checked(await createImageBitmap(input as ImageBitmapSource), maxPixels);
+  } catch (cause) {
+    if (cause instanceof Error && cause.name === 'EmoLensError') throw cause;
+    throw invalidImage('undecodable', `the image could not be read (${message(cause)})`, {}, cause);
+  }
+}
+
+/** The size of an image object once it can be drawn (an `<img>` is decoded first); refuses other objects. */
+async function readySize(input: Exclude<ImageInput, string | Blob | ArrayBuffer | ArrayBufferView>): Promise<[number, number]> {
   const isElement = (name: string) => typeof (globalThis as Record<string, unknown>)[name] === 'function' && input instanceof ((globalThis as Record<string, unknown>)[name] as new () => object);
   if (isElement('HTMLImageElement')) {
     const image = input as HTMLImageElement;
@@ -104,15 +142,7 @@ async function decodeObject(input: Exclude<ImageInput, string | Blob | ArrayBuff
   } else if (!['ImageBitmap', 'ImageData', 'HTMLCanvasElement', 'OffscreenCanvas', 'VideoFrame', 'HTMLVideoElement', 'SVGImageElement'].some(isElement)) {
     throw invalidInput(`a ${describeValue(input)} is not an image input`);
   }
-  const [width, height] = dimensions(input);
-  if (width === 0 || height === 0) throw invalidImage('empty', 'the image has no pixels');
-  if (width * height > maxPixels) throw imageTooLarge(width, height, maxPixels);
-  try {
-    return checked(await createImageBitmap(input as ImageBitmapSource), maxPixels);
-  } catch (cause) {
-    if (cause instanceof Error && cause.name === 'EmoLensError') throw cause;
-    throw invalidImage('undecodable', `the image could not be read (${message(cause)})`, {}, cause);
-  }
+  return dimensions(input);
 }
 
 function dimensions(input: object): [number, number] {

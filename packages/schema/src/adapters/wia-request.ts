@@ -81,17 +81,18 @@ export function parseWiaFaceRequest(body: unknown): WiaFaceRequest {
   if (!isObject(body)) {
     throw invalid('body', 'The request body must be a JSON object', describe(body), 'Send { "image_url": "…" } or { "image_base64": "…" }.');
   }
-  for (const key of Object.keys(body)) {
+  const request = readObject(body, 'body');
+  for (const key of Object.keys(request)) {
     if (!TOP_LEVEL_KEYS.includes(key)) {
       throw invalid(key, `Unknown field "${key}"`, 'not a field of the WIA face request', 'Use only image_url or image_base64, and options.');
     }
   }
-  const url = imageField(body, 'image_url');
-  const base64 = imageField(body, 'image_base64');
+  const url = imageField(request, 'image_url');
+  const base64 = imageField(request, 'image_base64');
   if (url !== undefined && base64 !== undefined) {
     throw invalid('image_base64', 'Give exactly one of image_url and image_base64', 'both were given', 'Remove one of them.');
   }
-  const options = parseOptions(body['options']);
+  const options = parseOptions(request['options']);
   if (url !== undefined) return { image_url: url, options };
   if (base64 !== undefined) return { image_base64: base64, options };
   throw invalid('image_url', 'No image provided', 'neither image_url nor image_base64 was given', 'Send image_url or image_base64.', {
@@ -112,9 +113,10 @@ function parseOptions(value: unknown): WiaFaceRequestOptions {
   const options: WiaFaceRequestOptions = { ...WIA_FACE_REQUEST_DEFAULTS };
   if (value === undefined) return options;
   if (!isObject(value)) throw invalid('options', 'options must be an object', describe(value), 'Send an object, or leave options out.');
-  for (const key of Object.keys(value)) {
+  const given = readObject(value, 'options');
+  for (const key of Object.keys(given)) {
     const field = `options.${key}`;
-    const v = value[key];
+    const v = given[key];
     if (v === undefined) continue;
     if ((BOOLEAN_OPTIONS as readonly string[]).includes(key)) {
       if (typeof v !== 'boolean') throw invalid(field, `${field} must be a boolean`, describe(v), 'Send true or false, or leave it out.');
@@ -137,13 +139,47 @@ function parseOptions(value: unknown): WiaFaceRequestOptions {
   return options;
 }
 
+/**
+ * The caller's object as a plain record, each own key read once. A getter or proxy trap that throws is
+ * `INVALID_REQUEST` naming the key (or the object, when its keys cannot be listed), as a wrong value is; from
+ * JavaScript such a body was an unexpected error (found by the fuzzer).
+ */
+function readObject(value: object, path: 'body' | 'options'): Record<string, unknown> {
+  const read = <T>(field: string, get: () => T): T => {
+    try {
+      return get();
+    } catch (cause) {
+      throw invalid(field, `${field} could not be read`, `reading it threw: ${thrown(cause)}`, 'Send plain data, as JSON would.');
+    }
+  };
+  const keys = read(path, () => Object.keys(value));
+  return Object.fromEntries(keys.map((key) => [key, read(path === 'body' ? key : `${path}.${key}`, () => (value as Record<string, unknown>)[key])]));
+}
+
+function thrown(cause: unknown): string {
+  try {
+    return cause instanceof Error ? cause.message : String(cause);
+  } catch {
+    return 'a value that cannot be shown';
+  }
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !isArray(value);
+}
+
+/** `Array.isArray`, except that a revoked proxy (on which it throws) is no array: reading it then fails, typed. */
+function isArray(value: unknown): boolean {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 function describe(value: unknown): string {
   if (value === null) return 'got null';
-  if (Array.isArray(value)) return 'got an array';
+  if (isArray(value)) return 'got an array';
   if (typeof value === 'number') return `got ${String(value)}`;
   if (typeof value === 'string') return `got the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `got ${typeof value}`;
