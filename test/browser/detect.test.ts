@@ -333,7 +333,7 @@ describe('the worker', () => {
     expect(pageModules.filter((n) => /tasks-vision|onnxruntime-web|vision_wasm|ort-wasm|\/inference\/|\/pipeline\/(find|frame|classify|format|track|pipeline|run-frame)/.test(n))).toEqual([]);
     // No model or wasm was fetched by the page; the worker fetched them.
     const fetchedByPage = await t.page.evaluate(() => performance.getEntriesByType('resource').filter((e) => (e as PerformanceResourceTiming).initiatorType === 'fetch').map((e) => e.name));
-    expect(fetchedByPage.filter((n) => /\.(onnx|task|wasm)(\?|$)/.test(n))).toEqual([]);
+    expect(fetchedByPage.filter((n) => /\.(onnx|task|wasm)(\.gz)?(\?|$)/.test(n))).toEqual([]);
     // MediaPipe runs in the pipeline worker, onnxruntime in the inference worker the pipeline starts.
     const pipeline = t.page.workers().find((w) => /\/worker\/worker\.js/.test(w.url()));
     const classifier = t.page.workers().find((w) => /\/worker\/inference-worker\.js/.test(w.url()));
@@ -343,10 +343,10 @@ describe('the worker', () => {
     const byPipeline = await fetchedBy(pipeline);
     const byClassifier = await fetchedBy(classifier);
     expect(byPipeline.filter((n) => /\.task(\?|$)/.test(n)).length).toBeGreaterThan(0);
-    expect(byPipeline.filter((n) => /vision_wasm_module_internal.*\.wasm(\?|$)/.test(n)).length).toBeGreaterThan(0);
-    expect(byPipeline.filter((n) => /\.onnx(\?|$)|ort-wasm/.test(n))).toEqual([]);
-    expect(byClassifier.filter((n) => /\.onnx(\?|$)/.test(n)).length).toBeGreaterThan(0);
-    expect(byClassifier.filter((n) => /ort-wasm.*\.wasm(\?|$)/.test(n)).length).toBeGreaterThan(0);
+    expect(byPipeline.filter((n) => /vision_wasm_module_internal.*\.wasm(\.gz)?(\?|$)/.test(n)).length).toBeGreaterThan(0);
+    expect(byPipeline.filter((n) => /\.onnx(\.gz)?(\?|$)|ort-wasm/.test(n))).toEqual([]);
+    expect(byClassifier.filter((n) => /\.onnx(\.gz)?(\?|$)/.test(n)).length).toBeGreaterThan(0);
+    expect(byClassifier.filter((n) => /ort-wasm.*\.wasm(\.gz)?(\?|$)/.test(n)).length).toBeGreaterThan(0);
     // The MediaPipe wasm loader (which leaves a `custom_dbg` global behind when it runs) ran in the
     // pipeline worker's realm only.
     expect(await pipeline!.evaluate(() => typeof (self as { custom_dbg?: unknown }).custom_dbg)).toBe('function');

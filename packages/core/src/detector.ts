@@ -7,7 +7,6 @@ import { EmoLensError, parseWiaFaceRequest, type WiaFaceResult } from '@emolens/
 import { availableBackend, requireClassifierAsset, resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend } from './assets/progress.js';
 import { decodeImage, type DecodeLimits, type ImageInput, type StringRules } from './input/decode.js';
-import { toSourcePixels } from './input/rescale.js';
 import { callSignal, detectOptionsFromWia, type FrameOptions, resolveCallOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions } from './options.js';
 import { round } from './round.js';
 import type { StageTimings } from './worker/pipeline-api.js';
@@ -170,19 +169,17 @@ class WorkerDetector implements Detector {
 
   /** Decodes `input` and runs it through the worker as request `id`; `signal` stops it (the caller's abort, the deadline). */
   private async analyze(id: string, input: ImageInput, frame: FrameOptions, rules: StringRules, signal: AbortSignal, started: number): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
-    const image = await stoppable(decodeImage(input, { ...this.limits, signal }, rules), signal, (late) => late.bitmap.close());
+    const bitmap = await stoppable(decodeImage(input, { ...this.limits, signal }, rules), signal, (late) => late.close());
     const decoded = performance.now();
     if (this.disposed) {
-      image.bitmap.close();
+      bitmap.close();
       throw disposedError();
     }
-    // Sizes the caller gave are in source pixels; the worker sees the (possibly downscaled) bitmap.
-    const sized = image.scale === 1 ? frame : { ...frame, minFaceSize: frame.minFaceSize / image.scale };
-    const call = this.host.call((api) => api.analyze(transfer(image.bitmap, [image.bitmap]), sized, id));
+    // At the source size: the worker downscales it for detection and answers in source pixels.
+    const call = this.host.call((api) => api.analyze(transfer(bitmap, [bitmap]), frame, id));
     // A bitmap that could not be sent (a tainted one) is still ours to free; after the transfer this is a no-op.
-    call.catch(() => image.bitmap.close());
+    call.catch(() => bitmap.close());
     const { result, timings } = await stoppable(call, signal);
-    toSourcePixels(result, image);
     const endToEnd = performance.now() - started;
     result.processing_time_ms = round(endToEnd, 2);
     return { result, timings: { ...timings, decode: decoded - started, endToEnd } };

@@ -5,11 +5,10 @@
  */
 export { createDetector } from './detector.js';
 export type { Detector, CallTimings } from './detector.js';
-export { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_MIN_DETECTION_CONFIDENCE } from './options.js';
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_MIN_DETECTION_CONFIDENCE, DETECTION_MAX_SIDE } from './options.js';
 export type { DetectorOptions, DetectOptions, BackendPreference, FaceRange } from './options.js';
 export type { ImageInput } from './input/decode.js';
 export type { ClassifierModule, WebGpuRuntime } from './assets/extras.js';
-export { DETECTION_MAX_SIDE } from './input/decode.js';
 export type { LoadProgressEvent, ProgressCallback, Backend } from './assets/progress.js';
 export type { StageTimings } from './worker/pipeline-api.js';
 export { classifierIds, DEFAULT_CLASSIFIER } from './assets/registry.js';

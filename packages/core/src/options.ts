@@ -43,6 +43,9 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
  */
 export const DEFAULT_START_TIMEOUT_MS = 120_000;
 
+/** Longer side above which an image is downscaled (in the worker) before detection: faces are found at a few hundred px. */
+export const DETECTION_MAX_SIDE = 2048;
+
 /** Most WASM threads an app may ask for. */
 const MAX_THREADS = 16;
 

@@ -2,8 +2,8 @@
  * Main-thread decoding: any image a page can hold → a fresh `ImageBitmap` that can be transferred to the
  * worker (the caller's own objects are never detached or closed). EXIF orientation is applied, so boxes
  * refer to the image as the browser displays it. Byte inputs are sniffed first: what is not a raster image,
- * and images over the pixel cap, are refused before anything is decoded. Images larger than
- * {@link DETECTION_MAX_SIDE} are downscaled; `scale` maps results back to source pixels.
+ * and images over the pixel cap, are refused before anything is decoded. The bitmap is at the source size: the
+ * pipeline worker downscales it for detection (`pipeline/frame/detection-size.ts`), off the main thread.
  */
 import type { ResolvedDetectorOptions } from '../options.js';
 import { downloadTooLarge, imageTooLarge, invalidImage, invalidInput } from './input-errors.js';
@@ -23,19 +23,6 @@ export type ImageInput =
   | OffscreenCanvas
   | VideoFrame
   | string;
-
-/** Longer side above which an image is downscaled before detection (faces are found at a few hundred px). */
-export const DETECTION_MAX_SIDE = 2048;
-
-/** A decoded image ready for the worker. */
-export interface DecodedImage {
-  bitmap: ImageBitmap;
-  /** Source pixels per bitmap pixel (1 unless the image was downscaled). */
-  scale: number;
-  /** Size of the source image as displayed. */
-  width: number;
-  height: number;
-}
 
 const FROM_IMAGE: ImageBitmapOptions = { imageOrientation: 'from-image' };
 
@@ -57,13 +44,12 @@ export interface StringRules {
  * A string is read by the rules of {@link readingOf}: data URLs and base64 are decoded, http(s), blob and
  * relative URLs are fetched, other schemes are refused.
  */
-export async function decodeImage(input: ImageInput, limits: DecodeLimits, rules: StringRules = {}): Promise<DecodedImage> {
+export async function decodeImage(input: ImageInput, limits: DecodeLimits, rules: StringRules = {}): Promise<ImageBitmap> {
   if (input === undefined || input === null) throw invalidInput('no image was given', 'missing_image');
   const isBytes = await readInput(() => typeof input === 'string' || input instanceof Blob || input instanceof ArrayBuffer || ArrayBuffer.isView(input));
-  const bitmap = isBytes
-    ? await decodeBytes(await toBlob(input as string | Blob | ArrayBuffer | ArrayBufferView, limits, rules), limits.maxPixels)
-    : await decodeObject(input as Exclude<ImageInput, string | Blob | ArrayBuffer | ArrayBufferView>, limits.maxPixels);
-  return downscale(bitmap);
+  return isBytes
+    ? decodeBytes(await toBlob(input as string | Blob | ArrayBuffer | ArrayBufferView, limits, rules), limits.maxPixels)
+    : decodeObject(input as Exclude<ImageInput, string | Blob | ArrayBuffer | ArrayBufferView>, limits.maxPixels);
 }
 
 /**
@@ -167,20 +153,6 @@ function checked(bitmap: ImageBitmap, maxPixels: number): ImageBitmap {
     throw imageTooLarge(width, height, maxPixels);
   }
   return bitmap;
-}
-
-async function downscale(bitmap: ImageBitmap): Promise<DecodedImage> {
-  const { width, height } = bitmap;
-  const longer = Math.max(width, height);
-  if (longer <= DETECTION_MAX_SIDE) return { bitmap, scale: 1, width, height };
-  const factor = DETECTION_MAX_SIDE / longer;
-  const small = await createImageBitmap(bitmap, {
-    resizeWidth: Math.max(1, Math.round(width * factor)),
-    resizeHeight: Math.max(1, Math.round(height * factor)),
-    resizeQuality: 'high',
-  });
-  bitmap.close();
-  return { bitmap: small, scale: width / small.width, width, height };
 }
 
 async function blobFromString(text: string, limits: DecodeLimits, rules: StringRules): Promise<Blob> {

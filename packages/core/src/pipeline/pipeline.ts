@@ -19,6 +19,7 @@ import { OnnxDetectionModel } from './find/onnx-detection.js';
 import { SECOND_LOOK_FLOOR } from './find/second-look.js';
 import { cropFaces } from './frame/crop-faces.js';
 import { CropRenderer } from './frame/crop.js';
+import { toDetectionSize, toSourcePixels } from './frame/detection-size.js';
 import { runFrame, type FrameStages } from './run-frame.js';
 import { StreamTable } from './track/stream-state.js';
 
@@ -99,7 +100,16 @@ export class Pipeline implements PipelineApi {
     const next = this.queue.then(async () => {
       try {
         const state = stream === undefined ? undefined : this.streams.get(stream);
-        return await runFrame(this.ready().stages, frame, options, requestId, state);
+        const sized = await toDetectionSize(frame);
+        try {
+          // Sizes the caller gave are in source pixels, like the result.
+          const scaled = sized.scale === 1 ? options : { ...options, minFaceSize: options.minFaceSize / sized.scale };
+          const out = await runFrame(this.ready().stages, sized.bitmap, scaled, requestId, state);
+          toSourcePixels(out.result, sized);
+          return out;
+        } finally {
+          sized.bitmap.close();
+        }
       } finally {
         frame.close();
       }
