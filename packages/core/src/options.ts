@@ -369,8 +369,9 @@ export function callTimeout(given: Pick<DetectOptions, 'timeoutMs'> | undefined,
 /** A classifier id, or a classifier module's id and asset URLs. */
 function checkClassifier(classifier: unknown): { classifier: string; urls: AssetUrlMap } {
   if (typeof classifier === 'string') return { classifier, urls: {} };
-  const urls = checkModule(classifier, 'classifier', (m) => typeof (m as ClassifierModule).id === 'string');
-  return { classifier: (classifier as ClassifierModule).id, urls };
+  let id: unknown; // read once: a getter may change its answer
+  const urls = checkModule(classifier, 'classifier', (m) => typeof (id = (m as ClassifierModule).id) === 'string');
+  return { classifier: id as string, urls };
 }
 
 /** The asset URLs of an optional module (`@emolens/core/webgpu`, `@emolens/core/classifiers/<id>`), checked. */

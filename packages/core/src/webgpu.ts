@@ -1,7 +1,7 @@
 /**
- * `@emolens/core/webgpu`: onnxruntime's WebGPU build (a 26.8 MB wasm, shipped gzipped as 6.6 MB), for apps that want the
- * classifier on the GPU. Pass it to `createDetector({ webgpu })`; without it, `backend: 'auto'` runs WASM and the
- * build holds no WebGPU runtime.
+ * `@emolens/core/webgpu`: onnxruntime's WebGPU build (a 26.8 MB wasm, shipped gzipped as 6.6 MB), for apps
+ * that want the classifier on the GPU. Pass it to `createDetector({ webgpu })`; without it, `backend: 'auto'` runs
+ * WASM and the build holds no WebGPU runtime.
  *
  * @example
  * ```ts

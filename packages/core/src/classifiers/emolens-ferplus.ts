@@ -1,6 +1,7 @@
 /**
- * `@emolens/core/classifiers/emolens-ferplus`: our own FER+-leaning classifier (the most accurate on the FER+ labels). Pass it as the classifier:
- * `createDetector({ classifier: emolensFerplus })`. Only an app that imports it has its model in its build.
+ * `@emolens/core/classifiers/emolens-ferplus`: our own FER+-leaning classifier, the most accurate on the
+ * FER+ labels. Pass it as the classifier: `createDetector({ classifier: emolensFerplus })`. Only an app that imports it has
+ * its model in its build.
  * @packageDocumentation
  */
 import type { ClassifierModule } from '../assets/extras.js';

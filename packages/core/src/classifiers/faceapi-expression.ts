@@ -1,6 +1,7 @@
 /**
- * `@emolens/core/classifiers/faceapi-expression`: @vladmandic/face-api's FaceExpressionNet (112×112 RGB). Pass it as the classifier:
- * `createDetector({ classifier: faceapiExpression })`. Only an app that imports it has its model in its build.
+ * `@emolens/core/classifiers/faceapi-expression`: @vladmandic/face-api's FaceExpressionNet
+ * (112×112 RGB). Pass it as the classifier: `createDetector({ classifier: faceapiExpression })`. Only an app that imports it has
+ * its model in its build.
  * @packageDocumentation
  */
 import type { ClassifierModule } from '../assets/extras.js';

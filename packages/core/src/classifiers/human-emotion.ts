@@ -1,6 +1,7 @@
 /**
- * `@emolens/core/classifiers/human-emotion`: @vladmandic/human's emotion model (mini-Xception, 64×64 grey). Pass it as the classifier:
- * `createDetector({ classifier: humanEmotion })`. Only an app that imports it has its model in its build.
+ * `@emolens/core/classifiers/human-emotion`: @vladmandic/human's emotion model (mini-Xception,
+ * 64×64 grey). Pass it as the classifier: `createDetector({ classifier: humanEmotion })`. Only an app that imports it has
+ * its model in its build.
  * @packageDocumentation
  */
 import type { ClassifierModule } from '../assets/extras.js';
