@@ -10,6 +10,7 @@ import { createDetector, type Detector } from './detector.js';
 import { forRequest } from './error-boundary.js';
 import { fakeFrame } from './testing/fake-inference.js';
 import type { FrameResult, PipelineApi, PipelineInfo } from './worker/pipeline-api.js';
+import { rejection } from './testing/rejection.js';
 
 /** What the fake worker does with a frame. */
 type Mode = 'answer' | 'throw' | 'hang';
@@ -50,17 +51,6 @@ function fakeWorker(api: PipelineApi): Worker {
 /** The first bytes of a 4×4 PNG: enough for the header sniff (`createImageBitmap` is stubbed). */
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 4, 0, 0, 0, 4, 8, 6, 0, 0, 0, 0, 0, 0, 0]);
 const png = () => new Blob([PNG], { type: 'image/png' });
-
-/** The error `call` rejects with. */
-async function rejection(call: Promise<unknown>): Promise<EmoLensError> {
-  try {
-    await call;
-  } catch (error) {
-    expect(error).toBeInstanceOf(EmoLensError);
-    return error as EmoLensError;
-  }
-  throw new Error('the call did not reject');
-}
 
 /** Checks that `error` carries a request id, in its field and its WIA body, and returns it. */
 function idOf(error: EmoLensError): string {

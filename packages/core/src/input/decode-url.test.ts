@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmoLensError } from '@emolens/schema';
 import { decodeImage } from './decode.js';
+import { rejection } from '../testing/rejection.js';
 
 /** A local server: `/endless` streams bytes until the client goes away; `/declared` announces 10 MB. */
 let server: Server;
@@ -33,16 +33,6 @@ afterAll(async () => {
 });
 
 const limits = { maxPixels: 50_000_000, maxBytes: 1_000_000 };
-
-async function rejection(promise: Promise<unknown>): Promise<EmoLensError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(EmoLensError);
-    return error as EmoLensError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('URL downloads', () => {
   it('stop at maxBytes on an endless body, with IMAGE_TOO_LARGE, and close the connection', async () => {
