@@ -20,10 +20,13 @@ import {
   WEBCAM_LABELS,
   WIA_EMOTIONS,
   WIA_FACE_REQUEST_DEFAULTS,
+  WIA_VIDEO_REQUEST_DEFAULTS,
   fromWia,
   largestFace,
   largestFaceIndex,
   parseWiaFaceRequest,
+  parseWiaVideoRequest,
+  summarizeTimeline,
   toEmotionApi,
   toRankedList,
   toSamoError,
@@ -35,6 +38,8 @@ import {
   type WiaEmotion,
   type WiaFace,
   type WiaFaceResult,
+  type WiaVideoFrame,
+  type WiaVideoResult,
 } from '../../packages/schema/src/index.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -87,6 +92,8 @@ const SCHEMA_FILES = [
   'wia-face-result',
   'wia-error',
   'wia-face-request',
+  'wia-video-request',
+  'wia-video-result',
   'emotion-api-response',
   'webcam-predict-response',
   'webcam-error',
@@ -100,6 +107,9 @@ addFormats(ajv);
 const schemas = Object.fromEntries(
   SCHEMA_FILES.map((name) => [name, JSON.parse(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIR), 'utf8')) as Record<string, unknown>]),
 ) as Record<SchemaName, Record<string, unknown>>;
+// The video result's faces are `{ "$ref": "wia-face-result.schema.json#/$defs/face" }`, relative to its own file:
+// Ajv resolves that only with the face result registered under its file name, before compiling.
+ajv.addSchema(schemas['wia-face-result'], 'wia-face-result.schema.json');
 const validators = Object.fromEntries(SCHEMA_FILES.map((name) => [name, ajv.compile(schemas[name])])) as Record<
   SchemaName,
   ReturnType<typeof ajv.compile>
@@ -522,6 +532,7 @@ describe('EmoLensError.toJSON (the WIA error adapter)', () => {
   it('validates for every code and for a request error', () => {
     for (const code of Object.keys(ERROR_HTTP_STATUS) as ErrorCode[]) expectValid('wia-error', wire(new EmoLensError(code, 'm')));
     expectValid('wia-error', wire(caught(() => parseWiaFaceRequest({ image_url: 'x', options: { max_faces: 0 } }))));
+    expectValid('wia-error', wire(caught(() => parseWiaVideoRequest({ video_url: 'x', options: { sample_rate: 0 } }))));
   });
 
   it('the schema rejects malformed bodies', () => {
@@ -708,6 +719,114 @@ describe('wia-face-result schema', () => {
       { ...good, faces: [{ face_id: 0, bbox: f['bbox'] }] },
     ];
     for (const value of bad) expectInvalid('wia-face-result', value);
+  });
+});
+
+describe('wia-video-request schema', () => {
+  it('accepts what parseWiaVideoRequest accepts, each video form, and states its defaults', () => {
+    const options = { sample_rate: 5, start_time_ms: 0, end_time_ms: 10000, track_faces: true };
+    for (const video of [{ video_url: 'https://example.com/video.mp4' }, { frames_base64: ['data:image/jpeg;base64,/9j/4AAQ...', '/9j/4AAQ...'] }]) {
+      const body = { ...video, options };
+      expectValid('wia-video-request', body);
+      expect(parseWiaVideoRequest(body)).toEqual({ ...video, options });
+      expectValid('wia-video-request', video);
+      expect(parseWiaVideoRequest(video)).toEqual({ ...video, options: WIA_VIDEO_REQUEST_DEFAULTS });
+    }
+    const properties = schemas['wia-video-request']['properties'] as Record<string, { properties?: Record<string, { default?: unknown }> }>;
+    const defaults = Object.entries(properties['options']!.properties!).flatMap(([key, option]) => ('default' in option ? [[key, option.default]] : []));
+    expect(Object.fromEntries(defaults)).toEqual(WIA_VIDEO_REQUEST_DEFAULTS);
+  });
+
+  const BAD: [string, unknown, string][] = [
+    ['no video', {}, 'video_url'],
+    ['both videos', { video_url: 'u', frames_base64: ['AAAA'] }, 'frames_base64'],
+    ['empty video_url', { video_url: '' }, 'video_url'],
+    ['empty frames_base64', { frames_base64: [] }, 'frames_base64'],
+    ['an empty frame', { frames_base64: ['AAAA', ''] }, 'frames_base64.1'],
+    ['a face field', { image_url: 'u' }, 'image_url'],
+    ['a face option', { video_url: 'u', options: { max_faces: 1 } }, 'options.max_faces'],
+    ['sample_rate 0', { video_url: 'u', options: { sample_rate: 0 } }, 'options.sample_rate'],
+    ['sample_rate fraction', { video_url: 'u', options: { sample_rate: 2.5 } }, 'options.sample_rate'],
+    ['negative start_time_ms', { video_url: 'u', options: { start_time_ms: -1 } }, 'options.start_time_ms'],
+    ['end_time_ms 0', { video_url: 'u', options: { end_time_ms: 0 } }, 'options.end_time_ms'],
+    ['track_faces as a string', { video_url: 'u', options: { track_faces: 'yes' } }, 'options.track_faces'],
+  ];
+
+  it.each(BAD)('%s: rejected by parseWiaVideoRequest and the schema', (_name, body, field) => {
+    expect(caught(() => parseWiaVideoRequest(body)).details.field).toBe(field);
+    expectInvalid('wia-video-request', body);
+  });
+});
+
+describe('wia-video-result schema', () => {
+  /** A result as the SDK builds it: the summary is summarizeTimeline's. */
+  function videoResult(timeline: WiaVideoFrame[], frameCount: number, sampleRate: number): WiaVideoResult {
+    return {
+      request_id: 'req_video01',
+      processing_time_ms: 812.5,
+      duration_ms: 10000,
+      frame_count: frameCount,
+      analyzed_frames: Math.ceil(frameCount / sampleRate),
+      timeline,
+      summary: summarizeTimeline(timeline),
+    };
+  }
+
+  // The shape of the standard's example: 10 s, 60 frames, every 5th analysed (12). Face 0 is in every analysed
+  // frame but the last, which has no face; a second, disgusted face joins it in the two frames before that.
+  const FACE = ONE.faces[0]!;
+  const TIMELINE: WiaVideoFrame[] = Array.from({ length: 12 }, (_, i) => ({
+    timestamp_ms: (i * 5 * 10000) / 60,
+    faces: i === 11 ? [] : i >= 9 ? [FACE, THREE.faces[1]!] : i % 4 === 3 ? [face(0, [120, 80, 200, 250], NEUTRAL)] : [FACE],
+  }));
+  const EXAMPLE = videoResult(TIMELINE, 60, 5);
+
+  it('accepts SDK results: the standard’s example, an empty timeline, frames without faces', () => {
+    expect(EXAMPLE.analyzed_frames).toBe(EXAMPLE.timeline.length);
+    // Face 0 goes happiness → neutral → happiness twice: four transitions. Only its happy observations have dimensions.
+    expect(EXAMPLE.summary).toEqual({
+      dominant_emotion: 'happiness',
+      average_valence: expect.closeTo(0.72, 12),
+      average_arousal: expect.closeTo(0.45, 12),
+      emotion_transitions: 4,
+    });
+    expectValid('wia-video-result', wire(EXAMPLE));
+    const empty = videoResult([], 0, 1);
+    expect(empty.summary).toEqual({ dominant_emotion: null, average_valence: null, average_arousal: null, emotion_transitions: 0 });
+    expectValid('wia-video-result', wire(empty));
+    expectValid('wia-video-result', wire(videoResult([{ timestamp_ms: 0, faces: [] }, { timestamp_ms: 500, faces: [] }], 2, 1)));
+  });
+
+  it('rejects malformed results, faces checked by the face result’s schema', () => {
+    type Frame = { timestamp_ms: number; faces: Record<string, unknown>[] };
+    const good = wire(EXAMPLE) as Record<string, unknown> & { timeline: Frame[]; summary: Record<string, unknown> };
+    const f = good.timeline[0]!.faces[0]!;
+    const withFace = (changes: Record<string, unknown>) => ({ ...good, timeline: [{ timestamp_ms: 0, faces: [{ ...f, ...changes }] }] });
+    const bad: unknown[] = [
+      { ...good, request_id: 7 },
+      { ...good, processing_time_ms: -1 },
+      { ...good, frame_count: 60.5 },
+      { ...good, analyzed_frames: -1 },
+      { ...good, video_url: 'https://example.com/video.mp4' },
+      { ...good, timeline: [{ timestamp_ms: -1, faces: [] }] },
+      { ...good, timeline: [{ faces: [] }] },
+      { ...good, timeline: [{ timestamp_ms: 0, faces: [], frame_index: 0 }] },
+      withFace({ face_id: -1 }),
+      withFace({ emotions: { primary: { label: 'happy', confidence: 0.5 }, all: [] } }),
+      withFace({ expression: 'happy' }),
+      { ...good, summary: { ...good.summary, dominant_emotion: 'joy' } },
+      { ...good, summary: { ...good.summary, average_valence: -1.5 } },
+      { ...good, summary: { ...good.summary, average_arousal: 1.5 } },
+      { ...good, summary: { ...good.summary, emotion_transitions: -1 } },
+      { ...good, summary: { ...good.summary, mood: 'good' } },
+    ];
+    for (const key of ['request_id', 'processing_time_ms', 'duration_ms', 'frame_count', 'analyzed_frames', 'timeline', 'summary']) {
+      bad.push(Object.fromEntries(Object.entries(good).filter(([k]) => k !== key)));
+    }
+    for (const key of Object.keys(good.summary)) {
+      bad.push({ ...good, summary: Object.fromEntries(Object.entries(good.summary).filter(([k]) => k !== key)) });
+    }
+    for (const value of bad) expectInvalid('wia-video-result', value);
   });
 });
 

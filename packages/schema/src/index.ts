@@ -6,6 +6,7 @@
  */
 export * from './labels.js';
 export * from './wia.js';
+export * from './wia-video.js';
 export * from './errors.js';
 export * from './face-options.js';
 export * from './adapters/largest-face.js';
@@ -14,3 +15,4 @@ export * from './adapters/webcam.js';
 export * from './adapters/ranked-list.js';
 export * from './adapters/samo-error.js';
 export * from './adapters/wia-request.js';
+export * from './adapters/wia-video-request.js';

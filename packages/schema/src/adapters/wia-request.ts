@@ -1,8 +1,8 @@
 /**
  * Validation of the WIA `POST /v1/analyze/face` request body (section 5.3.1).
  */
-import { EmoLensError } from '../errors.js';
 import { FIELD_DEFAULTS, MAX_FACES, MIN_FACE_SIZE } from '../face-options.js';
+import { describe, invalid, isObject, readObject } from './request-body.js';
 
 /** `options` of a WIA face request as a client sends them (every field optional). */
 export interface WiaFaceRequestOptionsBody {
@@ -63,7 +63,7 @@ const TOP_LEVEL_KEYS = ['image_url', 'image_base64', 'options'];
  * has no `action_units` field. The image strings are only checked to be non-empty: whether they are a
  * fetchable URL or valid base64 is for the decoder to say.
  *
- * @throws {@link EmoLensError} `INVALID_REQUEST`, with `details.field` the dotted path of the offending
+ * @throws EmoLensError `INVALID_REQUEST`, with `details.field` the dotted path of the offending
  * value (`'image_url'`, `'options.max_faces'`, `'body'` for the body itself), `reason` and `suggestion`:
  * for a body that is not an object, an unknown key (top level or in `options`), a value of the wrong type,
  * a number that is not an integer (NaN and ±Infinity included) or out of range, an empty image string or
@@ -81,7 +81,7 @@ export function parseWiaFaceRequest(body: unknown): WiaFaceRequest {
   if (!isObject(body)) {
     throw invalid('body', 'The request body must be a JSON object', describe(body), 'Send { "image_url": "…" } or { "image_base64": "…" }.');
   }
-  const request = readObject(body, 'body');
+  const request = readObject(body, '');
   for (const key of Object.keys(request)) {
     if (!TOP_LEVEL_KEYS.includes(key)) {
       throw invalid(key, `Unknown field "${key}"`, 'not a field of the WIA face request', 'Use only image_url or image_base64, and options.');
@@ -137,54 +137,4 @@ function parseOptions(value: unknown): WiaFaceRequestOptions {
     }
   }
   return options;
-}
-
-/**
- * The caller's object as a plain record, each own key read once. A getter or proxy trap that throws is
- * `INVALID_REQUEST` naming the key (or the object, when its keys cannot be listed), as a wrong value is; from
- * JavaScript such a body was an unexpected error (found by the fuzzer).
- */
-function readObject(value: object, path: 'body' | 'options'): Record<string, unknown> {
-  const read = <T>(field: string, get: () => T): T => {
-    try {
-      return get();
-    } catch (cause) {
-      throw invalid(field, `${field} could not be read`, `reading it threw: ${thrown(cause)}`, 'Send plain data, as JSON would.');
-    }
-  };
-  const keys = read(path, () => Object.keys(value));
-  return Object.fromEntries(keys.map((key) => [key, read(path === 'body' ? key : `${path}.${key}`, () => (value as Record<string, unknown>)[key])]));
-}
-
-function thrown(cause: unknown): string {
-  try {
-    return cause instanceof Error ? cause.message : String(cause);
-  } catch {
-    return 'a value that cannot be shown';
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !isArray(value);
-}
-
-/** `Array.isArray`, except that a revoked proxy (on which it throws) is no array: reading it then fails, typed. */
-function isArray(value: unknown): boolean {
-  try {
-    return Array.isArray(value);
-  } catch {
-    return false;
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'got null';
-  if (isArray(value)) return 'got an array';
-  if (typeof value === 'number') return `got ${String(value)}`;
-  if (typeof value === 'string') return `got the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  return `got ${typeof value}`;
-}
-
-function invalid(field: string, message: string, reason: string, suggestion: string, extra: Record<string, unknown> = {}): EmoLensError {
-  return new EmoLensError('INVALID_REQUEST', message, { field, reason, suggestion, ...extra });
 }
