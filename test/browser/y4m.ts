@@ -2,7 +2,7 @@
  * Writes small Y4M (YUV4MPEG2) videos for Chromium's fake camera
  * (`--use-file-for-fake-video-capture=<file>.y4m`), so the webcam demo can be tested with a real face.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import jpeg from 'jpeg-js';
 
 /** Frame width of the videos written here (the demo asks the camera for 640×480). */
@@ -134,4 +134,63 @@ export function writeFaceVideo(path: string, photoPath: string): Placement {
   const { frame, placement } = composeFrame(decodeJpeg(photoPath));
   writeY4m(path, frame);
   return placement;
+}
+
+/** `image`'s centred square of `side` pixels (or less, if the image is smaller). */
+export function centreSquare(image: RgbaImage, side: number): RgbaImage {
+  const s = Math.min(side, image.width, image.height);
+  const x0 = Math.floor((image.width - s) / 2);
+  const y0 = Math.floor((image.height - s) / 2);
+  const data = new Uint8Array(s * s * 4);
+  for (let y = 0; y < s; y++) data.set(image.data.subarray(((y0 + y) * image.width + x0) * 4, ((y0 + y) * image.width + x0 + s) * 4), y * s * 4);
+  return { width: s, height: s, data };
+}
+
+/** One face of a scripted clip: its picture, its size in the frame and where it is at each time (null: absent). */
+export interface Sprite {
+  image: RgbaImage;
+  /** Height in frame pixels. */
+  height: number;
+  /** Top-left corner at time `t` seconds, or null while the face is out of the picture. */
+  at(t: number): { x: number; y: number } | null;
+}
+
+/**
+ * Writes a Y4M clip of `sprites` moving over mid-grey (640×480 unless given), frame by frame to disk, later
+ * sprites drawn over earlier ones. Returns each frame's sprite boxes (the ground truth, in frame pixels).
+ */
+export function writeScenarioVideo(path: string, sprites: readonly Sprite[], { seconds, fps = 30, width = Y4M_WIDTH, height = Y4M_HEIGHT }: { seconds: number; fps?: number; width?: number; height?: number }): (Placement | null)[][] {
+  const scaled = sprites.map((sprite) => composeFrame(sprite.image, Math.round((sprite.image.width * sprite.height) / sprite.image.height / 2) * 2, sprite.height, sprite.height).frame);
+  const fd = openSync(path, 'w');
+  const truth: (Placement | null)[][] = [];
+  try {
+    writeSync(fd, Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`, 'ascii'));
+    const frames = Math.round(seconds * fps);
+    for (let f = 0; f < frames; f++) {
+      const data = new Uint8Array(width * height * 4).fill(128);
+      const boxes = sprites.map((sprite, i) => {
+        const at = sprite.at(f / fps);
+        if (!at) return null;
+        const img = scaled[i]!;
+        const x0 = Math.round(at.x);
+        const y0 = Math.round(at.y);
+        for (let y = 0; y < img.height; y++) {
+          const ty = y0 + y;
+          if (ty < 0 || ty >= height) continue;
+          for (let x = 0; x < img.width; x++) {
+            const tx = x0 + x;
+            if (tx < 0 || tx >= width) continue;
+            data.set(img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3), (ty * width + tx) * 4);
+          }
+        }
+        return { x: x0, y: y0, width: img.width, height: img.height };
+      });
+      truth.push(boxes);
+      writeSync(fd, Buffer.from('FRAME\n', 'ascii'));
+      writeSync(fd, rgbaToI420({ width, height, data }));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return truth;
 }

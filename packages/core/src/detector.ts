@@ -3,7 +3,7 @@
  * through the one typed interface of `worker/api.ts`. No inference runs on this thread.
  */
 import { transfer } from 'comlink';
-import { EmoLensError, parseWiaFaceRequest, type WiaFaceResult } from '@emolens/schema';
+import { EmoLensError, parseWiaFaceRequest, parseWiaVideoRequest, summarizeTimeline, type WiaFaceResult, type WiaVideoResult } from '@emolens/schema';
 import { availableBackend, requireClassifierAsset, resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend } from './assets/progress.js';
 import { decodeImage, type DecodeLimits, type ImageInput, type StringRules } from './input/decode.js';
@@ -15,6 +15,12 @@ import { abortError, callStop, stoppable } from './call-stop.js';
 import { typed } from './error-boundary.js';
 import { StartSteps, withStartDeadline } from './start-deadline.js';
 import { disposedError, WorkerHost } from './worker-host.js';
+import { resolveStreamOptions, resolveVideoOptions, type ResolvedVideoOptions, type StreamOptions, type VideoOptions } from './options.js';
+import { latestResults } from './stream/latest-results.js';
+import { startLiveStream, type LiveStream, type StreamFrameResult, type StreamPort } from './stream/live-stream.js';
+import { assertStreamSource, type StreamSource } from './stream/stream-source.js';
+import { isFrameArray, openFrames, type VideoAnalysisInput } from './video-analysis/open-frames.js';
+import { readTimeline, type FramePort } from './video-analysis/timeline.js';
 
 /** Time spent per stage of one call, in milliseconds (see {@link Detector.profile}). */
 export interface CallTimings extends StageTimings {
@@ -27,7 +33,7 @@ export interface CallTimings extends StageTimings {
 /**
  * A running detector (see {@link createDetector}).
  *
- * Each call of `detect`, `profile` and `analyzeFace` is a request with its own id: the result's `request_id`, or,
+ * Each call of `detect`, `profile`, `analyzeFace`, `analyzeVideo` and `analyzeFaceVideo` is a request with its own id: the result's `request_id`, or,
  * when the call rejects, the error's `requestId` (and `request_id` of its `toJSON()` body), whatever stage failed
  * — options, decoding, `ABORTED`, `TIMEOUT`, `DISPOSED` or the worker. `warmup` is no request: its errors have none.
  */
@@ -55,8 +61,81 @@ export interface Detector {
    * action units are computed yet, so the response has none.
    */
   analyzeFace(body: unknown, options?: { signal?: AbortSignal }): Promise<WiaFaceResult>;
+  /**
+   * Analyses a video file, or a sequence of frames, into the WIA `POST /v1/analyze/face/video` result: every
+   * `sample_rate`-th frame of the span from `start_time_ms` to `end_time_ms` (or the end), each frame's faces in
+   * `timeline`, and their `summary` (`summarizeTimeline`). The file is decoded off the page's rendering, faster than
+   * real time (WebCodecs; the demuxer is loaded on first use), never played.
+   *
+   * `input`: a `File` or `Blob` (MP4, MOV, WebM, Matroska, MPEG-TS whose codec the browser decodes: H.264, VP8, VP9,
+   * AV1, …), a URL (fetched whole under `maxBytes`, with CORS), a `<video>` playing a file (its source is fetched the
+   * same way), or an array of frames as WIA `frames_base64` has them (data URLs or base64 images, at most
+   * `MAX_FRAMES_BASE64`, never fetched; frame `i` is at `i × 1000 / frame_rate` ms, 30 fps by default).
+   *
+   * The result: `timestamp_ms` is each frame's own time from the video's first frame; `frame_count` the frames within
+   * the span; `analyzed_frames` the timeline's length, `⌈frame_count / sample_rate⌉`; `duration_ms` the span's length.
+   * With `track_faces` (the default) the frames are one stream: a face keeps its `face_id` through the video, its
+   * emotions and dimensions are smoothed over the video's own timestamps (the frame's own values in `raw`), and
+   * `emotions.primary` is held by hysteresis, so `emotion_transitions` counts real changes of expression. With
+   * `track_faces: false` each frame is analysed as a still image: `face_id` is a face's position within its frame
+   * (0, 1, …), nothing is smoothed, and `emotion_transitions` counts every change of the frame-by-frame label at each
+   * position — a face's own changes, flicker included, when one face is in view; not a face's when several are.
+   *
+   * `timeoutMs` (default: the detector's) is the deadline of the whole analysis, download and decoding included:
+   * raise it (or pass `Infinity`) for long videos. Aborting `signal` or passing the deadline stops the download,
+   * the decoder and the worker's stream, and rejects with `ABORTED` or `TIMEOUT`.
+   *
+   * @throws EmoLensError, with the call's `requestId`: `INVALID_REQUEST` (a bad option, `details.field` naming it;
+   * no video, or a value that is not one: `field: 'video'`; a bad frames array: `field: 'frames_base64'` or
+   * `'frames_base64.<i>'`), `INVALID_IMAGE` (`details.kind`: `not_a_video`, `unsupported_codec`, `undecodable` — a
+   * truncated MP4 has `truncated: true` —, `empty`, `fetch_failed`; for an array entry, the image kinds),
+   * `IMAGE_TOO_LARGE` (a download past `maxBytes`, frames past `maxPixels`), `ABORTED`, `TIMEOUT`, `DISPOSED`.
+   *
+   * @example
+   * ```ts
+   * const result = await detector.analyzeVideo(file, { sample_rate: 5, onProgress: (p) => bar.update(p) });
+   * result.summary; // { dominant_emotion: 'happiness', average_valence: 0.41, average_arousal: 0.55, emotion_transitions: 2 }
+   * ```
+   */
+  analyzeVideo(input: VideoAnalysisInput, options?: VideoOptions): Promise<WiaVideoResult>;
+  /**
+   * Answers a WIA `POST /v1/analyze/face/video` request body (`{ video_url | frames_base64, options: { sample_rate,
+   * start_time_ms, end_time_ms, track_faces } }`, validated by `parseWiaVideoRequest`: a bad field rejects with
+   * `INVALID_REQUEST` naming it, e.g. `options.sample_rate`) with the WIA video result, as {@link Detector.analyzeVideo}
+   * computes it on the detector's defaults. `video_url` is fetched (it is a URL); `frames_base64` entries are only
+   * ever decoded, never fetched, and are 30 fps apart.
+   */
+  analyzeFaceVideo(body: unknown, options?: { signal?: AbortSignal }): Promise<WiaVideoResult>;
   /** Like `detect`, plus the time spent in each stage. */
   profile(input: ImageInput, options?: DetectOptions): Promise<{ result: WiaFaceResult; timings: CallTimings }>;
+  /**
+   * Analyses a live source — a playing `<video>`, a `MediaStream` (a camera) or a video `MediaStreamTrack` — frame
+   * after frame until stopped, handing each result to `onResult`. The newest frame always wins: one frame is in
+   * flight at a time and none waits in a queue (frames presented meanwhile are counted as skipped). Faces keep
+   * their `face_id` while they stay in view (and through gaps up to `trackGraceMs`); probabilities and
+   * `dimensions` are smoothed per face, with the frame's own values in `raw`.
+   *
+   * Options are validated at once: a bad one, or a source that cannot give frames, throws `INVALID_REQUEST`
+   * (`details.field`). Later failures of one frame go to `onError` and the stream goes on; a fatal one (the
+   * detector disposed, the worker crashed) ends it, as do `stop()`, the `signal` and the source's end —
+   * `done` says which. The caller's camera is never stopped by the SDK.
+   *
+   * @example
+   * ```ts
+   * const media = await navigator.mediaDevices.getUserMedia({ video: true });
+   * const live = detector.stream(media, { onResult: ({ result, stats }) => draw(result.faces, stats.resultsPerSecond) });
+   * // later
+   * await live.stop();
+   * media.getTracks().forEach((t) => t.stop());
+   * ```
+   */
+  stream(source: StreamSource, options?: StreamOptions): LiveStream;
+  /**
+   * The async-iterator form of {@link Detector.stream}: `for await (const { result } of detector.frames(video))`.
+   * A consumer slower than the stream gets the newest result, never a backlog; leaving the loop stops the stream,
+   * and a fatal error is thrown from the loop.
+   */
+  frames(source: StreamSource, options?: Omit<StreamOptions, 'onResult'>): AsyncIterableIterator<StreamFrameResult>;
   /** Runs the face detector and the classifier once, so the first real call is fast. */
   warmup(): Promise<void>;
   /** Frees the worker, its models and its memory. Later calls reject with `DISPOSED`. */
@@ -183,6 +262,113 @@ class WorkerDetector implements Detector {
     const endToEnd = performance.now() - started;
     result.processing_time_ms = round(endToEnd, 2);
     return { result, timings: { ...timings, decode: decoded - started, endToEnd } };
+  }
+
+  analyzeVideo(input: VideoAnalysisInput, options: VideoOptions = {}): Promise<WiaVideoResult> {
+    const id = requestId();
+    return typed(() => this.video(id, input, resolveVideoOptions(options, this.maxFaces, this.timeoutMs, isFrameArray(input) ? 'frames' : 'file')), id);
+  }
+
+  analyzeFaceVideo(body: unknown, options: { signal?: AbortSignal } = {}): Promise<WiaVideoResult> {
+    const id = requestId();
+    return typed(async () => {
+      const request = parseWiaVideoRequest(body);
+      const signal = callSignal(options);
+      const given = { ...request.options, ...(signal ? { signal } : {}) };
+      if (request.video_url !== undefined) return this.video(id, request.video_url, resolveVideoOptions(given, this.maxFaces, this.timeoutMs, 'file'));
+      return this.video(id, request.frames_base64, resolveVideoOptions(given, this.maxFaces, this.timeoutMs, 'frames'));
+    }, id);
+  }
+
+  /** The video call `id`: `input`'s frames through the worker into the WIA video result, under the call's stop signal. */
+  private async video(id: string, input: unknown, options: ResolvedVideoOptions): Promise<WiaVideoResult> {
+    const started = performance.now();
+    this.assertUsable(options.signal);
+    const stop = callStop(options.signal, options.timeoutMs);
+    try {
+      const source = await openFrames(input, options, this.limits, stop.signal);
+      try {
+        const timeline = await readTimeline(source, this.framePort(id, options), { track: options.video.track_faces, onProgress: options.onProgress, signal: stop.signal });
+        return {
+          request_id: id,
+          processing_time_ms: round(performance.now() - started, 2),
+          duration_ms: source.windowDurationMs,
+          frame_count: source.windowFrameCount,
+          analyzed_frames: timeline.length,
+          timeline,
+          summary: summarizeTimeline(timeline),
+        };
+      } finally {
+        source.close();
+      }
+    } finally {
+      stop.release();
+    }
+  }
+
+  /** The worker, as the frames of video call `id` see it: a stream tracked with the call's options, or still images. */
+  private framePort(id: string, { frame, tracking }: ResolvedVideoOptions): FramePort {
+    return {
+      open: () => this.host.call((api) => api.openStream(tracking)),
+      analyze: async (bitmap, stream) => {
+        if (this.disposed) {
+          bitmap.close();
+          throw disposedError();
+        }
+        const call = this.host.call((api) => api.analyze(transfer(bitmap, [bitmap]), frame, id, stream));
+        call.catch(() => bitmap.close());
+        return (await call).result.faces;
+      },
+      close: (stream) => (this.disposed ? Promise.resolve() : this.host.call((api) => api.closeStream(stream))),
+    };
+  }
+
+  stream(source: StreamSource, options: StreamOptions = {}): LiveStream {
+    this.assertUsable(undefined);
+    assertStreamSource(source);
+    const resolved = resolveStreamOptions(options, this.maxFaces, this.timeoutMs);
+    return startLiveStream(source, this.streamPort(resolved), resolved.handlers);
+  }
+
+  frames(source: StreamSource, options: Omit<StreamOptions, 'onResult'> = {}): AsyncIterableIterator<StreamFrameResult> {
+    this.assertUsable(undefined);
+    assertStreamSource(source);
+    const resolved = resolveStreamOptions(options, this.maxFaces, this.timeoutMs);
+    return latestResults<StreamFrameResult>({
+      start: (sink) => {
+        const live = startLiveStream(source, this.streamPort(resolved), { ...resolved.handlers, onResult: sink.push });
+        void live.done.then((end) => sink.end(end.reason === 'error' ? end.error : undefined));
+        return live;
+      },
+    });
+  }
+
+  /** The worker, as one stream's frames see it: each frame a request of its own, under the stream's deadline. */
+  private streamPort({ frame, tracking, timeoutMs }: ReturnType<typeof resolveStreamOptions>): StreamPort {
+    return {
+      open: () => this.host.call((api) => api.openStream(tracking)),
+      analyze: (bitmap, id, timestampMs, signal) => {
+        const request = requestId();
+        return typed(async () => {
+          const started = performance.now();
+          if (this.disposed) {
+            bitmap.close();
+            throw disposedError();
+          }
+          const stop = callStop(signal, timeoutMs);
+          try {
+            const call = this.host.call((api) => api.analyze(transfer(bitmap, [bitmap]), frame, request, { id, timestampMs }));
+            call.catch(() => bitmap.close());
+            const { result } = await stoppable(call, stop.signal);
+            result.processing_time_ms = round(performance.now() - started, 2);
+            return result;
+          } finally {
+            stop.release();
+          }
+        }, request);
+      },
+      close: (id) => (this.disposed ? Promise.resolve() : this.host.call((api) => api.closeStream(id))),
+    };
   }
 
   warmup(): Promise<void> {

@@ -6,7 +6,14 @@
 export { createDetector } from './detector.js';
 export type { Detector, CallTimings } from './detector.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_MIN_DETECTION_CONFIDENCE, DETECTION_MAX_SIDE } from './options.js';
-export type { DetectorOptions, DetectOptions, BackendPreference, FaceRange } from './options.js';
+export type { DetectorOptions, DetectOptions, BackendPreference, FaceRange, StreamOptions, StreamCallbacks, TrackingOptions, Smoothing } from './options.js';
+export { TRACKING_DEFAULTS } from './options.js';
+export { DEFAULT_FRAME_RATE } from './options.js';
+export type { VideoOptions, VideoCallOptions, VideoProgress } from './options.js';
+export type { VideoAnalysisInput } from './video-analysis/open-frames.js';
+export type { LiveStream, StreamEnd, StreamFrameResult } from './stream/live-stream.js';
+export type { StreamStats } from './stream/stream-stats.js';
+export type { StreamSource } from './stream/stream-source.js';
 export type { ImageInput } from './input/decode.js';
 export type { ClassifierModule, WebGpuRuntime } from './assets/extras.js';
 export type { LoadProgressEvent, ProgressCallback, Backend } from './assets/progress.js';

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EmoLensError, parseWiaFaceRequest } from '@emolens/schema';
+import { EmoLensError, parseWiaFaceRequest, WIA_VIDEO_REQUEST_DEFAULTS } from '@emolens/schema';
 import { DEFAULT_CLASSIFIER } from './assets/registry.js';
 import {
   callSignal,
   callTimeout,
+  DEFAULT_FRAME_RATE,
   DEFAULT_START_TIMEOUT_MS,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_MAX_BYTES,
@@ -12,9 +13,14 @@ import {
   detectOptionsFromWia,
   resolveDetectOptions,
   resolveDetectorOptions,
+  resolveTrackingOptions,
+  resolveVideoOptions,
   SIGNAL_DEFAULTS,
+  TRACKING_DEFAULTS,
   type DetectOptions,
   type DetectorOptions,
+  type TrackingOptions,
+  type VideoOptions,
 } from './options.js';
 
 /** The `details.field` of the INVALID_REQUEST that `run` throws (fails if it throws anything else). */
@@ -230,5 +236,109 @@ describe('hostile option objects (found by the property tests)', () => {
     const flip = Object.defineProperty({}, 'maxFaces', { enumerable: true, get: () => (reads++ === 0 ? 3 : 1000) });
     expect(resolveDetectorOptions(flip as DetectorOptions).maxFaces).toBe(3);
     expect(reads).toBe(1);
+  });
+});
+
+describe('resolveTrackingOptions', () => {
+  it('fills in every default, and resolves a resolved object to itself', () => {
+    const defaults = { trackGraceMs: 500, smoothing: 'one-euro', smoothingMinCutoffHz: 0.5, smoothingBeta: 0.3, emaHalfLifeMs: 150, labelHysteresis: 0.1 };
+    expect(resolveTrackingOptions(undefined)).toEqual(defaults);
+    expect(resolveTrackingOptions({})).toEqual(defaults);
+    expect(TRACKING_DEFAULTS).toEqual(defaults);
+    const given: TrackingOptions = { trackGraceMs: 0, smoothing: 'ema', smoothingMinCutoffHz: 100, smoothingBeta: 0, emaHalfLifeMs: 10_000, labelHysteresis: 1 };
+    expect(resolveTrackingOptions(given)).toEqual(given);
+    expect(resolveTrackingOptions(resolveTrackingOptions(given))).toEqual(given);
+    expect(resolveTrackingOptions({ smoothing: 'off', labelHysteresis: 0 })).toEqual({ ...defaults, smoothing: 'off', labelHysteresis: 0 });
+  });
+
+  // Per field: values at the edges of its range are taken; values outside it or of the wrong type are refused
+  // naming the field. (null, like undefined, is the default, as for every option.)
+  it.each<[keyof TrackingOptions, unknown[], unknown[]]>([
+    ['trackGraceMs', [0, 33.3, 10_000], [-1, 10_001, Infinity]],
+    ['smoothing', ['one-euro', 'ema', 'off'], ['One-Euro', 'kalman', '', true]],
+    ['smoothingMinCutoffHz', [0.001, 1, 100], [0, -1, 100.5, Infinity]],
+    ['smoothingBeta', [0, 0.3, 100], [-0.1, 101, Infinity]],
+    ['emaHalfLifeMs', [0.5, 150, 10_000], [0, -5, 10_001, Infinity]],
+    ['labelHysteresis', [0, 0.1, 1], [-0.01, 1.01, Infinity]],
+  ])('%s', (field, good, bad) => {
+    for (const value of good) expect(resolveTrackingOptions({ [field]: value })[field]).toBe(value);
+    const notNumbers = field === 'smoothing' ? [5, {}] : [Number.NaN, '5', true, {}, [1], 5n, Symbol('x'), () => 5];
+    for (const value of [...bad, ...notNumbers]) {
+      try {
+        resolveTrackingOptions({ [field]: value } as TrackingOptions);
+        throw new Error(`expected INVALID_REQUEST for ${field}: ${String(value)}`);
+      } catch (error) {
+        expect(error).toBeInstanceOf(EmoLensError);
+        expect((error as EmoLensError).code).toBe('INVALID_REQUEST');
+        expect((error as EmoLensError).details.field).toBe(field);
+        expect(() => structuredClone(JSON.parse(JSON.stringify(error)))).not.toThrow(); // crosses postMessage
+      }
+    }
+  });
+
+  it('refuses hostile option objects with INVALID_REQUEST, never a TypeError', () => {
+    for (const bad of [null, 'smooth', 3, []]) expect(rejectedField(() => resolveTrackingOptions(bad as unknown as TrackingOptions))).toBe('options');
+    const throwing = Object.defineProperty({}, 'trackGraceMs', { enumerable: true, get: () => { throw new TypeError('no'); } });
+    expect(rejectedField(() => resolveTrackingOptions(throwing as TrackingOptions))).toBe('trackGraceMs');
+    const trap = new Proxy({}, { get: () => { throw new Error('trap'); } });
+    expect(rejectedField(() => resolveTrackingOptions(trap as TrackingOptions))).toBe('trackGraceMs');
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(rejectedField(() => resolveTrackingOptions(proxy as TrackingOptions))).toBe('options');
+    // Read once: a getter cannot change a value after it was checked.
+    let reads = 0;
+    const flip = Object.defineProperty({}, 'labelHysteresis', { enumerable: true, get: () => (reads++ === 0 ? 0.2 : -5) });
+    expect(resolveTrackingOptions(flip as TrackingOptions).labelHysteresis).toBe(0.2);
+    expect(reads).toBe(1);
+  });
+});
+
+describe('resolveVideoOptions', () => {
+  it('fills in the WIA defaults, the frame rate of an array, and the detect and tracking defaults', () => {
+    const frames = resolveVideoOptions({}, 5, 30_000, 'frames');
+    expect(frames).toMatchObject({ video: WIA_VIDEO_REQUEST_DEFAULTS, frameRate: DEFAULT_FRAME_RATE, tracking: TRACKING_DEFAULTS, timeoutMs: 30_000, signal: undefined, onProgress: undefined });
+    expect(frames.frame.maxFaces).toBe(5);
+    expect(resolveVideoOptions(undefined, 5, 30_000, 'file').frameRate).toBeUndefined();
+  });
+
+  it('takes every option', () => {
+    const signal = new AbortController().signal;
+    const onProgress = () => undefined;
+    const options = { sample_rate: 3, start_time_ms: 100, end_time_ms: 2000, track_faces: false, frame_rate: 10, onProgress, signal, timeoutMs: 5000, maxFaces: 2, smoothing: 'ema' } as const;
+    expect(resolveVideoOptions(options, 5, 30_000, 'frames')).toMatchObject({
+      video: { sample_rate: 3, start_time_ms: 100, end_time_ms: 2000, track_faces: false },
+      frameRate: 10,
+      onProgress,
+      signal,
+      timeoutMs: 5000,
+      frame: { maxFaces: 2 },
+      tracking: { smoothing: 'ema' },
+    });
+  });
+
+  it.each([
+    [{ sample_rate: 0 }, 'sample_rate'],
+    [{ sample_rate: -1 }, 'sample_rate'],
+    [{ sample_rate: Number.NaN }, 'sample_rate'],
+    [{ sample_rate: 1.5 }, 'sample_rate'],
+    [{ start_time_ms: -5 }, 'start_time_ms'],
+    [{ start_time_ms: 1000, end_time_ms: 500 }, 'end_time_ms'],
+    [{ track_faces: 1 }, 'track_faces'],
+    [{ frame_rate: 0 }, 'frame_rate'],
+    [{ frame_rate: 5000 }, 'frame_rate'],
+    [{ onProgress: 'log' }, 'onProgress'],
+    [{ maxFaces: 0 }, 'maxFaces'],
+    [{ trackGraceMs: -1 }, 'trackGraceMs'],
+    [{ timeoutMs: 0 }, 'timeoutMs'],
+  ])('names the field of %o', (options, field) => {
+    expect(rejectedField(() => resolveVideoOptions(options as VideoOptions, 5, 30_000, 'frames'))).toBe(field);
+  });
+
+  it('refuses a frame rate for a video file, which has its own timestamps', () => {
+    expect(rejectedField(() => resolveVideoOptions({ frame_rate: 25 }, 5, 30_000, 'file'))).toBe('frame_rate');
+  });
+
+  it('refuses options that are not an object', () => {
+    expect(rejectedField(() => resolveVideoOptions(42 as unknown as VideoOptions, 5, 30_000, 'file'))).toBe('options');
   });
 });

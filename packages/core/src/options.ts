@@ -4,11 +4,12 @@
  * resolved objects (their configs are `Pick`s of {@link ResolvedDetectorOptions}), so no option is declared,
  * defaulted or checked anywhere else. A bad value rejects with `INVALID_REQUEST`, `details.field` naming it.
  */
-import { EmoLensError, FIELD_DEFAULTS, MAX_FACES, MIN_FACE_SIZE, type WiaFaceRequestOptions } from '@emolens/schema';
+import { EmoLensError, FIELD_DEFAULTS, MAX_FACES, MIN_FACE_SIZE, parseWiaVideoOptions, type WiaFaceRequestOptions, type WiaVideoRequestOptions, type WiaVideoRequestOptionsBody } from '@emolens/schema';
 import type { AssetUrlMap, ClassifierModule, WebGpuRuntime } from './assets/extras.js';
 import { DEFAULT_CLASSIFIER } from './assets/registry.js';
 import type { Backend, ProgressCallback } from './assets/progress.js';
 import type { DetectorRange } from './pipeline/find/detector-range.js';
+import type { StreamFrameResult } from './stream/live-stream.js';
 
 /** Backend choice: `auto` picks WebGPU on a real (non-fallback) adapter that passes a self-check, else WASM. */
 export type BackendPreference = 'auto' | Backend;
@@ -307,6 +308,249 @@ export function callSignal(given: { signal?: AbortSignal } | undefined): AbortSi
   const { signal } = snapshot<DetectOptions>(given, ['signal']);
   if (signal !== undefined && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal)) fail('signal', 'signal must be an AbortSignal', typeof signal);
   return signal;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tracking: how a stream's frames are tied together (stable face ids, smoothing, label hysteresis). The main
+// thread resolves them once per stream; the pipeline worker's `openStream` takes the resolved object.
+
+/**
+ * How a stream smooths each face's class probabilities and dimensions over time:
+ * - `one-euro`: the 1€ filter (Casiez et al., CHI 2012): a low-pass whose cutoff rises with the speed of change,
+ *   so a steady face is steady and a real change comes through with little lag;
+ * - `ema`: an exponential moving average with a fixed half-life (in ms, so the same at any frame rate);
+ * - `off`: every frame's own values.
+ */
+export type Smoothing = 'one-euro' | 'ema' | 'off';
+
+const SMOOTHINGS: readonly Smoothing[] = ['one-euro', 'ema', 'off'];
+
+/** Options of a stream's tracking: how faces keep their `face_id` and how their values are smoothed. */
+export interface TrackingOptions {
+  /**
+   * How long, in ms of the frames' timestamps since it was last seen, a face that is no longer found keeps its
+   * `face_id` (it is not reported meanwhile): a face found again within it, where its motion predicts, gets its id
+   * back; after it, it is a new face with a new id (0: a face missing from one frame is new when it comes back).
+   * From 0 to 10000. Defaults to 500 ({@link TRACKING_DEFAULTS}).
+   */
+  trackGraceMs?: number;
+  /** How values are smoothed over time (see {@link Smoothing}). Defaults to `one-euro`. */
+  smoothing?: Smoothing;
+  /**
+   * The 1€ filter's cutoff, in Hz, while a value holds still: lower is steadier and lags more. Greater than 0, at
+   * most 100. Defaults to 0.5.
+   */
+  smoothingMinCutoffHz?: number;
+  /**
+   * The 1€ filter's speed coefficient: how much the cutoff rises per unit per second of change (probabilities
+   * and dimensions change by at most 1 or 2): higher follows fast changes more closely, and passes more of a
+   * one-frame glitch. From 0 to 100. Defaults to 0.3.
+   */
+  smoothingBeta?: number;
+  /** The half-life, in ms, of the `ema` smoothing. Greater than 0, at most 10000. Defaults to 150. */
+  emaHalfLifeMs?: number;
+  /**
+   * The margin, a probability from 0 to 1, by which another class's smoothed probability must exceed the reported
+   * label's before `emotions.primary` changes to it; 0 turns hysteresis off (`primary` is then always the first
+   * of `emotions.all`). Defaults to 0.1.
+   */
+  labelHysteresis?: number;
+}
+
+/** {@link TrackingOptions} with every default filled in and every value checked. */
+export type ResolvedTrackingOptions = Readonly<Required<TrackingOptions>>;
+
+/**
+ * The defaults of {@link TrackingOptions}, and why:
+ * - `trackGraceMs: 500`: a face the detector misses for a few frames (a head turned too far, a hand passing) keeps
+ *   its id, for up to 15 frames at 30 fps; a longer gap is more often someone leaving and someone else arriving,
+ *   who must not inherit the id.
+ * - `smoothing: 'one-euro'`: a classifier's probabilities jitter from frame to frame on a steady face, and an
+ *   expression changes within a few hundred ms; the 1€ filter smooths the first without lagging the second,
+ *   which a fixed average cannot do.
+ * - `smoothingMinCutoffHz: 0.5` and `smoothingBeta: 0.3`: tuned on simulated classifier output at 30 fps. A steady
+ *   face's frame-to-frame noise (σ 0.05) comes out at σ 0.014; a one-frame glitch of 0.8 (a blink, motion blur) at
+ *   0.26; a change from 0 to 0.8 over 300 ms reaches 0.7 at 330 ms, 70 ms after the input does. Casiez et al.'s
+ *   starting point (1 Hz, beta 0) is noisier (σ 0.016) and takes 500 ms; a higher beta follows faster but lets
+ *   glitches through (at 1, more than half of one); a higher cutoff is noisier at rest for little gain.
+ * - `emaHalfLifeMs: 150`: as steady at rest as the 1€ default (noise σ 0.05 comes out at σ 0.014 too); it then
+ *   takes 630 ms to follow that change of expression to 0.7, which is what the 1€ filter's speed term avoids.
+ * - `labelHysteresis: 0.1`: after smoothing, two close classes still trade places by a few hundredths of
+ *   probability; a lead of ten points is a real change of expression.
+ */
+export const TRACKING_DEFAULTS: ResolvedTrackingOptions = {
+  trackGraceMs: 500,
+  smoothing: 'one-euro',
+  smoothingMinCutoffHz: 0.5,
+  smoothingBeta: 0.3,
+  emaHalfLifeMs: 150,
+  labelHysteresis: 0.1,
+};
+
+/**
+ * The range of each numeric tracking option. `above`: the lower bound is excluded (a 1€ cutoff or a half-life of
+ * 0 would hold a value still for ever). The upper bounds are beyond any use (a 100 Hz cutoff passes every frame
+ * of a camera as it is) and keep the maths finite.
+ */
+const TRACKING_RANGES = {
+  trackGraceMs: { min: 0, max: 10_000, above: false, unit: 'a number of milliseconds' },
+  smoothingMinCutoffHz: { min: 0, max: 100, above: true, unit: 'a frequency in Hz' },
+  smoothingBeta: { min: 0, max: 100, above: false, unit: 'a number' },
+  emaHalfLifeMs: { min: 0, max: 10_000, above: true, unit: 'a number of milliseconds' },
+  labelHysteresis: { min: 0, max: 1, above: false, unit: 'a probability' },
+} as const satisfies Record<Exclude<keyof TrackingOptions, 'smoothing'>, { min: number; max: number; above: boolean; unit: string }>;
+
+const TRACKING_OPTION_KEYS: readonly (keyof TrackingOptions)[] = ['trackGraceMs', 'smoothing', 'smoothingMinCutoffHz', 'smoothingBeta', 'emaHalfLifeMs', 'labelHysteresis'];
+
+/**
+ * Resolves the tracking options of a stream (each read once; a resolved object resolves to itself).
+ * @throws EmoLensError `INVALID_REQUEST` naming the field (`details.field`) of a value out of range, of the wrong
+ * type, or that cannot be read (a getter or proxy trap that throws), or `options` when they are not an object.
+ */
+export function resolveTrackingOptions(options: TrackingOptions | undefined): ResolvedTrackingOptions {
+  const given = snapshot<TrackingOptions>(options, TRACKING_OPTION_KEYS);
+  const smoothing = given.smoothing ?? TRACKING_DEFAULTS.smoothing;
+  if (!SMOOTHINGS.includes(smoothing)) fail('smoothing', "smoothing must be 'one-euro', 'ema' or 'off'", smoothing);
+  const number = (field: keyof typeof TRACKING_RANGES): number => {
+    const value = given[field] ?? TRACKING_DEFAULTS[field];
+    const { min, max, above, unit } = TRACKING_RANGES[field];
+    if (!(typeof value === 'number' && (above ? value > min : value >= min) && value <= max)) {
+      fail(field, `${field} must be ${unit} ${above ? 'greater than' : 'from'} ${min} ${above ? 'and at most' : 'to'} ${max}`, value);
+    }
+    return value;
+  };
+  return {
+    trackGraceMs: number('trackGraceMs'),
+    smoothing,
+    smoothingMinCutoffHz: number('smoothingMinCutoffHz'),
+    smoothingBeta: number('smoothingBeta'),
+    emaHalfLifeMs: number('emaHalfLifeMs'),
+    labelHysteresis: number('labelHysteresis'),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Streams: `detector.stream()` / `detector.frames()` take the detect options, the tracking options and these.
+
+/** The callbacks of a live stream. */
+export interface StreamCallbacks {
+  /** Each result, in order, with the stream's figures (see `StreamFrameResult`). */
+  onResult?: (frame: StreamFrameResult) => void;
+  /** A frame's error that did not end the stream (the next frame is tried). */
+  onError?: (error: EmoLensError) => void;
+}
+
+/**
+ * Options of {@link Detector.stream}: what `detect` takes (the per-frame deadline `timeoutMs`, the `signal` that
+ * ends the stream), how faces are tracked and smoothed ({@link TrackingOptions}), and the callbacks.
+ */
+export type StreamOptions = DetectOptions & TrackingOptions & StreamCallbacks;
+
+/** {@link StreamOptions}, resolved: the frame options every frame uses, the tracking options, the callbacks. */
+export interface ResolvedStreamOptions {
+  frame: FrameOptions;
+  tracking: ResolvedTrackingOptions;
+  timeoutMs: number;
+  handlers: StreamCallbacks & { signal?: AbortSignal };
+}
+
+const STREAM_CALLBACK_KEYS: readonly (keyof StreamCallbacks)[] = ['onResult', 'onError'];
+
+/**
+ * Resolves a stream's options once, at its start (each read once).
+ * @throws EmoLensError `INVALID_REQUEST` naming the field of a bad value, or `options` when they are no object.
+ */
+export function resolveStreamOptions(given: StreamOptions | undefined, detectorMaxFaces: number, detectorTimeoutMs: number): ResolvedStreamOptions {
+  const { frame, signal, timeoutMs } = resolveCallOptions(given, detectorMaxFaces, detectorTimeoutMs);
+  const tracking = resolveTrackingOptions(given);
+  const callbacks = snapshot<StreamCallbacks>(given, STREAM_CALLBACK_KEYS);
+  for (const key of STREAM_CALLBACK_KEYS) {
+    if (callbacks[key] !== undefined && typeof callbacks[key] !== 'function') fail(key, `${key} must be a function`, typeof callbacks[key]);
+  }
+  return { frame, tracking, timeoutMs, handlers: { ...callbacks, ...(signal ? { signal } : {}) } };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Video files: `detector.analyzeVideo()` takes the WIA video request's options under their WIA names (their ranges
+// and defaults are @emolens/schema's, `parseWiaVideoOptions` and `WIA_VIDEO_REQUEST_DEFAULTS`, shared with
+// `parseWiaVideoRequest`), the detect options every frame uses, the tracking options, and these.
+
+/** How far `analyzeVideo` is, after each analysed frame. */
+export interface VideoProgress {
+  /** Frames analysed so far; the last call has `⌈frame_count / sample_rate⌉`. */
+  analyzed_frames: number;
+  /** Frames of the video within the analysed span (the result's `frame_count`). */
+  frame_count: number;
+  /** The timestamp of the frame just analysed, in ms from the video's start. */
+  timestamp_ms: number;
+}
+
+/**
+ * The options of `analyzeVideo` of its own: the WIA video request's `options` (`sample_rate`, `start_time_ms`,
+ * `end_time_ms`, `track_faces`, with the standard's names and defaults) and these.
+ */
+export interface VideoCallOptions extends WiaVideoRequestOptionsBody {
+  /**
+   * For an array of frames only: its frame rate, in frames per second — frame `i` is at `i × 1000 / frame_rate` ms,
+   * which places the window (`start_time_ms`, `end_time_ms`), gives each frame its `timestamp_ms`, and is the clock
+   * of tracking and smoothing. Greater than 0, at most 1000. Defaults to 30 ({@link DEFAULT_FRAME_RATE}). A video
+   * file has its own timestamps: giving it one is `INVALID_REQUEST`.
+   */
+  frame_rate?: number;
+  /** Called after each analysed frame, in order (a callback that throws is ignored). */
+  onProgress?: (progress: VideoProgress) => void;
+}
+
+/**
+ * Options of {@link Detector.analyzeVideo}: which frames ({@link VideoCallOptions}), what each frame computes
+ * ({@link DetectOptions}: `maxFaces`, `returnLandmarks`, … — `timeoutMs` and `signal` are the whole call's), and, with
+ * `track_faces` (the default), how faces are tracked and smoothed ({@link TrackingOptions}).
+ */
+export type VideoOptions = DetectOptions & TrackingOptions & VideoCallOptions;
+
+/**
+ * The frame rate given to an array of frames (WIA `frames_base64`, which has no times) when the call gives none: 30
+ * frames per second, the common rate of video (and the one `MAX_FRAMES_BASE64`, a thousand frames, is half a minute
+ * of).
+ */
+export const DEFAULT_FRAME_RATE = 30;
+
+/** Most `frame_rate`: beyond it, frames would be closer than the 0.1 ms in which timestamps tell frames apart. */
+const MAX_FRAME_RATE = 1000;
+
+/** {@link VideoOptions}, resolved. */
+export interface ResolvedVideoOptions {
+  frame: FrameOptions;
+  tracking: ResolvedTrackingOptions;
+  /** The WIA options, defaults filled in (`end_time_ms` absent: the video's end). */
+  video: WiaVideoRequestOptions;
+  /** An array's frame rate (`frame_rate`, or {@link DEFAULT_FRAME_RATE}); `undefined` for a video file. */
+  frameRate: number | undefined;
+  onProgress: VideoCallOptions['onProgress'];
+  signal: AbortSignal | undefined;
+  /** The whole call's deadline in milliseconds. */
+  timeoutMs: number;
+}
+
+const VIDEO_OPTION_KEYS: readonly (keyof VideoCallOptions)[] = ['sample_rate', 'start_time_ms', 'end_time_ms', 'track_faces', 'frame_rate', 'onProgress'];
+
+/**
+ * Resolves the options of one `analyzeVideo` call (each read once) for an input that is an array of frames
+ * (`frames`) or a video file (`file`). The WIA options are named as given (`details.field: 'sample_rate'`).
+ * @throws EmoLensError `INVALID_REQUEST` naming the field of a bad value (`frame_rate` for a file), or `options`
+ * when they are no object.
+ */
+export function resolveVideoOptions(given: VideoOptions | undefined, detectorMaxFaces: number, detectorTimeoutMs: number, input: 'frames' | 'file'): ResolvedVideoOptions {
+  const { frame, signal, timeoutMs } = resolveCallOptions(given, detectorMaxFaces, detectorTimeoutMs);
+  const tracking = resolveTrackingOptions(given);
+  const { frame_rate: frameRate, onProgress, ...wia } = snapshot<VideoCallOptions>(given, VIDEO_OPTION_KEYS);
+  const video = parseWiaVideoOptions(wia, '');
+  if (frameRate !== undefined && !(typeof frameRate === 'number' && frameRate > 0 && frameRate <= MAX_FRAME_RATE)) {
+    fail('frame_rate', `frame_rate must be a number of frames per second greater than 0 and at most ${MAX_FRAME_RATE}`, frameRate);
+  }
+  if (frameRate !== undefined && input === 'file') fail('frame_rate', 'frame_rate applies to an array of frames: a video file has its own timestamps', frameRate);
+  if (onProgress !== undefined && typeof onProgress !== 'function') fail('onProgress', 'onProgress must be a function', typeof onProgress);
+  return { frame, tracking, video, frameRate: input === 'frames' ? (frameRate ?? DEFAULT_FRAME_RATE) : undefined, onProgress, signal, timeoutMs };
 }
 
 const DETECTOR_OPTION_KEYS: readonly (keyof DetectorOptions)[] = [

@@ -18,7 +18,12 @@ export interface WiaEmotionScore {
   confidence: number;
 }
 
-/** `emotions` of a face: the most probable class and every class sorted by confidence (summing to 1). */
+/**
+ * `emotions` of a face: the most probable class and every class sorted by confidence (summing to 1). In the
+ * results of a stream, `primary` is the label held by hysteresis (`labelHysteresis`), with its confidence: it
+ * stays on the face's label until another class leads it by the margin, so it may differ from `all[0]` while
+ * `all[0]` leads by less.
+ */
 export interface WiaEmotions {
   primary: WiaEmotionScore;
   all: WiaEmotionScore[];
@@ -57,6 +62,18 @@ export interface WiaFace {
   landmarks?: Landmark[];
   /** EmoLens extension, present when asked for. */
   head_pose?: HeadPose;
+  /**
+   * EmoLens extension, in the results of a stream whose smoothing is on: this frame's own, unsmoothed `emotions`
+   * and `dimensions` (present when `dimensions` is), as a single image would give them; the face's `emotions` and
+   * `dimensions` are then smoothed over the stream's frames.
+   */
+  raw?: WiaRawValues;
+}
+
+/** A face's own values on one frame of a stream, before smoothing (see {@link WiaFace.raw}). */
+export interface WiaRawValues {
+  emotions: WiaEmotions;
+  dimensions?: WiaDimensions;
 }
 
 /** The response object of `POST /v1/analyze/face`. */

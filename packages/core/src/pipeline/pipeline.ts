@@ -8,8 +8,8 @@ import { assetLoader } from '../assets/asset-loader.js';
 import type { LoadProgressEvent, ProgressCallback } from '../assets/progress.js';
 import { classifierManifest, faceDetectorManifest, FACE_DETECTORS, type ClassifierManifest } from '../assets/registry.js';
 import { startInference, type Inference } from '../inference/inference-client.js';
-import type { FrameOptions } from '../options.js';
-import type { FrameResult, PipelineApi, PipelineConfig, PipelineInfo } from '../worker/pipeline-api.js';
+import { resolveTrackingOptions, type FrameOptions, type ResolvedTrackingOptions } from '../options.js';
+import type { FrameResult, PipelineApi, PipelineConfig, PipelineInfo, StreamFrameRef } from '../worker/pipeline-api.js';
 import type { DetectorRange, StageOptions } from './find/detector-range.js';
 import { FaceDetectStage } from './find/face-detect-stage.js';
 import { FaceFinder } from './find/face-finder.js';
@@ -96,15 +96,19 @@ export class Pipeline implements PipelineApi {
     return { backend: inference.backend, classifier: manifest.name, threads: inference.threads, classifierPlacement: inference.placement };
   }
 
-  async analyze(frame: ImageBitmap, options: FrameOptions, requestId: string, stream?: number): Promise<FrameResult> {
+  async analyze(frame: ImageBitmap, options: FrameOptions, requestId: string, stream?: StreamFrameRef): Promise<FrameResult> {
     const next = this.queue.then(async () => {
       try {
-        const state = stream === undefined ? undefined : this.streams.get(stream);
+        // A disposed pipeline has no streams left: it says DISPOSED, not that the stream is unknown.
+        const { stages } = this.ready();
+        // Read in the queue, so that the stream's last timestamp is the one of the frame before this one. (`?.`: a
+        // null from the page is no stream either.)
+        const streamFrame = stream === undefined ? undefined : { state: this.streams.get(stream?.id), timestampMs: stream?.timestampMs };
         const sized = await toDetectionSize(frame);
         try {
           // Sizes the caller gave are in source pixels, like the result.
           const scaled = sized.scale === 1 ? options : { ...options, minFaceSize: options.minFaceSize / sized.scale };
-          const out = await runFrame(this.ready().stages, sized.bitmap, scaled, requestId, state);
+          const out = await runFrame(stages, sized.bitmap, scaled, requestId, streamFrame);
           toSourcePixels(out.result, sized);
           return out;
         } finally {
@@ -118,8 +122,10 @@ export class Pipeline implements PipelineApi {
     return next;
   }
 
-  openStream(): number {
-    return this.streams.open().id;
+  openStream(options: ResolvedTrackingOptions): number {
+    // The page resolved them; resolving a resolved object gives it back, and costs nothing, so a malformed call
+    // becomes INVALID_REQUEST rather than a TypeError in a later frame.
+    return this.streams.open(resolveTrackingOptions(options)).id;
   }
 
   closeStream(stream: number): void {

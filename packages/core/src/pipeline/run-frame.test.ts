@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WiaFace } from '@emolens/schema';
 import { classifierManifest, faceDetectorManifest, FACE_DETECTORS } from '../assets/registry.js';
-import { resolveDetectOptions, type DetectOptions } from '../options.js';
+import { resolveDetectOptions, resolveTrackingOptions, type DetectOptions, type TrackingOptions } from '../options.js';
 import { fakeFrame, fakeLetterbox, FakeInference, type CannedFace, type FakeInferenceScript } from '../testing/fake-inference.js';
 import { SIGNALS } from './derive/registry.js';
 import { signal } from './derive/signal.js';
@@ -10,8 +10,9 @@ import { FaceFinder } from './find/face-finder.js';
 import { OnnxDetectionModel } from './find/onnx-detection.js';
 import type { FaceFrame } from './frame/face-frame.js';
 import { valuesPerFace } from './frame/preprocess.js';
-import { runFrame, type FrameStages } from './run-frame.js';
-import { StreamTable } from './track/stream-state.js';
+import { runFrame, type FrameStages, type StreamFrame } from './run-frame.js';
+import { StreamTable, type StreamState } from './track/stream-state.js';
+import { rejection } from '../testing/rejection.js';
 
 const manifest = classifierManifest('emolens-fer');
 /** emolens-fer's label order is FER2013's: angry, disgust, fear, happy, sad, surprise, neutral. */
@@ -36,7 +37,7 @@ function pipeline(script: FakeInferenceScript, frame: { width: number; height: n
     inference: { manifest, classify: (input, count) => inference.classify(input, count) },
     signals,
   };
-  return { stages, inference, crops, run: (options: DetectOptions = {}, stream?: Parameters<typeof runFrame>[4]) => runFrame(stages, fakeFrame(frame.width, frame.height), resolveDetectOptions(options, 5), 'req_test', stream) };
+  return { stages, inference, crops, run: (options: DetectOptions = {}, stream?: StreamFrame) => runFrame(stages, fakeFrame(frame.width, frame.height), resolveDetectOptions(options, 5), 'req_test', stream) };
 }
 
 const faceAt = (x: number, y: number, side: number, score = 0.9): CannedFace => ({ box: { x, y, width: side, height: side }, score });
@@ -106,14 +107,106 @@ describe('runFrame over a fake inference worker', () => {
     });
     const p = pipeline({ faces: { 'blazeface-short': [faceAt(100, 100, 200)] }, probabilities: [HAPPY] }, { width: 640, height: 480 }, [streak]);
     const streams = new StreamTable();
-    const a = streams.open();
-    const b = streams.open();
-    const valence = async (stream?: ReturnType<StreamTable['open']>) => (await p.run({}, stream)).result.faces[0]!.dimensions!.valence;
-    expect([await valence(a), await valence(a), await valence(a)]).toEqual([1, 2, 3]);
-    expect(await valence(b)).toBe(1);
-    expect(await valence()).toBe(1); // a single image keeps nothing
+    const a = streams.open(resolveTrackingOptions(undefined));
+    const b = streams.open(resolveTrackingOptions(undefined));
+    let t = 0;
+    // `previous` is the signal's own last output (raw), not the smoothed value reported.
+    const valence = async (stream?: StreamState) => (await p.run({}, stream && { state: stream, timestampMs: (t += 33) })).result.faces[0]!;
+    const frames = [await valence(a), await valence(a), await valence(a)];
+    expect(frames.map((f) => f.raw!.dimensions!.valence)).toEqual([1, 2, 3]);
+    expect((await valence(b)).raw!.dimensions!.valence).toBe(1);
+    expect((await valence()).dimensions!.valence).toBe(1); // a single image keeps nothing
     expect(a.frames).toBe(3);
     streams.close(a.id);
     expect(() => streams.get(a.id)).toThrow(/No open stream/);
+  });
+});
+
+describe('runFrame on a stream', () => {
+  /**
+   * A stream of `frames` frames at 30 fps, frame k with the faces `at(k)` (none: no face found) classified as
+   * `probabilities` give in turn.
+   */
+  async function stream(at: (k: number) => CannedFace[], frames: number, tracking?: TrackingOptions, probabilities = [HAPPY]) {
+    const state = new StreamTable().open(resolveTrackingOptions(tracking));
+    const script = { faces: { 'blazeface-short': [] as CannedFace[] }, probabilities };
+    const p = pipeline(script, { width: 640, height: 480 });
+    // With no face at all the finder retries on a grey-bordered canvas, which Node lacks: such frames find nothing.
+    const none = { ...p.stages, finder: { find: async () => ({ faces: [], tiles: 0, tilesMs: 0 }) } };
+    const results: WiaFace[][] = [];
+    for (let k = 0; k < frames; k++) {
+      script.faces['blazeface-short'] = at(k);
+      const stages = at(k).length > 0 ? p.stages : none;
+      results.push((await runFrame(stages, fakeFrame(640, 480), resolveDetectOptions({}, 5), 'req_stream', { state, timestampMs: (k * 1000) / 30 })).result.faces);
+    }
+    return { state, results };
+  }
+
+  it('keeps each face\'s id across frames, whatever order the detector lists them in', async () => {
+    // Two faces drifting apart; the detector's order flips (the larger score first).
+    const { results } = await stream((k) => [faceAt(100 - 2 * k, 120, 160, k % 2 ? 0.8 : 0.9), faceAt(400 + 2 * k, 100, 120, k % 2 ? 0.9 : 0.8)], 6);
+    const idAt = (faces: WiaFace[], x: number) => faces.find((f) => Math.abs(f.bbox.x - x) < 20)!.face_id;
+    results.forEach((faces, k) => {
+      expect(faces).toHaveLength(2);
+      expect([idAt(faces, 100 - 2 * k), idAt(faces, 400 + 2 * k)]).toEqual([0, 1]);
+    });
+  });
+
+  it('reports smoothed values with the frame\'s own under raw, and the primary held by hysteresis', async () => {
+    // Happy for 5 frames, then surprised: the raw values switch at once, the smoothed ones follow.
+    const probabilities = [...Array<number[]>(5).fill(HAPPY), SURPRISED];
+    const state = new StreamTable().open(resolveTrackingOptions(undefined));
+    const p = pipeline({ faces: { 'blazeface-short': [faceAt(100, 100, 200)] }, probabilities }, { width: 640, height: 480 });
+    const faces: WiaFace[] = [];
+    for (let k = 0; k < 20; k++) faces.push((await p.run({}, { state, timestampMs: k * 33 })).result.faces[0]!);
+    // A new track starts from its raw values (renormalising them moves only the last digit).
+    faces[0]!.emotions.all.forEach((score, i) => expect(score).toEqual({ label: faces[0]!.raw!.emotions.all[i]!.label, confidence: expect.closeTo(faces[0]!.raw!.emotions.all[i]!.confidence, 12) }));
+    const first = faces[5]!;
+    expect(Object.keys(first)).toEqual(['face_id', 'bbox', 'emotions', 'dimensions', 'raw']);
+    expect(first.raw!.emotions.primary.label).toBe('surprise');
+    expect(first.emotions.primary.label).toBe('happiness');
+    expect(first.dimensions!.valence).toBeGreaterThan(first.raw!.dimensions!.valence);
+    expect(first.emotions.all.reduce((sum, s) => sum + s.confidence, 0)).toBeCloseTo(1, 9);
+    expect(faces.at(-1)!.emotions.primary.label).toBe('surprise');
+    expect(new Set(faces.map((f) => f.face_id))).toEqual(new Set([0]));
+  });
+
+  it('leaves single images as they were: ids by index, primary = all[0], no raw', async () => {
+    const p = pipeline({ faces: { 'blazeface-short': [faceAt(100, 120, 160), faceAt(400, 100, 120, 0.8)] }, probabilities: [HAPPY, SURPRISED] }, { width: 640, height: 480 });
+    for (let k = 0; k < 2; k++) {
+      const { faces } = (await p.run()).result;
+      expect(faces.map((f) => f.face_id)).toEqual([0, 1]);
+      for (const face of faces) {
+        expect(face.emotions.primary).toEqual(face.emotions.all[0]);
+        expect(face.raw).toBeUndefined();
+      }
+    }
+  });
+
+  it('gives a face missing for less than the grace its id back, and a new one after it', async () => {
+    const face = () => [faceAt(100, 100, 200)];
+    // Frames 3–8 (200 ms) without the face, then frames 15–40 (> 800 ms).
+    const { results } = await stream((k) => ((k >= 3 && k <= 8) || (k >= 15 && k <= 40) ? [] : face()), 44);
+    expect([...new Set(results.flat().map((f) => f.face_id))]).toEqual([0, 1]);
+    expect(results[9]![0]!.face_id).toBe(0);
+    expect(results[41]![0]!.face_id).toBe(1);
+  });
+
+  it('with smoothing off, reports each frame\'s values and no raw field', async () => {
+    const { results } = await stream(() => [faceAt(100, 100, 200)], 3, { smoothing: 'off' }, [HAPPY, SURPRISED, HAPPY]);
+    expect(results.map(([f]) => [f!.face_id, f!.emotions.all[0]!.label, 'raw' in f!])).toEqual([[0, 'happiness', false], [0, 'surprise', false], [0, 'happiness', false]]);
+  });
+
+  it('refuses a timestamp that goes back or is not finite, before any work, and leaves the stream as it was', async () => {
+    const p = pipeline({ faces: { 'blazeface-short': [faceAt(100, 100, 200)] }, probabilities: [HAPPY] }, { width: 640, height: 480 });
+    const state = new StreamTable().open(resolveTrackingOptions(undefined));
+    await p.run({}, { state, timestampMs: 100 });
+    for (const timestampMs of [99, Number.NaN, Infinity]) {
+      const error = await rejection(p.run({}, { state, timestampMs } satisfies StreamFrame));
+      expect([error.code, error.details.field]).toEqual(['INVALID_REQUEST', 'timestampMs']);
+    }
+    expect(p.inference.calls.detect).toHaveLength(1);
+    expect([state.frames, state.lastTimestamp]).toEqual([1, 100]);
+    expect((await p.run({}, { state, timestampMs: 100 })).result.faces[0]!.face_id).toBe(0);
   });
 });

@@ -1,9 +1,9 @@
 /**
- * One frame through the stages: find → frame/crop → classify → derive → format. Nothing here touches the DOM
- * or a model directly: the stages are handed in, so the same code runs in the worker and, with a fake
- * inference, in Node tests.
+ * One frame through the stages: find → frame/crop → classify → track → derive → format, and for a frame of a
+ * stream, smooth. Nothing here touches the DOM or a model directly: the stages are handed in, so the same code
+ * runs in the worker and, with a fake inference, in Node tests.
  */
-import type { WiaFaceResult } from '@emolens/schema';
+import type { WiaEmotionScore, WiaFace, WiaFaceResult } from '@emolens/schema';
 import type { Inference } from '../inference/inference-client.js';
 import type { FrameOptions } from '../options.js';
 import { round } from '../round.js';
@@ -11,6 +11,7 @@ import type { FrameResult } from '../worker/pipeline-api.js';
 import { emotionScores } from './classify/emotion-scores.js';
 import { needsOf, requestedSignals, SIGNALS } from './derive/registry.js';
 import type { DerivedSignal } from './derive/signal.js';
+import type { DetectedFace } from './find/detected-face.js';
 import type { FaceFinder } from './find/face-finder.js';
 import { formatFace } from './format/format-face.js';
 import type { FaceFrame } from './frame/face-frame.js';
@@ -26,9 +27,23 @@ export interface FrameStages {
   signals?: readonly DerivedSignal[];
 }
 
-/** Analyses one frame; with `stream`, signals that need `previous` read and update its state. */
-export async function runFrame(stages: FrameStages, frame: ImageBitmap, options: FrameOptions, requestId: string, stream?: StreamState): Promise<FrameResult> {
+/** A frame of a stream: the stream's state, and when the frame was captured (ms, on the stream's clock). */
+export interface StreamFrame {
+  state: StreamState;
+  timestampMs: number;
+}
+
+/**
+ * Analyses one frame. A single image's faces are numbered in order. A frame of a `stream` (its timestamp checked
+ * first) gets the stream's stable face ids, its signals that need `previous` read and update the stream's state
+ * by those ids, and its faces are reported smoothed, with the frame's own values under `raw`
+ * (`track/face-smoothing.ts`). The stream's state changes only once the frame is classified, so a frame whose
+ * detection or classification fails leaves it as it was.
+ */
+export async function runFrame(stages: FrameStages, frame: ImageBitmap, options: FrameOptions, requestId: string, stream?: StreamFrame): Promise<FrameResult> {
   const t0 = performance.now();
+  // Checked before any work: a frame out of order is refused at once.
+  const streamFrame = stream && { state: stream.state, timestampMs: stream.state.checkTimestamp(stream.timestampMs) };
   const signals = requestedSignals(options, stages.signals ?? SIGNALS);
   const found = await stages.finder.find(frame, { range: options.faceRange, maxFaces: options.maxFaces, needs: needsOf(signals) });
   const faces = found.faces.filter(({ bbox }) => Math.max(bbox.width, bbox.height) >= options.minFaceSize);
@@ -40,23 +55,38 @@ export async function runFrame(stages: FrameStages, frame: ImageBitmap, options:
   const probabilities = faces.length > 0 ? await stages.inference.classify(tensor, faces.length) : [];
   const t3 = performance.now();
 
-  const { manifest } = stages.inference;
+  const scores = faces.map((_, i) => emotionScores(probabilities[i]!, stages.inference.manifest));
   const result: WiaFaceResult = {
     request_id: requestId,
     processing_time_ms: 0,
-    faces: faces.map((face, i) => formatFace(i, face, emotionScores(probabilities[i]!, manifest), signals, stream && ((field) => stream.previous(field, i)))),
+    faces: streamFrame ? streamFaces(streamFrame, faces, scores, signals) : faces.map((face, i) => formatFace(i, face, scores[i]!, signals)),
   };
-  if (stream) remember(stream, signals, result);
   const t4 = performance.now();
   result.processing_time_ms = round(t4 - t0, 2);
   return { result, timings: { landmarks: t1 - t0, tiles: found.tiles, tilesMs: found.tilesMs, crop: t2 - t1, classify: t3 - t2, format: t4 - t3, total: t4 - t0 } };
 }
 
-/** Keeps, in the stream's state, this frame's values of the signals that read their previous value. */
-function remember(stream: StreamState, signals: readonly DerivedSignal[], result: WiaFaceResult): void {
+/**
+ * The faces of a frame of a stream: numbered by the stream's tracker, then formatted (signals that need it read
+ * their previous value by that id), then smoothed. Boxes are tracked in the pixels the faces were found in, which
+ * are the same for every frame of a stream as long as its frames keep their size.
+ */
+function streamFaces({ state, timestampMs }: StreamFrame, faces: readonly DetectedFace[], scores: readonly WiaEmotionScore[][], signals: readonly DerivedSignal[]): WiaFace[] {
+  const ids = state.faceIds(faces.map((face) => face.bbox), timestampMs);
+  const own = faces.map((face, i) => formatFace(ids[i]!, face, scores[i]!, signals, (field) => state.previous(field, ids[i]!)));
+  remember(state, signals, own);
+  const reported = own.map((face) => state.smooth(face, timestampMs));
+  state.advance(timestampMs);
+  return reported;
+}
+
+/**
+ * Keeps, in the stream's state, this frame's values of the signals that read their previous value, as the signals
+ * derived them (before smoothing): a signal's `previous` is its own last output.
+ */
+function remember(state: StreamState, signals: readonly DerivedSignal[], faces: readonly WiaFace[]): void {
   for (const signal of signals) {
     if (!signal.needs.includes('previous')) continue;
-    stream.record(signal.field, new Map(result.faces.map((face) => [face.face_id, face[signal.field]])));
+    state.record(signal.field, new Map(faces.map((face) => [face.face_id, face[signal.field]])));
   }
-  stream.advance();
 }

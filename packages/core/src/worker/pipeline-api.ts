@@ -5,7 +5,7 @@
 import type { WiaFaceResult } from '@emolens/schema';
 import type { AssetUrls } from '../assets/asset-urls.js';
 import type { Backend, ProgressCallback } from '../assets/progress.js';
-import type { FrameOptions, ResolvedDetectorOptions } from '../options.js';
+import type { FrameOptions, ResolvedDetectorOptions, ResolvedTrackingOptions } from '../options.js';
 
 /** Everything the pipeline worker needs to start: the resolved detector options it uses, and the asset URLs. */
 export type PipelineConfig = Pick<ResolvedDetectorOptions, 'classifier' | 'backend' | 'threads' | 'cache' | 'maxFaces' | 'minDetectionConfidence' | 'inferenceWorker'> & {
@@ -45,18 +45,37 @@ export interface FrameResult {
   timings: StageTimings;
 }
 
+/** Which stream a frame belongs to, and when it was captured. */
+export interface StreamFrameRef {
+  /** The stream's id, from {@link PipelineApi.openStream}. */
+  id: number;
+  /**
+   * The frame's own timestamp in ms (a camera frame's capture time, a video frame's media time), on one clock for
+   * the whole stream: finite and never going back (an equal one is a repeated frame). Face motion, the grace of an
+   * unseen face and the smoothing all run on these timestamps, not on when frames arrive.
+   */
+  timestampMs: number;
+}
+
 /** The pipeline as the worker exposes it. */
 export interface PipelineApi {
   /** Loads and compiles every asset; progress events go to `onProgress`. */
   init(config: PipelineConfig, onProgress?: ProgressCallback): Promise<PipelineInfo>;
   /**
-   * Runs one frame (transferred) through the pipeline. With `stream` (from {@link PipelineApi.openStream}) the
-   * frame belongs to that stream and its frame-to-frame state is used and updated.
+   * Runs one frame (transferred) through the pipeline. A single image (no `stream`) numbers its faces 0, 1, … in
+   * order. A frame of a `stream` gets the stream's stable `face_id`s, and its faces' emotions and dimensions are
+   * smoothed over the stream's frames, `emotions.primary` held by label hysteresis, and the frame's own values
+   * given under `raw` (unless smoothing is off).
+   * @throws EmoLensError `INVALID_REQUEST` with `details.field` `stream` (no such open stream) or `timestampMs` (not
+   * finite, or before the stream's last frame).
    */
-  analyze(frame: ImageBitmap, options: FrameOptions, requestId: string, stream?: number): Promise<FrameResult>;
-  /** Opens a stream (a sequence of frames sharing state) and returns its id. */
-  openStream(): number;
-  /** Closes a stream and drops its state. */
+  analyze(frame: ImageBitmap, options: FrameOptions, requestId: string, stream?: StreamFrameRef): Promise<FrameResult>;
+  /**
+   * Opens a stream (a sequence of frames sharing state: face tracks, smoothing, labels) tracked with `options`
+   * (from `resolveTrackingOptions`), and returns its id.
+   */
+  openStream(options: ResolvedTrackingOptions): number;
+  /** Closes a stream and drops all its state (closing one that is not open does nothing). */
   closeStream(stream: number): void;
   /** Runs the face detector on a blank frame and the classifier on a test input, so first calls are fast. */
   warmup(): Promise<void>;

@@ -18,7 +18,7 @@ import type { DetectedFace } from '../find/detected-face.js';
 export type SignalNeed = 'scores' | 'mesh' | 'transform' | 'previous';
 
 /** The optional fields of a WIA face that signals write. */
-export type SignalField = Exclude<keyof WiaFace, 'face_id' | 'bbox' | 'emotions'>;
+export type SignalField = Exclude<keyof WiaFace, 'face_id' | 'bbox' | 'emotions' | 'raw'>;
 
 /** What a signal is computed from. */
 export interface SignalInput<F extends SignalField> {

@@ -1,23 +1,81 @@
 /**
- * Per-stream state: what a frame-to-frame stage keeps between the frames of one stream (a webcam, a video).
- * A stream is opened by the caller, each frame of it names it, and closing it drops everything it held. Single
- * images belong to no stream and keep nothing.
+ * Per-stream state: what the frame-to-frame stages keep between the frames of one stream (a webcam, a video). A
+ * stream is opened by the caller with its tracking options, each frame of it names it with the frame's timestamp,
+ * and closing it drops everything it held. Single images belong to no stream and keep nothing.
  *
- * Today it keeps each derived signal's last value per face (for signals that need `previous`); the live
- * stages (stable face ids, smoothing, calibration baselines) keep theirs here too.
+ * It keeps the face tracker (stable face ids, `face-tracker.ts`), each tracked face's smoothing and label
+ * (`face-smoothing.ts`), and each derived signal's last value per face id (for signals that need `previous`).
  */
-import { EmoLensError } from '@emolens/schema';
+import { EmoLensError, type WiaFace } from '@emolens/schema';
+import type { ResolvedTrackingOptions } from '../../options.js';
+import type { Box } from '../box.js';
 import type { SignalField } from '../derive/signal.js';
+import { FaceSmoothing } from './face-smoothing.js';
+import { FaceTracker } from './face-tracker.js';
 
 /** The state of one stream. */
 export class StreamState {
   /** Frames analysed so far. */
   frames = 0;
-  /** Timestamp (ms) of the last frame, when the caller gave one. */
+  /** Timestamp (ms) of the last frame analysed. */
   lastTimestamp: number | undefined;
   private readonly signals = new Map<SignalField, Map<number, unknown>>();
+  private readonly tracker: FaceTracker;
+  private readonly smoothing = new Map<number, FaceSmoothing>();
 
-  constructor(readonly id: number) {}
+  constructor(
+    readonly id: number,
+    readonly tracking: ResolvedTrackingOptions,
+  ) {
+    this.tracker = new FaceTracker(tracking.trackGraceMs);
+  }
+
+  /**
+   * `timestampMs` checked as the next frame's: a finite number of ms, not before the last frame's. An equal one is
+   * taken (a frame repeated by its source): no time passes for the tracker and the filters.
+   * @throws EmoLensError `INVALID_REQUEST`, `details.field: 'timestampMs'`.
+   */
+  checkTimestamp(timestampMs: unknown): number {
+    if (typeof timestampMs !== 'number' || !Number.isFinite(timestampMs)) {
+      const shown = typeof timestampMs === 'number' ? String(timestampMs) : typeof timestampMs;
+      throw new EmoLensError('INVALID_REQUEST', 'timestampMs must be a finite number of milliseconds', { field: 'timestampMs', value: shown, reason: 'not a finite number' });
+    }
+    if (this.lastTimestamp !== undefined && timestampMs < this.lastTimestamp) {
+      throw new EmoLensError('INVALID_REQUEST', `timestampMs ${timestampMs} is before the stream's last frame (${this.lastTimestamp})`, {
+        field: 'timestampMs',
+        value: timestampMs,
+        reason: 'timestamps of a stream must not go back',
+      });
+    }
+    return timestampMs;
+  }
+
+  /**
+   * The stable id of each face of a frame (`boxes` in the frame's order, at `timestampMs`); the tracks dropped on
+   * it take their smoothing with them.
+   */
+  faceIds(boxes: readonly Box[], timestampMs: number): number[] {
+    const { ids, dropped } = this.tracker.update(boxes, timestampMs);
+    for (const id of dropped) this.smoothing.delete(id);
+    return ids;
+  }
+
+  /** `face` (as its frame alone gives it, with its stable id) as the stream reports it: see {@link FaceSmoothing.apply}. */
+  smooth(face: WiaFace, timestampMs: number): WiaFace {
+    let smoothing = this.smoothing.get(face.face_id);
+    if (!smoothing) this.smoothing.set(face.face_id, (smoothing = new FaceSmoothing(this.tracking)));
+    return smoothing.apply(face, timestampMs);
+  }
+
+  /** Faces the stream holds state for: tracked, reported or within their grace. */
+  get tracks(): number {
+    return this.tracker.size;
+  }
+
+  /** Faces whose smoothing the stream holds: never more than {@link StreamState.tracks} (what a soak test checks). */
+  get smoothedFaces(): number {
+    return this.smoothing.size;
+  }
 
   /** The value `field` had for face `faceId` on the previous frame. */
   previous(field: SignalField, faceId: number): unknown {
@@ -29,10 +87,10 @@ export class StreamState {
     this.signals.set(field, new Map(values));
   }
 
-  /** Counts a frame. */
-  advance(timestamp?: number): void {
+  /** Counts a frame, seen at `timestampMs`. */
+  advance(timestampMs: number): void {
     this.frames++;
-    if (timestamp !== undefined) this.lastTimestamp = timestamp;
+    this.lastTimestamp = timestampMs;
   }
 }
 
@@ -41,9 +99,9 @@ export class StreamTable {
   private readonly streams = new Map<number, StreamState>();
   private nextId = 1;
 
-  /** Opens a stream and returns its state. */
-  open(): StreamState {
-    const state = new StreamState(this.nextId++);
+  /** Opens a stream tracked with `tracking` and returns its state. */
+  open(tracking: ResolvedTrackingOptions): StreamState {
+    const state = new StreamState(this.nextId++, tracking);
     this.streams.set(state.id, state);
     return state;
   }
@@ -51,7 +109,11 @@ export class StreamTable {
   /** The state of stream `id`; `INVALID_REQUEST` when no such stream is open. */
   get(id: number): StreamState {
     const state = this.streams.get(id);
-    if (!state) throw new EmoLensError('INVALID_REQUEST', `No open stream ${id}`, { field: 'stream', value: id, reason: 'the stream was closed or never opened' });
+    if (!state) {
+      // The id crossed postMessage from the page: shown only as a number, so the error always serialises.
+      const value = typeof id === 'number' ? id : typeof id;
+      throw new EmoLensError('INVALID_REQUEST', `No open stream ${String(value)}`, { field: 'stream', value, reason: 'the stream was closed or never opened' });
+    }
     return state;
   }
 

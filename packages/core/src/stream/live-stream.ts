@@ -1,0 +1,153 @@
+/**
+ * A live stream: frames of a playing video or camera analysed one at a time, newest first, each result handed to
+ * `onResult` with the stream's figures. The stream owns nothing but its loop: the frames go to the pipeline worker
+ * through a {@link StreamPort}, under one stream id whose state (face ids, smoothing) the worker keeps.
+ */
+import { EmoLensError, isEmoLensError, type WiaFaceResult } from '@emolens/schema';
+import { abortError } from '../call-stop.js';
+import type { ResolvedStreamOptions } from '../options.js';
+import { watchFrames } from './frame-clock.js';
+import { NewestFrame } from './newest-frame.js';
+import { StreamStatsWindow, type StreamStats } from './stream-stats.js';
+import { videoOf, type VideoSource } from './stream-source.js';
+
+/** One result of a live stream. */
+export interface StreamFrameResult {
+  /** The frame's faces, with stable `face_id`s and smoothed values (`raw` holds the frame's own). */
+  result: WiaFaceResult;
+  /** When the frame was captured, in ms since the stream started. */
+  timestamp_ms: number;
+  /** The frame's media time in ms (a file's own timestamp; for a camera, the element's clock). */
+  media_time_ms: number;
+  /** From capture to this result, in ms. */
+  latency_ms: number;
+  /** The stream's figures after this result. */
+  stats: StreamStats;
+}
+
+/** Why a stream ended, with its final figures. */
+export interface StreamEnd {
+  /** `stopped` (stop()), `aborted` (its signal), `ended` (the source ended) or `error` (a fatal error). */
+  reason: 'stopped' | 'aborted' | 'ended' | 'error';
+  /** The fatal error, when `reason` is `error`. */
+  error?: EmoLensError;
+  stats: StreamStats;
+}
+
+/** A running live stream (see {@link Detector.stream}). */
+export interface LiveStream {
+  /** Settles once the stream has ended and the worker holds nothing of it. Never rejects. */
+  readonly done: Promise<StreamEnd>;
+  /** Ends the stream: no result is delivered after this; resolves like `done`. */
+  stop(): Promise<StreamEnd>;
+  /** The stream's figures now. */
+  stats(): StreamStats;
+}
+
+/** What a stream needs from the detector: its worker, seen through one stream id. */
+export interface StreamPort {
+  open(): Promise<number>;
+  /** Analyses `bitmap` (transferred) as a frame of stream `id` at `timestampMs`; `signal` gives up waiting. */
+  analyze(bitmap: ImageBitmap, id: number, timestampMs: number, signal: AbortSignal): Promise<WiaFaceResult>;
+  close(id: number): Promise<void>;
+}
+
+/** Errors after which no further frame can succeed. */
+function isFatal(error: EmoLensError): boolean {
+  return error.code === 'DISPOSED' || (error.code === 'INTERNAL_ERROR' && error.details.kind === 'worker_crashed');
+}
+
+/** Starts a stream over `source` (see the module comment). */
+export function startLiveStream(source: unknown, port: StreamPort, handlers: ResolvedStreamOptions['handlers']): LiveStream {
+  const stopper = new AbortController();
+  const scheduler = new NewestFrame();
+  const window = new StreamStatsWindow();
+  let finish!: (end: StreamEnd) => void;
+  const done = new Promise<StreamEnd>((resolve) => (finish = resolve));
+  let ending: Promise<StreamEnd> | undefined;
+  let video: VideoSource | undefined;
+  let streamId: number | undefined;
+  let unwatch = () => {};
+  let offEnd = () => {};
+  let inFlight: Promise<unknown> = Promise.resolve();
+  let started = 0;
+  let lastTick = { presentedFrames: 0, mediaTimeMs: 0 };
+
+  const stats = () => window.read(performance.now(), scheduler.skippedFrames);
+
+  const end = (reason: StreamEnd['reason'], error?: EmoLensError): Promise<StreamEnd> => {
+    ending ??= (async () => {
+      stopper.abort(abortError());
+      unwatch();
+      offEnd();
+      await inFlight.catch(() => undefined);
+      if (streamId !== undefined) await port.close(streamId).catch(() => undefined);
+      video?.release();
+      const result: StreamEnd = { reason, stats: stats(), ...(error ? { error } : {}) };
+      finish(result);
+      return result;
+    })();
+    return ending;
+  };
+
+  const report = (error: unknown) => {
+    const typed = typedError(error);
+    if (stopper.signal.aborted) return;
+    if (isFatal(typed)) void end('error', typed);
+    else handlers.onError?.(typed);
+  };
+
+  const take = () => {
+    const captured = performance.now();
+    const tick = lastTick;
+    inFlight = (async () => {
+      const bitmap = await createImageBitmap(video!.video);
+      if (stopper.signal.aborted) {
+        bitmap.close();
+        return;
+      }
+      const result = await port.analyze(bitmap, streamId!, captured - started, stopper.signal);
+      if (stopper.signal.aborted) return;
+      const now = performance.now();
+      window.add(now, now - captured);
+      handlers.onResult?.({ result, timestamp_ms: round(captured - started), media_time_ms: round(tick.mediaTimeMs), latency_ms: round(now - captured), stats: stats() });
+    })()
+      .catch(report)
+      .finally(() => {
+        if (!stopper.signal.aborted && scheduler.landed()) take();
+      });
+  };
+
+  const run = async () => {
+    const external = handlers.signal;
+    if (external?.aborted) return end('aborted');
+    external?.addEventListener('abort', () => void end('aborted'), { once: true });
+    try {
+      video = await videoOf(source, stopper.signal);
+      if (stopper.signal.aborted) return video.release();
+      streamId = await port.open();
+    } catch (error) {
+      // A source that never plays or a worker that cannot open the stream: the stream ends with that error.
+      if (!stopper.signal.aborted) void end('error', typedError(error));
+      return;
+    }
+    if (stopper.signal.aborted) return;
+    started = performance.now();
+    offEnd = video.onEnd(() => void end('ended'));
+    unwatch = watchFrames(video.video, (tick) => {
+      lastTick = tick;
+      if (scheduler.presented(tick)) take();
+    });
+  };
+  void run();
+
+  return { done, stop: () => end('stopped'), stats };
+}
+
+function typedError(error: unknown): EmoLensError {
+  return isEmoLensError(error) ? error : new EmoLensError('INTERNAL_ERROR', 'A stream frame failed', { kind: 'unexpected', reason: String(error) });
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,112 @@
+/**
+ * What a live stream reads frames from: the caller's `<video>` element as it is, or, for a `MediaStream` or a
+ * `MediaStreamTrack`, a muted element of our own that plays it (and is released with the stream). The caller's
+ * camera tracks are never stopped here: whoever opened the camera closes it.
+ */
+import { EmoLensError } from '@emolens/schema';
+
+/** A source {@link Detector.stream} accepts. */
+export type StreamSource = HTMLVideoElement | MediaStream | MediaStreamTrack;
+
+/** How long a source may take to show its first frame before the stream gives up. */
+export const SOURCE_READY_TIMEOUT_MS = 10_000;
+
+/** A playing video element and how to let go of it. */
+export interface VideoSource {
+  video: HTMLVideoElement;
+  /** Calls `listener` once when the source ends (a file played out, a track ended); returns the unsubscribe. */
+  onEnd(listener: () => void): () => void;
+  /** Frees what the stream created (our own element); the caller's element and tracks are left as they are. */
+  release(): void;
+}
+
+/** Throws `INVALID_REQUEST` (`details.field: 'source'`) unless `source` is something a stream can read now. */
+export function assertStreamSource(source: unknown): asserts source is StreamSource {
+  if (!isVideoElement(source)) mediaStreamOf(source);
+}
+
+/** The playing video element of `source`, once it has a frame; `INVALID_REQUEST` for anything else. */
+export async function videoOf(source: unknown, signal: AbortSignal): Promise<VideoSource> {
+  if (isVideoElement(source)) {
+    await firstFrame(source, signal);
+    return { video: source, onEnd: (listener) => listen(source, 'ended', listener), release: () => undefined };
+  }
+  const stream = mediaStreamOf(source);
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = stream;
+  const tracks = stream.getVideoTracks();
+  try {
+    await video.play();
+    await firstFrame(video, signal);
+  } catch (error) {
+    video.srcObject = null;
+    throw error;
+  }
+  return {
+    video,
+    onEnd: (listener) => {
+      const offs = tracks.map((track) => listen(track, 'ended', listener));
+      return () => offs.forEach((off) => off());
+    },
+    release: () => {
+      video.pause();
+      video.srcObject = null;
+    },
+  };
+}
+
+function isVideoElement(source: unknown): source is HTMLVideoElement {
+  return typeof HTMLVideoElement !== 'undefined' && source instanceof HTMLVideoElement;
+}
+
+function mediaStreamOf(source: unknown): MediaStream {
+  if (typeof MediaStreamTrack !== 'undefined' && source instanceof MediaStreamTrack) {
+    if (source.kind !== 'video') invalid(`A ${source.kind} track has no frames to analyse`, 'not_video');
+    if (source.readyState === 'ended') invalid('The track has ended', 'ended');
+    return new MediaStream([source]);
+  }
+  if (typeof MediaStream !== 'undefined' && source instanceof MediaStream) {
+    const live = source.getVideoTracks().filter((track) => track.readyState === 'live');
+    if (live.length === 0) invalid('The MediaStream has no live video track', 'ended');
+    return source;
+  }
+  return invalid('A stream reads an HTMLVideoElement, a MediaStream or a video MediaStreamTrack', 'unsupported_source');
+}
+
+/** Resolves once `video` can give a frame (readyState ≥ HAVE_CURRENT_DATA and a size). */
+function firstFrame(video: HTMLVideoElement, signal: AbortSignal): Promise<void> {
+  const ready = () => video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && video.videoWidth > 0;
+  if (ready()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => finish(new EmoLensError('TIMEOUT', `The video showed no frame within ${SOURCE_READY_TIMEOUT_MS} ms`, {
+      field: 'source',
+      reason: 'the element is not playing, has no source, or the camera gives no frames',
+      suggestion: 'Call video.play() (muted, or after a user gesture) before stream(), or check the camera.',
+      timeoutMs: SOURCE_READY_TIMEOUT_MS,
+    })), SOURCE_READY_TIMEOUT_MS);
+    const check = () => {
+      if (ready()) finish();
+    };
+    const onAbort = () => finish(signal.reason);
+    const offs = ['loadeddata', 'canplay', 'playing', 'resize'].map((type) => listen(video, type, check));
+    signal.addEventListener('abort', onAbort, { once: true });
+    function finish(error?: unknown) {
+      clearTimeout(timer);
+      offs.forEach((off) => off());
+      signal.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve();
+    }
+  });
+}
+
+function listen(target: EventTarget, type: string, listener: () => void): () => void {
+  target.addEventListener(type, listener);
+  return () => target.removeEventListener(type, listener);
+}
+
+function invalid(message: string, kind: string): never {
+  throw new EmoLensError('INVALID_REQUEST', message, { field: 'source', kind, reason: message });
+}

@@ -1,0 +1,209 @@
+/**
+ * Live streams in real Chromium, from a fake camera playing a scripted clip built from the wild photos: two faces
+ * crossing paths and a third that leaves for 2 s and comes back. Ids must stay with their face, a returning face
+ * gets a new id, results keep coming, and stopping leaves the worker usable and the camera to its owner.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from '../setup/chromium.ts';
+import { requireData } from '../setup/paths.ts';
+import { dataUrl, openTestPage, type TestPage } from './harness.ts';
+import { centreSquare, decodeJpeg, writeScenarioVideo } from './y4m.ts';
+
+const SECONDS = 9;
+/**
+ * Face A runs left → right, face B right → left 110 px lower, crossing at 4.5 s: their pictures overlap by 20 px
+ * (more hides A's chin, and BlazeFace loses it: that is detection, not tracking).
+ */
+const lerp = (a: number, b: number, t: number) => a + (b - a) * Math.min(1, Math.max(0, t / SECONDS));
+/** Face C, bottom right: in view 0–2 s, away 2–4.5 s, back from 4.5 s. */
+const C_AWAY = [2, 4.5] as const;
+
+let tmp: string;
+let browser: Browser | undefined;
+let t: TestPage;
+
+interface Seen {
+  at: number;
+  faces: { id: number; cx: number; cy: number; hasRaw: boolean; sum: number }[];
+  stats: { resultsPerSecond: number; skippedFrames: number; latencyP50Ms: number };
+}
+
+beforeAll(async () => {
+  assertChromium();
+  tmp = mkdtempSync(join(tmpdir(), 'emolens-stream-'));
+  const clip = join(tmp, 'scenario.y4m');
+  const face = (relative: string) => centreSquare(decodeJpeg(join(requireData(), 'wild', relative)), 260);
+  writeScenarioVideo(clip, [
+    { image: face('happy/Karin_Stoiber_0002.jpg'), height: 130, at: (s) => ({ x: lerp(10, 500, s), y: 30 }) },
+    { image: face('neutral/Bill_Clinton_0003.jpg'), height: 130, at: (s) => ({ x: lerp(500, 10, s), y: 140 }) },
+    { image: face('angry/Michael_Schumacher_0006.jpg'), height: 130, at: (s) => (s >= C_AWAY[0] && s < C_AWAY[1] ? null : { x: 480, y: 320 }) },
+  ], { seconds: SECONDS });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clip}`],
+  });
+  t = await openTestPage({ browser });
+  await t.page.evaluate(async () => {
+    (window as unknown as { detector: unknown }).detector = await window.emolens.createDetector({ backend: 'wasm' });
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await t?.close();
+  await browser?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('detector.stream on a camera', () => {
+  it('keeps ids with their faces through a crossing, gives a returning face a new id, and keeps delivering', async () => {
+    const out = await t.page.evaluate(async (seconds) => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+      const seen: Seen[] = [];
+      const started = performance.now();
+      const live = detector.stream(media, {
+        trackGraceMs: 1000,
+        onResult: ({ result, stats }) =>
+          seen.push({
+            at: performance.now() - started,
+            faces: result.faces.map((f) => ({
+              id: f.face_id,
+              cx: f.bbox.x + f.bbox.width / 2,
+              cy: f.bbox.y + f.bbox.height / 2,
+              hasRaw: f.raw !== undefined,
+              sum: f.emotions.all.reduce((s, e) => s + e.confidence, 0),
+            })),
+            stats: { resultsPerSecond: stats.resultsPerSecond, skippedFrames: stats.skippedFrames, latencyP50Ms: stats.latencyP50Ms },
+          }),
+      });
+      await new Promise((r) => setTimeout(r, (seconds - 1.5) * 1000));
+      const end = await live.stop();
+      const afterStop = seen.length;
+      await new Promise((r) => setTimeout(r, 300));
+      const track = media.getVideoTracks()[0]!;
+      const trackState = track.readyState;
+      track.stop();
+      return { seen, end: { reason: end.reason, results: end.stats.results }, afterStop, lateResults: seen.length - afterStop, trackState };
+    }, SECONDS);
+
+    expect(out.end.reason).toBe('stopped');
+    expect(out.lateResults).toBe(0);
+    // The SDK never stops the caller's camera.
+    expect(out.trackState).toBe('live');
+    expect(out.seen.length).toBeGreaterThan(10);
+    expect(out.end.results).toBe(out.seen.length);
+    // Continuous: after the first result, no gap longer than 2 s.
+    const gaps = out.seen.slice(1).map((s, i) => s.at - out.seen[i]!.at);
+    expect(Math.max(...gaps)).toBeLessThan(2000);
+
+    const faces = out.seen.flatMap((s) => s.faces.map((f) => ({ ...f, at: s.at })));
+    expect(faces.every((f) => f.hasRaw && Math.abs(f.sum - 1) < 1e-3)).toBe(true);
+    // No swap: each id's horizontal path goes one way (A right, B left; C stands still).
+    const byId = new Map<number, typeof faces>();
+    for (const f of faces) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
+    for (const [id, path] of byId) {
+      const xs = path.map((f) => f.cx);
+      let up = 0;
+      let down = 0;
+      for (let i = 1; i < xs.length; i++) {
+        up = Math.max(up, xs[i]! - Math.min(...xs.slice(0, i)));
+        down = Math.max(down, Math.max(...xs.slice(0, i)) - xs[i]!);
+      }
+      expect(Math.min(up, down), `id ${id} moved both ways: ${xs.map(Math.round).join(' ')}`).toBeLessThan(60);
+    }
+    const summary = [...byId.entries()].map(([id, p]) => `${id}: ${p.length} × (${Math.round(p[0]!.cx)},${Math.round(p[0]!.cy)})→(${Math.round(p.at(-1)!.cx)},${Math.round(p.at(-1)!.cy)}) ${Math.round(p[0]!.at)}–${Math.round(p.at(-1)!.at)} ms`);
+    const timeline = out.seen.filter((_, i) => i % 3 === 0).map((s) => `${Math.round(s.at)}:${s.faces.map((f) => `${f.id}@${Math.round(f.cx)},${Math.round(f.cy)}`).join('/')}`).join(' ');
+    // A and B both seen on both sides of the crossing under one id each.
+    const crossed = [...byId.values()].filter((p) => p[0]!.cy < 300 && Math.abs(p.at(-1)!.cx - p[0]!.cx) > 150);
+    expect(crossed.length, `A and B should each keep one id across the crossing:\n${summary.join('\n')}\n${timeline}`).toBe(2);
+    // C: one id before it leaves, a new, higher one after it returns; ids are never reused.
+    const cIds = [...byId.entries()].filter(([, p]) => p[0]!.cy > 300).map(([id, p]) => ({ id, first: p[0]!.at, last: p.at(-1)!.at }));
+    expect(cIds.length, summary.join('\n')).toBe(2);
+    const [before, after] = cIds.sort((a, b) => a.first - b.first);
+    expect(after!.id).toBeGreaterThan(before!.id);
+    expect(after!.first).toBeGreaterThan(before!.last);
+    // The stream reports its rate and the frames it skipped.
+    const last = out.seen.at(-1)!.stats;
+    expect(last.resultsPerSecond).toBeGreaterThan(0);
+    expect(last.latencyP50Ms).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('async-iterator form: leaving the loop stops the stream and the detector goes on', async () => {
+    const out = await t.page.evaluate(async (photo) => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+      let n = 0;
+      for await (const frame of detector.frames(media)) {
+        if (frame.result.faces.length > 0) n++;
+        if (n === 3) break;
+      }
+      media.getTracks().forEach((track) => track.stop());
+      const still = await detector.detect(photo);
+      return { n, faces: still.faces.length };
+    }, dataUrl('wild/happy/Karin_Stoiber_0002.jpg'));
+    expect(out).toEqual({ n: 3, faces: 1 });
+  }, 60_000);
+
+  it('ends with reason "ended" when the camera track ends, and "aborted" on its signal', async () => {
+    const out = await t.page.evaluate(async () => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const media = await navigator.mediaDevices.getUserMedia({ video: true });
+      const live = detector.stream(media.getVideoTracks()[0]!);
+      await new Promise((r) => setTimeout(r, 800));
+      // A track that ends by itself (unplugged) fires 'ended'; stop() does not, so dispatch it as the browser would.
+      const track = media.getVideoTracks()[0]!;
+      track.stop();
+      track.dispatchEvent(new Event('ended'));
+      const ended = await live.done;
+      const media2 = await navigator.mediaDevices.getUserMedia({ video: true });
+      const controller = new AbortController();
+      const live2 = detector.stream(media2, { signal: controller.signal });
+      setTimeout(() => controller.abort(), 500);
+      const aborted = await live2.done;
+      media2.getTracks().forEach((tr) => tr.stop());
+      return { ended: ended.reason, aborted: aborted.reason };
+    });
+    expect(out).toEqual({ ended: 'ended', aborted: 'aborted' });
+  }, 60_000);
+
+  it('rejects what cannot be streamed with typed errors', async () => {
+    const out = await t.page.evaluate(async () => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const codes: Record<string, string> = {};
+      const attempt = (name: string, f: () => unknown) => {
+        try {
+          f();
+          codes[name] = 'no error';
+        } catch (e) {
+          const err = e as import('@emolens/core').EmoLensError;
+          codes[name] = `${err.code}:${String(err.details?.field)}:${String(err.details?.kind ?? '')}`;
+        }
+      };
+      attempt('body', () => detector.stream(document.body as never));
+      attempt('string', () => detector.stream('camera' as never));
+      attempt('image', () => detector.stream(new Image() as never));
+      const media = await navigator.mediaDevices.getUserMedia({ video: true });
+      const track = media.getVideoTracks()[0]!;
+      attempt('onResult', () => detector.stream(media, { onResult: 'yes' as never }));
+      attempt('grace', () => detector.stream(media, { trackGraceMs: -1 }));
+      attempt('hostile', () => detector.stream(media, new Proxy({}, { get() { throw new Error('trap'); } }) as never));
+      track.stop();
+      attempt('ended', () => detector.stream(track));
+      return codes;
+    });
+    expect(out).toEqual({
+      body: 'INVALID_REQUEST:source:unsupported_source',
+      string: 'INVALID_REQUEST:source:unsupported_source',
+      image: 'INVALID_REQUEST:source:unsupported_source',
+      onResult: expect.stringMatching(/^INVALID_REQUEST:onResult/),
+      grace: expect.stringMatching(/^INVALID_REQUEST:trackGraceMs/),
+      hostile: expect.stringMatching(/^INVALID_REQUEST:/),
+      ended: 'INVALID_REQUEST:source:ended',
+    });
+  }, 60_000);
+});
