@@ -1,6 +1,6 @@
-/** Shape of `test/bench/results/latest.json`. All times in milliseconds, sizes in bytes. */
+/** Shapes of `test/bench/results/*.json` (`latest.json` first). All times in milliseconds, sizes in bytes. */
 import type { EmittedFile } from './build-page.ts';
-import type { ClipRun, ColdStart, ImageFaces, MemorySample, PeerBackend, SystemColdStart, SystemId } from './page/api.ts';
+import type { ClipRun, ColdStart, ImageFaces, LiveRun, LiveScene, LiveSystemInfo, LongTasks, MemorySample, PeerBackend, SystemColdStart, SystemId } from './page/api.ts';
 import type { PathCounter } from './server.ts';
 import type { Summary } from './stats.ts';
 
@@ -151,4 +151,66 @@ export interface SoakResults {
   p50: number;
   p95: number;
   passed: boolean;
+}
+
+// --- live (issue 16) --------------------------------------------------------------------------------
+
+/** One system on one scene of `pnpm bench --live` (`live.ts`), over the measured window. */
+export interface LiveSceneResult {
+  scene: LiveScene;
+  windowMs: number;
+  results: number;
+  resultsPerSecond: number;
+  /** Frame grabbed → result (EmoLens: capture → result, the SDK's `latency_ms`). */
+  latency: Summary;
+  /** Σ latency ÷ window: the share of the time a frame was in flight (1 = never idle, waiting for a frame). */
+  busy: number;
+  /**
+   * 1000 ÷ mean latency: the results per second one frame in flight at a time would give if a new frame were always
+   * waiting — what a source faster than the scene's could get.
+   */
+  capacityPerSecond: number;
+  facesMean: number;
+  /** Number of results by faces found. */
+  facesHistogram: Record<string, number>;
+  /** Median over the results of the narrowest face's box width (px); null if no face was found. */
+  minFaceWidthP50: number | null;
+  /** Frames the page drew on the source canvas per second (30 unless the page was too busy to draw). */
+  sourceFps: number;
+  /** Frames the video presented that the system never analysed. */
+  skippedFrames: number;
+  longTasks: LongTasks;
+  errors: number;
+  firstError?: string;
+  /** EmoLens: the stream's own figures when it stopped (its 2 s window) and why it ended. */
+  sdk?: LiveRun['sdk'];
+}
+
+export interface LiveSystemResult extends LiveSystemInfo {
+  /** Where the backend came from: `--peer-backend`, the last full bench (`results/latest.json`), a trial now, or EmoLens's own. */
+  backendFrom: 'flag' | 'latest.json' | 'trial' | 'emolens';
+  scenes: LiveSceneResult[];
+}
+
+/** EmoLens over the faster peer on one scene. */
+export interface LiveRatio {
+  scene: LiveScene;
+  fasterPeer: SystemId;
+  /** EmoLens results/s ÷ the faster peer's. */
+  resultsPerSecond: number;
+  /** EmoLens capacity/s ÷ the faster peer's (the ratio with a source fast enough for both). */
+  capacityPerSecond: number;
+}
+
+/** Shape of `test/bench/results/live.json`. */
+export interface LiveResults {
+  date: string;
+  quick: boolean;
+  machine: BenchResults['machine'];
+  source: { width: number; height: number; fps: number; loopFrames: number; photos: string[] };
+  warmupMs: number;
+  durationMs: number;
+  systems: LiveSystemResult[];
+  ratios: LiveRatio[];
+  pageLogs: string[];
 }

@@ -16,6 +16,10 @@
  * `pnpm bench --soak N`: N frames through one EmoLens detector, memory every 1,000 frames (`soak.ts`);
  * writes `results/soak.json` and exits 1 if memory grew past the threshold.
  *
+ * `pnpm bench --live`: EmoLens and the peers on a live 30 fps source, 1 and 3 faces, each in its own video mode;
+ * results/s, latency, skipped frames, long tasks (`live.ts`), written to `results/live.json`. `--quick`: 5 s per
+ * run instead of 20; `--no-peers` and `--peer-backend` apply.
+ *
  * A tool, not a test: apart from the soak threshold, it only fails on real errors.
  */
 import { readFileSync } from 'node:fs';
@@ -42,6 +46,8 @@ import { mean, round, roundSummary, summarize } from './stats.ts';
 import { fastest, measureSystem, tryBackends, type SystemPlan } from './systems.ts';
 import { interleavedLatency } from './interleaved.ts';
 import { denseRecall, formatDense, type DenseResults } from './dense.ts';
+import { formatLive, liveBench } from './live.ts';
+import type { LiveResults } from './results.ts';
 import { gridPhotoIndexes, PORTRAIT_GRID } from '../fixtures/portrait-grid.ts';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -65,6 +71,11 @@ const peerBackendArg = process.argv.indexOf('--peer-backend');
 /** `--peer-backend B`: skip the backend trials and run the peers on B. */
 const peerBackend = peerBackendArg >= 0 ? (process.argv[peerBackendArg + 1] as PeerBackend) : undefined;
 const PEER_BACKENDS: PeerBackend[] = ['wasm', 'webgl', 'cpu'];
+/** `--live`: the live-source measurements alone (`live.ts`). */
+const live = process.argv.includes('--live');
+/** Live runs: untimed warm-up, then the measured window, per system and scene. */
+const LIVE_WARMUP_MS = 2000;
+const LIVE_DURATION_MS = quick ? 5000 : 20_000;
 
 /** The 300-frame clip (`page/clip.ts`) is made from these wild photos (indexes into labels.csv), 100 frames each. */
 const CLIP_PHOTOS = [0, 17, 42];
@@ -250,6 +261,20 @@ async function main(): Promise<void> {
       await context.close();
       const results: DenseResults & { machine: BenchResults['machine'] } = { date: new Date().toISOString(), machine: machine(browser.version(), loadAvgStart), ...run };
       await report('dense.json', results, formatDense(results), logs);
+      return;
+    }
+    if (live) {
+      const run = await liveBench(browser, server, {
+        urls: clipUrls,
+        frameUrl: wildUrl(photos[0]!),
+        trialUrls: photos.slice(0, 16).map(wildUrl),
+        warmupMs: LIVE_WARMUP_MS,
+        durationMs: LIVE_DURATION_MS,
+        peers: !noPeers,
+        peerBackend,
+      }, logs, log);
+      const results: LiveResults = { date: new Date().toISOString(), quick, machine: machine(browser.version(), loadAvgStart), ...run, pageLogs: collapse(logs) };
+      await report('live.json', results, formatLive(results), logs);
       return;
     }
     const chromiumVersion = browser.version();

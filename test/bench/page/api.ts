@@ -188,3 +188,82 @@ declare global {
     sys: SystemBench;
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The live bench (`pnpm bench --live`, `live.ts`): each system on a live 30 fps source made in the page
+// (`live/canvas-source.ts`), as `window.live` on the same three pages.
+
+/** What the live source shows: one photo moving (`clip.ts`), or three photos side by side. */
+export type LiveScene = 'one-face' | 'three-faces';
+
+/** One live run: a scene drawn at `fps`, `warmupMs` untimed, then `durationMs` measured. */
+export interface LivePlan {
+  scene: LiveScene;
+  /** The wild photos the scene is drawn from (three). */
+  urls: string[];
+  fps: number;
+  /** Frames of the scene's loop, made before the run (it repeats). */
+  loopFrames: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+/** One result of a live run. */
+export interface LiveSample {
+  /** When the result arrived, ms after the measured window opened. */
+  atMs: number;
+  /** Frame grabbed → result, ms (EmoLens: the SDK's `latency_ms`, capture → result; a peer: its call). */
+  latencyMs: number;
+  faces: number;
+  /** Width of the narrowest face box in source pixels (null without a face): shows the faces are as large as planned. */
+  minFaceWidth: number | null;
+}
+
+/** Main-thread long tasks (`PerformanceObserver`, `longtask`) that started in the measured window. */
+export interface LongTasks {
+  count: number;
+  longestMs: number;
+  totalMs: number;
+}
+
+/** The measured window of one live run, as the page saw it. */
+export interface LiveRun {
+  scene: LiveScene;
+  /** Length of the measured window, ms. */
+  windowMs: number;
+  /** Results that arrived in the window. */
+  samples: LiveSample[];
+  /** Frames the page drew on the source canvas in the window (the source's own rate). */
+  drawnFrames: number;
+  /** Frames the system's video presented but it never analysed, in the window. */
+  skippedFrames: number;
+  longTasks: LongTasks;
+  /** Per-frame errors that did not end the run (EmoLens `onError`; a peer's call that threw). */
+  errors: number;
+  firstError?: string;
+  /** EmoLens: the stream's own figures (2 s window) when it stopped, and why it ended. */
+  sdk?: { reason: string; resultsPerSecond: number; latencyP50Ms: number; latencyP95Ms: number; results: number; skippedFrames: number };
+}
+
+/** A system as set up for the live runs. */
+export interface LiveSystemInfo {
+  system: SystemId;
+  backend: string;
+  threads: number | null;
+  version: string;
+  /** The call each result comes from, as a user writes it. */
+  call: string;
+}
+
+export interface LiveBench {
+  /** Sets the system up on `backend` and makes one untimed call on a 1-face frame made from `frameUrl`. */
+  init(backend: PeerBackend | 'wasm', frameUrl: string): Promise<LiveSystemInfo>;
+  run(plan: LivePlan): Promise<LiveRun>;
+  dispose(): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    live: LiveBench;
+  }
+}

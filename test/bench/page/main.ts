@@ -1,6 +1,7 @@
 /**
  * The bench page (built by Vite in production mode): exposes the SDK as `window.emolens` and the
- * measurements as `window.bench` (per stage) and `window.sys` (side by side with the peers, `harness.ts`). The detector always runs on the WASM backend with one thread and the
+ * measurements as `window.bench` (per stage), `window.sys` (side by side with the peers, `harness.ts`) and `window.live`
+ * (on a live source, `live/harness.ts`). The detector always runs on the WASM backend with one thread and the
  * default classifier.
  */
 import './wasm-memory.ts';
@@ -12,6 +13,8 @@ import { drawPortraitGrid, facesPerCell } from '../../fixtures/portrait-grid.ts'
 import type { AssetEvent, BenchApi, CallSample, ColdStart, DenseResult, FrameSet, ImageFaces } from './api.ts';
 import { fetchBitmap, fetchBlob, gridPhotos, quadFaceFrame, singleFaceFrame } from './frames.ts';
 import { installHarness } from './harness.ts';
+import { installLive } from './live/harness.ts';
+import { createEmoLensLive } from './live/emolens.ts';
 import { createEmoLens } from './peers/emolens.ts';
 
 /** The classifiers `--classifier` may name besides the default. */
@@ -163,6 +166,7 @@ const bench: BenchApi = {
 window.emolens = core;
 window.bench = bench;
 installHarness('emolens', createEmoLens);
+installLive('emolens', createEmoLensLive);
 document.body.dataset.ready = 'true';
 
 /** `?classifier=name` of the page URL (set by run.ts from `--classifier`); absent: the SDK's default. */

@@ -6,11 +6,16 @@
 import * as core from '@emolens/core';
 import type { Runner } from '../harness.ts';
 
-export async function createEmoLens(): Promise<Runner> {
-  const detector = await core.createDetector({
+/** The detector as the bench runs it: WASM, in the bench's worker (the SDK's worker plus the wasm memory hook). */
+export function createBenchDetector(): Promise<core.Detector> {
+  return core.createDetector({
     backend: 'wasm',
     worker: () => new Worker(new URL('../emolens-worker.ts', import.meta.url), { type: 'module', name: 'emolens-pipeline' }),
   });
+}
+
+export async function createEmoLens(): Promise<Runner> {
+  const detector = await createBenchDetector();
   return {
     system: 'emolens',
     backend: detector.backend,

@@ -13,7 +13,7 @@ import type { PeerBackend } from '../api.ts';
 import type { Runner } from '../harness.ts';
 import { wasmThreads } from './tfjs.ts';
 
-interface Tf {
+export interface Tf {
   setWasmPaths?(prefix: string): void;
   setBackend(name: string): Promise<boolean>;
   ready(): Promise<void>;
@@ -23,7 +23,8 @@ interface Tf {
 const MODELS = '/models/faceapi/';
 const FACEAPI_URL = '/lib/faceapi/face-api.esm.js';
 
-export async function createFaceApi(backend: PeerBackend): Promise<Runner> {
+/** face-api from its bundle on `backend`, with the nets of `nets` loaded. */
+export async function loadFaceApi(backend: PeerBackend, nets: readonly ('tinyFaceDetector' | 'faceLandmark68Net' | 'faceExpressionNet')[]): Promise<{ faceapi: typeof FaceApi; tf: Tf }> {
   const faceapi = (await import(/* @vite-ignore */ FACEAPI_URL)) as typeof FaceApi;
   const tf = faceapi.tf as unknown as Tf;
   if (backend === 'wasm') {
@@ -32,11 +33,12 @@ export async function createFaceApi(backend: PeerBackend): Promise<Runner> {
   }
   if (!(await tf.setBackend(backend))) throw new Error(`face-api: backend ${backend} failed`);
   await tf.ready();
-  await Promise.all([
-    faceapi.nets.tinyFaceDetector.loadFromUri(MODELS),
-    faceapi.nets.faceLandmark68Net.loadFromUri(MODELS),
-    faceapi.nets.faceExpressionNet.loadFromUri(MODELS),
-  ]);
+  await Promise.all(nets.map((net) => faceapi.nets[net].loadFromUri(MODELS)));
+  return { faceapi, tf };
+}
+
+export async function createFaceApi(backend: PeerBackend): Promise<Runner> {
+  const { faceapi, tf } = await loadFaceApi(backend, ['tinyFaceDetector', 'faceLandmark68Net', 'faceExpressionNet']);
   const options = new faceapi.TinyFaceDetectorOptions();
   const canvas = document.createElement('canvas');
   const ctx = canvas.getContext('2d');

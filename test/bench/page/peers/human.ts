@@ -49,17 +49,22 @@ export function humanConfig(backend: PeerBackend): Partial<Config> {
 
 const HUMAN_URL = '/lib/human/human.esm.js';
 
-export async function createHuman(backend: PeerBackend): Promise<Runner> {
+/** Human from its bundle with `config`, its models loaded; throws unless it runs on `config.backend`. */
+export async function loadHuman(config: Partial<Config>): Promise<HumanClass> {
   const { Human } = (await import(/* @vite-ignore */ HUMAN_URL)) as { Human: typeof HumanClass };
-  const human = new Human(humanConfig(backend));
+  const human = new Human(config);
   await human.load();
-  const tf = human.tf as { getBackend(): string; env(): { getNumber?(flag: string): number } };
-  const actual = tf.getBackend();
-  if (actual !== backend) throw new Error(`human runs on ${actual}, not ${backend}`);
+  const actual = (human.tf as { getBackend(): string }).getBackend();
+  if (actual !== config.backend) throw new Error(`human runs on ${actual}, not ${config.backend}`);
+  return human;
+}
+
+export async function createHuman(backend: PeerBackend): Promise<Runner> {
+  const human = await loadHuman(humanConfig(backend));
   return {
     system: 'human',
-    backend: actual,
-    threads: actual === 'wasm' ? wasmThreads(human.tf) : null,
+    backend,
+    threads: backend === 'wasm' ? wasmThreads(human.tf) : null,
     version: `@vladmandic/human ${human.version}`,
     async detect(frame) {
       const result = await human.detect(frame);

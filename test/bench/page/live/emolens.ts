@@ -1,0 +1,41 @@
+/**
+ * EmoLens live: `detector.stream(mediaStream, { onResult })`, the SDK's own video mode — it plays the stream in a
+ * `<video>` of its own, takes the newest frame whenever the previous one has landed, and reports each result with
+ * its capture → result latency. The detector is the bench's (`peers/emolens.ts`).
+ */
+import { createBenchDetector } from '../peers/emolens.ts';
+import type { LiveRunner } from './harness.ts';
+
+export async function createEmoLensLive(): Promise<LiveRunner> {
+  const detector = await createBenchDetector();
+  return {
+    info: {
+      system: 'emolens',
+      backend: detector.backend,
+      threads: detector.threads,
+      version: '@emolens/core (workspace)',
+      call: 'detector.stream(mediaStream, { onResult })',
+    },
+    async warm(image) {
+      await detector.detect(image);
+    },
+    async start(stream, onResult, onError) {
+      const live = detector.stream(stream, {
+        onResult: (r) => onResult({ at: performance.now(), latencyMs: r.latency_ms, faceWidths: r.result.faces.map((f) => f.bbox.width) }),
+        onError,
+      });
+      return {
+        skippedFrames: () => live.stats().skippedFrames,
+        async stop() {
+          const end = await live.stop();
+          // A stream that died (a worker crash, a source that never played) makes the run's figures meaningless.
+          if (end.reason === 'error') throw end.error ?? new Error('the stream ended in error');
+          return { reason: end.reason, ...end.stats };
+        },
+      };
+    },
+    async dispose() {
+      detector.dispose();
+    },
+  };
+}
