@@ -16,7 +16,10 @@
  * `pnpm bench --soak N`: N frames through one EmoLens detector, memory every 1,000 frames (`soak.ts`);
  * writes `results/soak.json` and exits 1 if memory grew past the threshold.
  *
- * `pnpm bench --live`: EmoLens and the peers on a live 30 fps source, 1 and 3 faces, each in its own video mode;
+ * `pnpm bench --tracking`: a stream on a fake camera: id switches on a crossing clip, label changes per minute
+ * of a steady face, raw and smoothed (`tracking.ts`), written to `results/tracking.json`.
+ *
+ * `pnpm bench --live`: EmoLens and the peers on a live 60 fps source, 1 and 3 faces, each in its own video mode;
  * results/s, latency, skipped frames, long tasks (`live.ts`), written to `results/live.json`. `--quick`: 5 s per
  * run instead of 20; `--no-peers` and `--peer-backend` apply.
  *
@@ -47,6 +50,7 @@ import { fastest, measureSystem, tryBackends, type SystemPlan } from './systems.
 import { interleavedLatency } from './interleaved.ts';
 import { denseRecall, formatDense, type DenseResults } from './dense.ts';
 import { formatLive, liveBench } from './live.ts';
+import { formatTracking, trackingBench } from './tracking.ts';
 import type { LiveResults } from './results.ts';
 import { gridPhotoIndexes, PORTRAIT_GRID } from '../fixtures/portrait-grid.ts';
 
@@ -71,6 +75,8 @@ const peerBackendArg = process.argv.indexOf('--peer-backend');
 /** `--peer-backend B`: skip the backend trials and run the peers on B. */
 const peerBackend = peerBackendArg >= 0 ? (process.argv[peerBackendArg + 1] as PeerBackend) : undefined;
 const PEER_BACKENDS: PeerBackend[] = ['wasm', 'webgl', 'cpu'];
+/** `--tracking`: ids and label steadiness of a stream on a fake camera (`tracking.ts`). */
+const tracking = process.argv.includes('--tracking');
 /** `--live`: the live-source measurements alone (`live.ts`). */
 const live = process.argv.includes('--live');
 /** Live runs: untimed warm-up, then the measured window, per system and scene. */
@@ -205,6 +211,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   const loadAvgStart = os.loadavg().map((v) => round(v));
   assertChromium();
+  if (tracking) {
+    const results = await trackingBench(quick, log);
+    await report('tracking.json', results, formatTracking(results), []);
+    return;
+  }
   const dataRoot = requireData();
   const photos = wildPhotos(dataRoot);
   const groupDir = join(repoRoot, 'test', 'node_modules', '@vladmandic', 'face-api', 'demo');

@@ -136,6 +136,19 @@ export function writeFaceVideo(path: string, photoPath: string): Placement {
   return placement;
 }
 
+/**
+ * Adds a camera's sensor noise to an RGBA frame: each pixel's grey level moves by up to ±`amplitude`, from a
+ * generator seeded with `seed` (the same clip every run).
+ */
+function addNoise(data: Uint8Array, amplitude: number, seed: number): void {
+  let state = (seed * 2654435761 + 1) >>> 0;
+  for (let i = 0; i < data.length; i += 4) {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    const delta = ((state >>> 8) / 0x1000000 - 0.5) * 2 * amplitude;
+    for (let c = 0; c < 3; c++) data[i + c] = clamp(data[i + c]! + delta);
+  }
+}
+
 /** `image`'s centred square of `side` pixels (or less, if the image is smaller). */
 export function centreSquare(image: RgbaImage, side: number): RgbaImage {
   const s = Math.min(side, image.width, image.height);
@@ -159,7 +172,7 @@ export interface Sprite {
  * Writes a Y4M clip of `sprites` moving over mid-grey (640×480 unless given), frame by frame to disk, later
  * sprites drawn over earlier ones. Returns each frame's sprite boxes (the ground truth, in frame pixels).
  */
-export function writeScenarioVideo(path: string, sprites: readonly Sprite[], { seconds, fps = 30, width = Y4M_WIDTH, height = Y4M_HEIGHT }: { seconds: number; fps?: number; width?: number; height?: number }): (Placement | null)[][] {
+export function writeScenarioVideo(path: string, sprites: readonly Sprite[], { seconds, fps = 30, width = Y4M_WIDTH, height = Y4M_HEIGHT, noise = 0 }: { seconds: number; fps?: number; width?: number; height?: number; noise?: number }): (Placement | null)[][] {
   const scaled = sprites.map((sprite) => composeFrame(sprite.image, Math.round((sprite.image.width * sprite.height) / sprite.image.height / 2) * 2, sprite.height, sprite.height).frame);
   const fd = openSync(path, 'w');
   const truth: (Placement | null)[][] = [];
@@ -186,6 +199,7 @@ export function writeScenarioVideo(path: string, sprites: readonly Sprite[], { s
         return { x: x0, y: y0, width: img.width, height: img.height };
       });
       truth.push(boxes);
+      if (noise > 0) addNoise(data, noise, f);
       writeSync(fd, Buffer.from('FRAME\n', 'ascii'));
       writeSync(fd, rgbaToI420({ width, height, data }));
     }
