@@ -57,7 +57,7 @@ describe.each(APPS)('a consumer app built with $name', (spec) => {
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${server.origin}/index.html?photo=/photos/${PHOTO}`);
       const result = await page.evaluate(() => (window as unknown as { result: Promise<unknown> }).result);
-      expect(result).toMatchObject({ ok: true, faces: 1, isolated: true, threads: 2 });
+      expect(result).toMatchObject({ ok: true, faces: 1, isolated: true, threads: 2, video: { frames: 1, faces: 1, notAVideo: 'not_a_video' } });
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -3,7 +3,7 @@
  * signal carries both to everything the call waits on — the download (cancelled), the decode and the worker's
  * reply — with the typed error as its reason.
  */
-import { EmoLensError } from '@emolens/schema';
+import { EmoLensError, isEmoLensError } from '@emolens/schema';
 
 /** A call's stop signal; `release()` once the call settles. */
 export interface CallStop {
@@ -46,6 +46,15 @@ export function stoppable<T>(promise: Promise<T>, signal: AbortSignal, discard?:
     signal.addEventListener('abort', onStop, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onStop));
   });
+}
+
+/**
+ * What a wait rejects with once `signal` fires: the signal's own reason when it is an `EmoLensError` (a call's stop
+ * signal carries `ABORTED` or `TIMEOUT`, see {@link callStop}), else `ABORTED` (a caller's plain `AbortController`,
+ * whose reason is a DOMException).
+ */
+export function stopError(signal: AbortSignal): EmoLensError {
+  return isEmoLensError(signal.reason) ? signal.reason : abortError();
 }
 
 /** The error of a call whose `AbortSignal` fired. */

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EmoLensError, MAX_FACES, parseWiaFaceRequest } from '@emolens/schema';
 import { jpegFrameSize, sniffImage } from './input/sniff.js';
-import { callSignal, callTimeout, resolveDetectOptions, resolveDetectorOptions } from './options.js';
+import { callSignal, callTimeout, resolveDetectOptions, resolveDetectorOptions, resolveVideoOptions } from './options.js';
 
 /** Runs of each property: seeded, so a failure reproduces; `pnpm fuzz --runs N [--seed S]` makes a long run. */
 const RUNS = { seed: Number(process.env['FUZZ_SEED'] ?? 20261127), numRuns: Number(process.env['FUZZ_RUNS'] ?? 300) };
@@ -68,6 +68,28 @@ describe('option resolution, for any input', () => {
         expect(frame.maxFaces >= MAX_FACES.min && frame.maxFaces <= MAX_FACES.max).toBe(true);
         expect(Number.isFinite(frame.minFaceSize) && frame.minFaceSize >= 0).toBe(true);
         for (const flag of [frame.returnDimensions, frame.returnLandmarks, frame.returnHeadPose]) expect(typeof flag).toBe('boolean');
+      }),
+      RUNS,
+    );
+  });
+
+  it('video options: in-range values or INVALID_REQUEST naming the field', () => {
+    const videoKeys = ['sample_rate', 'start_time_ms', 'end_time_ms', 'track_faces', 'frame_rate', 'onProgress', 'maxFaces', 'trackGraceMs', 'smoothing', 'timeoutMs', 'signal'];
+    const videoOptions = fc.oneof(
+      anyOptions,
+      fc.dictionary(fc.constantFrom(...videoKeys), optionValue),
+      fc.constantFrom(...videoKeys).map((key) => Object.defineProperty({}, key, { enumerable: true, get: () => { throw new TypeError('hostile getter'); } })),
+    );
+    fc.assert(
+      fc.property(videoOptions, fc.constantFrom('frames', 'file') as fc.Arbitrary<'frames' | 'file'>, (options, input) => {
+        const resolved = settlesTyped(() => resolveVideoOptions(built(options) as never, 5, 30_000, input)) as ReturnType<typeof resolveVideoOptions> | undefined;
+        if (!resolved) return;
+        const { sample_rate, start_time_ms, end_time_ms } = resolved.video;
+        expect(Number.isInteger(sample_rate) && sample_rate >= 1).toBe(true);
+        expect(Number.isFinite(start_time_ms) && start_time_ms >= 0).toBe(true);
+        if (end_time_ms !== undefined) expect(end_time_ms > start_time_ms).toBe(true);
+        if (input === 'file') expect(resolved.frameRate).toBeUndefined();
+        else expect(resolved.frameRate! > 0 && resolved.frameRate! <= 1000).toBe(true);
       }),
       RUNS,
     );

@@ -9,7 +9,7 @@ import { EmoLensError } from '@emolens/schema';
 import { createDetector, type Detector } from './detector.js';
 import { forRequest } from './error-boundary.js';
 import { fakeFrame } from './testing/fake-inference.js';
-import type { FrameResult, PipelineApi, PipelineInfo } from './worker/pipeline-api.js';
+import type { FrameResult, PipelineApi, PipelineInfo, StreamFrameRef } from './worker/pipeline-api.js';
 import { rejection } from './testing/rejection.js';
 
 /** What the fake worker does with a frame. */
@@ -18,22 +18,29 @@ type Mode = 'answer' | 'throw' | 'hang';
 /** The pipeline worker's API, answering from a script; `seen` lists the request ids it was given. */
 class FakePipeline implements PipelineApi {
   readonly seen: string[] = [];
+  /** Stream calls, in order: `open 1`, `frame 1 at 33.333`, `close 1`. */
+  readonly streams: string[] = [];
+  private nextStream = 1;
   mode: Mode = 'answer';
 
   async init(): Promise<PipelineInfo> {
     return { backend: 'wasm', classifier: 'emolens-fer', threads: 1, classifierPlacement: 'inline' };
   }
-  async analyze(_frame: ImageBitmap, _options: unknown, requestId: string): Promise<FrameResult> {
+  async analyze(_frame: ImageBitmap, _options: unknown, requestId: string, stream?: StreamFrameRef): Promise<FrameResult> {
     this.seen.push(requestId);
+    if (stream) this.streams.push(`frame ${stream.id} at ${stream.timestampMs}`);
     if (this.mode === 'throw') throw new EmoLensError('INTERNAL_ERROR', 'Model output has the wrong shape', { kind: 'model_mismatch' });
     if (this.mode === 'hang') return new Promise<never>(() => undefined);
     const timings = { landmarks: 0, tiles: 0, tilesMs: 0, crop: 0, classify: 0, format: 0, total: 0 };
     return { result: { request_id: requestId, processing_time_ms: 0, faces: [] }, timings };
   }
   openStream(): number {
-    return 0;
+    this.streams.push(`open ${this.nextStream}`);
+    return this.nextStream++;
   }
-  closeStream(): void {}
+  closeStream(id: number): void {
+    this.streams.push(`close ${id}`);
+  }
   async warmup(): Promise<void> {}
   crashForTesting(): void {}
   async dispose(): Promise<void> {}
@@ -150,6 +157,77 @@ describe('request ids of detector calls', () => {
     expect(crashes).toHaveLength(1);
     expect(crashes[0]!.requestId).toBeUndefined();
     expect(crashes[0]!.toJSON().request_id).toBe('');
+  });
+});
+
+describe('analyzeVideo and analyzeFaceVideo, on frame arrays', () => {
+  let pipeline: FakePipeline;
+  let detector: Detector;
+  const frames = (n: number) => Array.from({ length: n }, () => `data:image/png;base64,${Buffer.from(PNG).toString('base64')}`);
+
+  beforeEach(async () => {
+    vi.stubGlobal('createImageBitmap', async () => fakeFrame(4, 4));
+    pipeline = new FakePipeline();
+    detector = await createDetector({ worker: fakeWorker(pipeline) });
+  });
+  afterEach(() => {
+    detector.dispose();
+    vi.unstubAllGlobals();
+  });
+
+  it('sends every frame of one request to one stream at 30 fps, closes it, and gives the WIA video result', async () => {
+    const result = await detector.analyzeVideo(frames(3));
+    expect(result).toMatchObject({ frame_count: 3, analyzed_frames: 3, duration_ms: 100, timeline: [{ timestamp_ms: 0 }, { timestamp_ms: 33.333 }, { timestamp_ms: 66.667 }] });
+    expect(result.summary).toEqual({ dominant_emotion: null, average_valence: null, average_arousal: null, emotion_transitions: 0 });
+    expect(pipeline.streams).toEqual(['open 1', 'frame 1 at 0', 'frame 1 at 33.333', 'frame 1 at 66.667', 'close 1']);
+    expect(pipeline.seen).toEqual([result.request_id, result.request_id, result.request_id]);
+  });
+
+  it('sends still images, and opens no stream, without track_faces', async () => {
+    const result = await detector.analyzeFaceVideo({ frames_base64: frames(4), options: { track_faces: false, sample_rate: 2 } });
+    expect(result).toMatchObject({ frame_count: 4, analyzed_frames: 2 });
+    expect(pipeline.streams).toEqual([]);
+    expect(pipeline.seen).toHaveLength(2);
+  });
+
+  it('closes the stream on an error, at the deadline and on abort, each error with the call’s id', async () => {
+    pipeline.mode = 'throw';
+    const failed = await rejection(detector.analyzeVideo(frames(3)));
+    pipeline.mode = 'hang';
+    const timedOut = await rejection(detector.analyzeVideo(frames(3), { timeoutMs: 30 }));
+    const controller = new AbortController();
+    const call = rejection(detector.analyzeFaceVideo({ frames_base64: frames(3) }, { signal: controller.signal }));
+    await vi.waitFor(() => expect(pipeline.streams).toContain('open 3'));
+    controller.abort();
+    const aborted = await call;
+    expect([failed.code, timedOut.code, aborted.code]).toEqual(['INTERNAL_ERROR', 'TIMEOUT', 'ABORTED']);
+    await vi.waitFor(() => expect(pipeline.streams.filter((s) => s.startsWith('close'))).toEqual(['close 1', 'close 2', 'close 3']));
+    const ids = [failed, timedOut, aborted].map(idOf);
+    expect(new Set(ids).size).toBe(3);
+    expect(new Set(pipeline.seen)).toEqual(new Set(ids));
+  });
+
+  it('names the bad option, frame or request field, with the call’s id', async () => {
+    const errors = await Promise.all([
+      rejection(detector.analyzeVideo(frames(2), { sample_rate: 0 })),
+      rejection(detector.analyzeVideo(frames(2), { start_time_ms: 10, end_time_ms: 5 })),
+      rejection(detector.analyzeVideo([...frames(1), 'not base64!'])),
+      rejection(detector.analyzeVideo(new Array(10_000).fill('AAAA'))),
+      rejection(detector.analyzeFaceVideo({ frames_base64: frames(1), options: { sample_rate: -1 } })),
+      rejection(detector.analyzeFaceVideo({})),
+    ]);
+    expect(errors.map((e) => [e.code, e.details['field']])).toEqual([
+      ['INVALID_REQUEST', 'sample_rate'],
+      ['INVALID_REQUEST', 'end_time_ms'],
+      ['INVALID_IMAGE', 'frames_base64.1'],
+      ['INVALID_REQUEST', 'frames_base64'],
+      ['INVALID_REQUEST', 'options.sample_rate'],
+      ['INVALID_REQUEST', 'video_url'],
+    ]);
+    expect(new Set(errors.map(idOf)).size).toBe(errors.length);
+    // The frame that failed to decode came after one the stream had: the stream was closed all the same.
+    expect(pipeline.streams.filter((s) => s.startsWith('open'))).toEqual(['open 1']);
+    await vi.waitFor(() => expect(pipeline.streams).toContain('close 1'));
   });
 });
 

@@ -32,7 +32,7 @@ export type SdkErrorCode =
 export type ErrorCode = WiaErrorCode | SdkErrorCode;
 
 /**
- * What was wrong with an input image, set as `details.kind` on the errors about it (mostly `INVALID_IMAGE`;
+ * What was wrong with an input image or video, set as `details.kind` on the errors about it (mostly `INVALID_IMAGE`;
  * `INVALID_REQUEST` with `missing_image` when a request names no image, `IMAGE_TOO_LARGE` with `too_large`).
  * The REST adapters read it: e.g. `toWebcamError` turns `missing_image` into `"No image provided"`.
  */
@@ -51,8 +51,12 @@ export type InputErrorKind =
   | 'cross_origin'
   /** An empty string, empty file or zero-sized image. */
   | 'empty'
-  /** An image above the configured pixel cap. */
-  | 'too_large';
+  /** An image above the configured pixel cap (for a video: its frames), or a download above the byte cap. */
+  | 'too_large'
+  /** Bytes no video demuxer reads (an image, text, an audio file), or a video file with no video track. */
+  | 'not_a_video'
+  /** A video track whose codec this browser cannot decode (`details.codec` names it). */
+  | 'unsupported_codec';
 
 /** Every {@link InputErrorKind}, in the order of its declaration. */
 export const INPUT_ERROR_KINDS: readonly InputErrorKind[] = [
@@ -64,6 +68,8 @@ export const INPUT_ERROR_KINDS: readonly InputErrorKind[] = [
   'cross_origin',
   'empty',
   'too_large',
+  'not_a_video',
+  'unsupported_codec',
 ];
 
 /**

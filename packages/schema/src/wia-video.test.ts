@@ -11,6 +11,8 @@ import {
   MAX_FRAMES_BASE64,
   WIA_EMOTIONS,
   WIA_VIDEO_REQUEST_DEFAULTS,
+  parseWiaFramesBase64,
+  parseWiaVideoOptions,
   parseWiaVideoRequest,
   summarizeTimeline,
   type WiaDimensions,
@@ -168,6 +170,54 @@ describe('an oversized frames_base64', () => {
     const started = Date.now();
     expect(rejectedField({ frames_base64: new Array(4_000_000_000) })).toBe('frames_base64');
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('parseWiaVideoOptions and parseWiaFramesBase64 (the same rules, for a call’s own arguments)', () => {
+  const field = (run: () => unknown): unknown => {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'INVALID_REQUEST' });
+      return (error as EmoLensError).details['field'];
+    }
+    throw new Error('expected INVALID_REQUEST');
+  };
+
+  it('fills in the defaults, and gives what parseWiaVideoRequest gives for the body’s options', () => {
+    expect(parseWiaVideoOptions(undefined)).toEqual(WIA_VIDEO_REQUEST_DEFAULTS);
+    const options = { sample_rate: 5, start_time_ms: 100, end_time_ms: 900.5, track_faces: false };
+    expect(parseWiaVideoOptions(options, '')).toEqual(parseWiaVideoRequest(withOptions(options)).options);
+  });
+
+  it.each([
+    [{ sample_rate: 0 }, 'sample_rate'],
+    [{ sample_rate: -1 }, 'sample_rate'],
+    [{ sample_rate: Number.NaN }, 'sample_rate'],
+    [{ start_time_ms: -1 }, 'start_time_ms'],
+    [{ end_time_ms: Infinity }, 'end_time_ms'],
+    [{ start_time_ms: 500, end_time_ms: 100 }, 'end_time_ms'],
+    [{ track_faces: 'yes' }, 'track_faces'],
+    [{ max_faces: 1 }, 'max_faces'],
+  ])('names %o’s field without a prefix when the path is empty, and with the path otherwise', (options, name) => {
+    expect(field(() => parseWiaVideoOptions(options, ''))).toBe(name);
+    expect(field(() => parseWiaVideoOptions(options))).toBe(`options.${name}`);
+  });
+
+  it('names the options themselves when they are not an object', () => {
+    expect(field(() => parseWiaVideoOptions(42, ''))).toBe('options');
+    expect(field(() => parseWiaVideoOptions([], 'options'))).toBe('options');
+  });
+
+  it('copies a valid frames array and names a bad one or its entry', () => {
+    const frames = ['AAAA', 'data:image/png;base64,AAAA'];
+    const copy = parseWiaFramesBase64(frames);
+    expect(copy).toEqual(frames);
+    expect(copy).not.toBe(frames);
+    expect(field(() => parseWiaFramesBase64([]))).toBe('frames_base64');
+    expect(field(() => parseWiaFramesBase64(new Array(MAX_FRAMES_BASE64 + 1).fill('AAAA')))).toBe('frames_base64');
+    expect(field(() => parseWiaFramesBase64(['AAAA', '']))).toBe('frames_base64.1');
+    expect(field(() => parseWiaFramesBase64('AAAA'))).toBe('frames_base64');
   });
 });
 

@@ -7,7 +7,11 @@ import type { WiaFace } from './wia.js';
 
 /** One analysed frame of a video. */
 export interface WiaVideoFrame {
-  /** When the frame is shown, in milliseconds from the video's start (not from `start_time_ms`). */
+  /**
+   * When the frame is shown, in milliseconds from the video's start (not from `start_time_ms`). The standard gives
+   * `frames_base64` entries no times: EmoLens places entry `i` at `i × 1000 / 30` (30 frames per second; the SDK's
+   * `analyzeVideo` takes another `frame_rate`).
+   */
   timestamp_ms: number;
   /** The faces of the frame, as in the face result; `[]` when it has none. */
   faces: WiaFace[];
@@ -39,7 +43,7 @@ export interface WiaVideoResult {
   processing_time_ms: number;
   /** Length of the analysed span, from `start_time_ms` to `end_time_ms` (or the video's end), in milliseconds. */
   duration_ms: number;
-  /** Frames of the video within the analysed span (for `frames_base64`, the number of entries). */
+  /** Frames of the video within the analysed span (for `frames_base64`, the entries within it: all of them by default). */
   frame_count: number;
   /**
    * Frames analysed, every `sample_rate`-th of `frame_count` from the first, so `⌈frame_count / sample_rate⌉`: the

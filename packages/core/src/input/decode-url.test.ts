@@ -55,7 +55,7 @@ describe('URL downloads', () => {
     const pending = decodeImage(`${origin}/endless?abort`, { ...limits, maxBytes: Number.MAX_SAFE_INTEGER, signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     const error = await rejection(pending);
-    expect(error.code).toBe('INVALID_IMAGE'); // the detector turns its own abort into ABORTED before this
+    expect(error.code).toBe('ABORTED'); // the caller's plain AbortController: its reason is no EmoLensError
     await expect.poll(() => closed.includes('/endless?abort')).toBe(true);
   });
 });

@@ -6,6 +6,7 @@
  * pipeline worker downscales it for detection (`pipeline/frame/detection-size.ts`), off the main thread.
  */
 import type { ResolvedDetectorOptions } from '../options.js';
+import { fetchBytes, type FetchErrors } from './fetch-bytes.js';
 import { downloadTooLarge, imageTooLarge, invalidImage, invalidInput } from './input-errors.js';
 import { jpegFrameSize, SNIFF_BYTES, sniffImage } from './sniff.js';
 import { readingOf } from './string-input.js';
@@ -182,46 +183,15 @@ async function blobFromString(text: string, limits: DecodeLimits, rules: StringR
   }
 }
 
-/**
- * The bytes at `url`, read as they stream in: the call's signal cancels the download, and it stops at
- * `maxBytes` (a `Content-Length` above it is refused before any body is read).
- */
-async function fetchImage(url: string, { maxBytes, signal }: DecodeLimits): Promise<Blob> {
-  const failed = (cause: unknown) =>
-    invalidImage('fetch_failed', `the image URL could not be fetched (network error or blocked by CORS: ${message(cause)})`, { url, suggestion: 'Serve the image from this origin, or from one that sends Access-Control-Allow-Origin.' }, cause);
-  let response: Response;
-  try {
-    response = await fetch(url, { mode: 'cors', credentials: 'same-origin', ...(signal ? { signal } : {}) });
-  } catch (cause) {
-    throw failed(cause);
-  }
-  if (!response.ok) {
-    void response.body?.cancel().catch(() => undefined);
-    throw invalidImage('fetch_failed', `the image URL answered HTTP ${response.status}`, { url, status: response.status });
-  }
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > maxBytes) {
-    void response.body?.cancel().catch(() => undefined);
-    throw downloadTooLarge(declared, maxBytes);
-  }
-  if (!response.body) return response.blob();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array<ArrayBuffer>[] = [];
-  let received = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      received += value.byteLength;
-      if (received > maxBytes) throw downloadTooLarge(received, maxBytes);
-      chunks.push(value);
-    }
-  } catch (cause) {
-    void reader.cancel().catch(() => undefined);
-    throw cause instanceof Error && cause.name === 'EmoLensError' ? cause : failed(cause);
-  }
-  return new Blob(chunks);
+/** The bytes at `url`, fetched under the call's `maxBytes` and signal. */
+function fetchImage(url: string, { maxBytes, signal }: DecodeLimits): Promise<Blob> {
+  return fetchBytes(url, 'image', { maxBytes, signal }, IMAGE_FETCH_ERRORS);
 }
+
+const IMAGE_FETCH_ERRORS: FetchErrors = {
+  failed: (reason, extra, cause) => invalidImage('fetch_failed', reason, extra, cause),
+  tooLarge: downloadTooLarge,
+};
 
 /** The bytes of a percent-encoded data URL body, as browsers read it (the text as UTF-8, each `%XX` one byte). */
 function percentDecode(data: string): Uint8Array<ArrayBuffer> {

@@ -96,11 +96,11 @@ export function parseWiaVideoRequest(body: unknown): WiaVideoRequest {
     }
   }
   const url = videoUrl(request['video_url']);
-  const frames = framesBase64(request['frames_base64']);
+  const frames = request['frames_base64'] === undefined ? undefined : parseWiaFramesBase64(request['frames_base64']);
   if (url !== undefined && frames !== undefined) {
     throw invalid('frames_base64', 'Give exactly one of video_url and frames_base64', 'both were given', 'Remove one of them.');
   }
-  const options = parseOptions(request['options']);
+  const options = parseWiaVideoOptions(request['options']);
   if (url !== undefined) return { video_url: url, options };
   if (frames !== undefined) return { frames_base64: frames, options };
   throw invalid('video_url', 'No video provided', 'neither video_url nor frames_base64 was given', 'Send video_url or frames_base64.', {
@@ -116,8 +116,15 @@ function videoUrl(value: unknown): string | undefined {
   return value;
 }
 
-function framesBase64(value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
+/**
+ * Validates a WIA `frames_base64` array, as {@link parseWiaVideoRequest} does (and the SDK's `analyzeVideo()` for an
+ * array of frames), and returns a fresh copy: a non-empty array of at most {@link MAX_FRAMES_BASE64} non-empty
+ * strings. Its length is checked before any entry is read. Whether each entry is an image is for the decoder to say.
+ *
+ * @throws EmoLensError `INVALID_REQUEST` with `details.field` `'frames_base64'` (not an array, empty — `kind:
+ * 'empty'` —, too long, unreadable) or `'frames_base64.<i>'` (an entry that is not a string, or is empty).
+ */
+export function parseWiaFramesBase64(value: unknown): string[] {
   const field = 'frames_base64';
   if (!isArray(value)) throw invalid(field, `${field} must be an array`, describe(value), `Send ${FRAMES_EXPECTED}.`);
   const array = value as readonly unknown[];
@@ -147,20 +154,39 @@ function framesBase64(value: unknown): string[] | undefined {
   return frames;
 }
 
-function parseOptions(value: unknown): WiaVideoRequestOptions {
+/**
+ * Validates the `options` of a WIA video request (`sample_rate`, `start_time_ms`, `end_time_ms`, `track_faces`) and
+ * fills in the defaults ({@link WIA_VIDEO_REQUEST_DEFAULTS}; `end_time_ms` stays absent when not given). The one
+ * place their ranges are checked: {@link parseWiaVideoRequest} uses it for the body's `options`, and the SDK's
+ * `analyzeVideo()` for the same options given as JavaScript.
+ *
+ * @param path Where the options sit, for `details.field`: `'options'` (the default: `'options.sample_rate'`), or
+ * `''` when they are a call's own options (`'sample_rate'`).
+ * @throws EmoLensError `INVALID_REQUEST` naming the field: options that are not an object, an unknown key, a value
+ * of the wrong type or that cannot be read, a `sample_rate` that is not an integer ≥ 1, a time that is not a finite
+ * number ≥ 0, or an `end_time_ms` not after `start_time_ms`.
+ *
+ * @example
+ * ```ts
+ * parseWiaVideoOptions({ sample_rate: 5 }, ''); // { sample_rate: 5, start_time_ms: 0, track_faces: true }
+ * parseWiaVideoOptions({ sample_rate: 0 }, ''); // throws INVALID_REQUEST, details.field 'sample_rate'
+ * ```
+ */
+export function parseWiaVideoOptions(value: unknown, path = 'options'): WiaVideoRequestOptions {
+  const name = (key: string) => (path ? `${path}.${key}` : key);
   const options: WiaVideoRequestOptions = { ...WIA_VIDEO_REQUEST_DEFAULTS };
   if (value === undefined) return options;
-  if (!isObject(value)) throw invalid('options', 'options must be an object', describe(value), 'Send an object, or leave options out.');
-  const given = readObject(value, 'options');
+  if (!isObject(value)) throw invalid(path || 'options', `${path || 'options'} must be an object`, describe(value), 'Send an object, or leave options out.');
+  const given = readObject(value, path);
   for (const key of Object.keys(given)) {
     if (!OPTION_KEYS.includes(key)) {
-      throw invalid(`options.${key}`, `Unknown option "${key}"`, 'not an option of the WIA video request', `Use only ${OPTION_KEYS.join(', ')}.`);
+      throw invalid(name(key), `Unknown option "${key}"`, 'not an option of the WIA video request', `Use only ${OPTION_KEYS.join(', ')}.`);
     }
   }
   const sampleRate = given['sample_rate'];
   if (sampleRate !== undefined) {
     if (typeof sampleRate !== 'number' || !Number.isInteger(sampleRate) || sampleRate < 1) {
-      const field = 'options.sample_rate';
+      const field = name('sample_rate');
       throw invalid(
         field,
         `${field} must be an integer ≥ 1`,
@@ -170,14 +196,14 @@ function parseOptions(value: unknown): WiaVideoRequestOptions {
     }
     options.sample_rate = sampleRate;
   }
-  const start = time(given, 'start_time_ms');
+  const start = time(given, 'start_time_ms', name);
   if (start !== undefined) options.start_time_ms = start;
-  const end = time(given, 'end_time_ms');
+  const end = time(given, 'end_time_ms', name);
   if (end !== undefined) {
     if (end <= options.start_time_ms) {
       throw invalid(
-        'options.end_time_ms',
-        'options.end_time_ms must be after options.start_time_ms',
+        name('end_time_ms'),
+        `${name('end_time_ms')} must be after ${name('start_time_ms')}`,
         `got ${end}, not after start_time_ms ${options.start_time_ms}`,
         'Send an end_time_ms greater than start_time_ms, or leave it out to analyse to the video’s end.',
       );
@@ -186,20 +212,19 @@ function parseOptions(value: unknown): WiaVideoRequestOptions {
   }
   const track = given['track_faces'];
   if (track !== undefined) {
-    if (typeof track !== 'boolean') {
-      throw invalid('options.track_faces', 'options.track_faces must be a boolean', describe(track), 'Send true or false, or leave it out.');
-    }
+    const field = name('track_faces');
+    if (typeof track !== 'boolean') throw invalid(field, `${field} must be a boolean`, describe(track), 'Send true or false, or leave it out.');
     options.track_faces = track;
   }
   return options;
 }
 
 /** A time option: absent, or a finite number ≥ 0 (fractions allowed: frame times at 30 fps are not whole milliseconds). */
-function time(options: Record<string, unknown>, key: 'start_time_ms' | 'end_time_ms'): number | undefined {
+function time(options: Record<string, unknown>, key: 'start_time_ms' | 'end_time_ms', name: (key: string) => string): number | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    const field = `options.${key}`;
+    const field = name(key);
     throw invalid(field, `${field} must be a number ≥ 0`, describe(value), 'Send milliseconds from the video’s start, or leave it out.');
   }
   return value;

@@ -1,0 +1,122 @@
+/**
+ * The frames of a video track as its container lists them (one packet per frame), in presentation order: how many
+ * there are, each one's timestamp, and which of them a window and a sample rate deliver. Pure: no decoder, no DOM.
+ */
+import { round } from '../round.js';
+import { invalidVideoOption } from './video-errors.js';
+
+/**
+ * Two timestamps closer than this (in seconds) are the same frame's. Far below any frame interval (1 ms at
+ * 1000 fps), far above the float noise of a container's time base converted to seconds.
+ */
+const SAME_FRAME_S = 1e-4;
+
+/** Timestamps are reported in ms to the µs: a container's time base in seconds is not exact in binary. */
+const MS_DECIMALS = 3;
+
+/** The frames of a track. Index `i` is the track's `i`-th frame in presentation order. */
+export interface FrameTable {
+  /** Each frame's presentation timestamp in seconds, as the demuxer gives it, ascending. */
+  readonly seconds: Float64Array;
+  /** Each frame's timestamp in ms from the track's first frame (so frame 0 is at 0), rounded to the µs. */
+  readonly ms: Float64Array;
+  /** From the first frame's start to the video's end (see {@link frameTable}), in ms. */
+  readonly durationMs: number;
+}
+
+/** Which frames a read delivers: `first`, `first + step`, `first + 2·step`, … below `end`. */
+export interface FrameSelection {
+  first: number;
+  end: number;
+  step: number;
+}
+
+/** The window and the sampling of a read, in the track's ms (frame 0 at 0). */
+export interface FrameWindow {
+  /** Deliver every `sampleRate`-th frame: an integer ≥ 1. */
+  sampleRate: number;
+  /** The first frame delivered is the first at or after this time (ms, ≥ 0). */
+  startMs: number;
+  /** No frame at or after this time is delivered (ms, > `startMs`); absent: the track's end. */
+  endMs?: number | undefined;
+}
+
+/**
+ * The table of a track from its packets' presentation timestamps (in decode order, so B-frames may come before
+ * the frame they follow), the end of its last frame (timestamp + duration, both in seconds, the duration 0 where
+ * the container does not give it) and the container's own duration (an end timestamp in seconds, or null).
+ *
+ * The duration is the container's where it gives one that ends within two frames after the last frame's start (a
+ * player shows it; a WebM's last frame has no duration of its own); otherwise (none, or one that does not match the
+ * frames, as in a file cut short) the end of the last frame, a last frame of no duration lasting the mean frame
+ * interval.
+ */
+export function frameTable(timestamps: ArrayLike<number>, lastEnd: number, containerEnd: number | null = null): FrameTable {
+  const seconds = Float64Array.from(timestamps).sort();
+  const n = seconds.length;
+  if (n === 0) return { seconds, ms: new Float64Array(0), durationMs: 0 };
+  const origin = seconds[0]!;
+  const last = seconds[n - 1]!;
+  const interval = n > 1 ? (last - origin) / (n - 1) : 0;
+  // The end of the frame before the last can pass the last's start by float noise (0.933 + 0.034 > 0.967).
+  const packetEnd = lastEnd > last + SAME_FRAME_S ? lastEnd : last + interval;
+  const end = containerEnd !== null && containerEnd > last && containerEnd <= last + 2 * interval ? containerEnd : packetEnd;
+  const ms = seconds.map((t) => round((t - origin) * 1000, MS_DECIMALS));
+  return { seconds, ms, durationMs: round((end - origin) * 1000, MS_DECIMALS) };
+}
+
+/**
+ * Checks a window.
+ *
+ * @throws `INVALID_REQUEST` naming the option (`sampleRate`, `startMs`, `endMs`).
+ */
+export function checkWindow(window: FrameWindow): void {
+  const { sampleRate, startMs, endMs } = window;
+  if (!(Number.isInteger(sampleRate) && sampleRate >= 1)) throw invalidVideoOption('sampleRate', `sampleRate must be an integer ≥ 1, not ${String(sampleRate)}`);
+  if (!(typeof startMs === 'number' && Number.isFinite(startMs) && startMs >= 0)) throw invalidVideoOption('startMs', `startMs must be a finite number ≥ 0, not ${String(startMs)}`);
+  if (endMs !== undefined && !(typeof endMs === 'number' && endMs > startMs)) throw invalidVideoOption('endMs', `endMs must be a number greater than startMs (${startMs}), not ${String(endMs)}`);
+}
+
+/** The frames a window delivers (none when it starts after the last frame: `first === end`). */
+export function selectFrames(table: FrameTable, window: FrameWindow): FrameSelection {
+  const first = lowerBound(table.ms, window.startMs, 0);
+  const end = window.endMs === undefined ? table.ms.length : Math.max(first, lowerBound(table.ms, window.endMs, first));
+  return { first, end, step: window.sampleRate };
+}
+
+/** The number of frames a selection spans (every `step`-th of them is delivered). */
+export function selectedSpan(selection: FrameSelection): number {
+  return selection.end - selection.first;
+}
+
+/** The length of the window within the track in ms: from `startMs` to `endMs` or the track's end, 0 past the end. */
+export function windowDurationMs(table: FrameTable, window: FrameWindow): number {
+  return Math.max(0, round(Math.min(window.endMs ?? Infinity, table.durationMs) - window.startMs, MS_DECIMALS));
+}
+
+/** Whether frame `index` is one the selection delivers. */
+export function isSelected(selection: FrameSelection, index: number): boolean {
+  return index >= selection.first && index < selection.end && (index - selection.first) % selection.step === 0;
+}
+
+/**
+ * The index of the decoded frame with presentation timestamp `seconds`, at or after `from` (frames come out of the
+ * decoder in presentation order, so the previous match + 1): the first frame there whose timestamp is not before
+ * it. A frame the decoder never outputs is skipped over; two frames with one timestamp (a broken file) get one
+ * index each. `table.seconds.length` when the frame is past the table.
+ */
+export function frameIndexOf(table: FrameTable, seconds: number, from: number): number {
+  return lowerBound(table.seconds, seconds - SAME_FRAME_S, from);
+}
+
+/** The first index at or after `from` whose value is ≥ `value` (the array is ascending). */
+function lowerBound(values: Float64Array, value: number, from: number): number {
+  let lo = from;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
