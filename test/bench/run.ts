@@ -16,6 +16,9 @@
  * `pnpm bench --soak N`: N frames through one EmoLens detector, memory every 1,000 frames (`soak.ts`);
  * writes `results/soak.json` and exits 1 if memory grew past the threshold.
  *
+ * `pnpm bench --video`: analyzeVideo on a 10 s 640×480 30 fps file, analysed frames/s (`video.ts`), written to
+ * `results/video.json`.
+ *
  * `pnpm bench --tracking`: a stream on a fake camera: id switches on a crossing clip, label changes per minute
  * of a steady face, raw and smoothed (`tracking.ts`), written to `results/tracking.json`.
  *
@@ -51,6 +54,7 @@ import { interleavedLatency } from './interleaved.ts';
 import { denseRecall, formatDense, type DenseResults } from './dense.ts';
 import { formatLive, liveBench } from './live.ts';
 import { formatTracking, trackingBench } from './tracking.ts';
+import { formatVideo, videoBench } from './video.ts';
 import type { LiveResults } from './results.ts';
 import { gridPhotoIndexes, PORTRAIT_GRID } from '../fixtures/portrait-grid.ts';
 
@@ -75,6 +79,8 @@ const peerBackendArg = process.argv.indexOf('--peer-backend');
 /** `--peer-backend B`: skip the backend trials and run the peers on B. */
 const peerBackend = peerBackendArg >= 0 ? (process.argv[peerBackendArg + 1] as PeerBackend) : undefined;
 const PEER_BACKENDS: PeerBackend[] = ['wasm', 'webgl', 'cpu'];
+/** `--video`: analyzeVideo's analysed frames per second (`video.ts`). */
+const video = process.argv.includes('--video');
 /** `--tracking`: ids and label steadiness of a stream on a fake camera (`tracking.ts`). */
 const tracking = process.argv.includes('--tracking');
 /** `--live`: the live-source measurements alone (`live.ts`). */
@@ -211,6 +217,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   const loadAvgStart = os.loadavg().map((v) => round(v));
   assertChromium();
+  if (video) {
+    const results = await videoBench(log);
+    await report('video.json', results, formatVideo(results), []);
+    return;
+  }
   if (tracking) {
     const results = await trackingBench(quick, log);
     await report('tracking.json', results, formatTracking(results), []);

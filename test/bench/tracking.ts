@@ -10,15 +10,11 @@
  * The SDK runs on the test page (`test/browser/page`, served by Vite as in the browser tests).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { createServer } from 'vite';
-import { CHROMIUM, CHROMIUM_ARGS } from '../setup/chromium.ts';
 import { requireData } from '../setup/paths.ts';
-import { testPageConfig } from '../setup/test-page-config.ts';
 import { centreSquare, decodeJpeg, writeScenarioVideo, type Sprite } from '../browser/y4m.ts';
+import { withTestPage } from './test-page.ts';
 
 /**
  * The steady clip's face: an ambiguous one (labelled fear), which under sensor noise the classifier reads as
@@ -65,21 +61,9 @@ const face = (relative: string) => centreSquare(decodeJpeg(join(requireData(), '
 
 /** Runs one clip through `detector.stream` for `seconds` and returns every result's faces. */
 async function observe(clip: string, seconds: number): Promise<Observation[]> {
-  const server = await createServer(testPageConfig(true));
-  await server.listen();
-  const address = server.httpServer?.address() as AddressInfo;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clip}`],
-  });
-  try {
-    const page = await browser.newPage();
-    // tsx compiles this file with esbuild's keepNames: the functions sent to the page call its __name helper.
-    await page.addInitScript('globalThis.__name = (f) => f;');
-    await page.goto(`http://127.0.0.1:${address.port}/index.html`);
-    await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 60_000 });
-    return await page.evaluate(async (ms) => {
+  const camera = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clip}`];
+  return withTestPage(camera, (page) =>
+    page.evaluate(async (ms) => {
       const detector = await window.emolens.createDetector({ backend: 'wasm' });
       const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
       const seen: Observation[] = [];
@@ -102,11 +86,8 @@ async function observe(clip: string, seconds: number): Promise<Observation[]> {
       media.getTracks().forEach((t) => t.stop());
       detector.dispose();
       return seen;
-    }, seconds * 1000);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+    }, seconds * 1000),
+  );
 }
 
 function crossingFigures(seen: Observation[], seconds: number, faces: number): TrackingClipResult {
