@@ -18,15 +18,18 @@ export interface TestPage {
   close(): Promise<void>;
 }
 
-/** Opens the test page in a new context (fresh Cache API, fresh HTTP cache); `isolated`: cross-origin isolated. */
-export async function openTestPage(options: { isolated?: boolean; browser?: Browser } = {}): Promise<TestPage> {
+/**
+ * Opens a test page (`index.html`, or `path`) in a new context (fresh Cache API, fresh HTTP cache); `isolated`:
+ * cross-origin isolated.
+ */
+export async function openTestPage(options: { isolated?: boolean; browser?: Browser; path?: string } = {}): Promise<TestPage> {
   const browser = options.browser ?? (await chromium.connect(inject('browserEndpoint')));
   const context = await browser.newContext();
   const page = await context.newPage();
   const logs: string[] = [];
   page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
-  await page.goto(`${inject(options.isolated ? 'isolatedOrigin' : 'pageOrigin')}/index.html`);
+  await page.goto(`${inject(options.isolated ? 'isolatedOrigin' : 'pageOrigin')}/${options.path ?? 'index.html'}`);
   await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 60_000 });
   return {
     browser,

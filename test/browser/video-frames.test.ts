@@ -5,10 +5,9 @@
  * gives a typed error (or the documented partial result) in seconds, never a hang; abort stops the decoder; and
  * the decoder waits for a consumer that does not pull.
  */
-import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VideoFramesOptions } from '../../packages/core/src/video/video-frames.ts';
-import type { TestPage } from './harness.ts';
+import { openTestPage, type TestPage } from './harness.ts';
 import type { ReadRecord } from './page/video-frames.ts';
 import { canEncodeVideo, makeTestVideo, makeUnsupportedVideo, type FixtureCodec, type TestVideo } from './video-fixture.ts';
 
@@ -23,30 +22,9 @@ const SECONDS = 5_000;
 let t: TestPage;
 const videos: Partial<Record<FixtureCodec, TestVideo>> = {};
 
-/** The video page (`page/video.html`: a module loader only) in a fresh context of the shared Chromium. */
-async function openVideoPage(): Promise<TestPage> {
-  const browser = await chromium.connect(inject('browserEndpoint'));
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const logs: string[] = [];
-  page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
-  await page.goto(`${inject('pageOrigin')}/video.html`);
-  await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 60_000 });
-  return {
-    browser,
-    context,
-    page,
-    logs,
-    async close() {
-      await context.close();
-      await browser.close();
-    },
-  };
-}
-
 beforeAll(async () => {
-  t = await openVideoPage();
+  // The video page (`page/video.html`) is a module loader only: no SDK is started.
+  t = await openTestPage({ path: 'video.html' });
   videos.vp8 = await makeTestVideo(t.page, { codec: 'vp8' });
   videos.vp9 = await makeTestVideo(t.page, { codec: 'vp9' });
   if (await canEncodeVideo(t.page, 'avc')) videos.avc = await makeTestVideo(t.page, { codec: 'avc' });
