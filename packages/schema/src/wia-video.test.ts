@@ -21,6 +21,7 @@ import {
   type WiaVideoFrame,
   type WiaVideoResult,
 } from './index.js';
+import { revoked, trap } from './testing/hostile.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
@@ -43,14 +44,6 @@ const rejectedField = (body: unknown): unknown => rejection(body)['field'];
 const URL_BODY = { video_url: 'https://example.com/clip.mp4' };
 const withOptions = (options: unknown) => ({ ...URL_BODY, options });
 
-const trap = () => {
-  throw new Error('hostile');
-};
-const revoked = () => {
-  const { proxy, revoke } = Proxy.revocable({}, {});
-  revoke();
-  return proxy;
-};
 
 // ---------------------------------------------------------------------------------------------------------
 // parseWiaVideoRequest

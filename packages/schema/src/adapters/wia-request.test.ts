@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { EmoLensError } from '../errors.js';
 import { parseWiaFaceRequest } from './wia-request.js';
+import { revoked, trap } from '../testing/hostile.js';
 
 /** The `details.field` of the INVALID_REQUEST that `body` gets. */
 function rejectedField(body: unknown): unknown {
@@ -19,14 +20,6 @@ function rejectedField(body: unknown): unknown {
   throw new Error('expected INVALID_REQUEST');
 }
 
-const trap = () => {
-  throw new Error('hostile');
-};
-const revoked = () => {
-  const { proxy, revoke } = Proxy.revocable({}, {});
-  revoke();
-  return proxy;
-};
 
 describe('a WIA request body that throws when read', () => {
   it('names the body when its keys cannot be listed', () => {
