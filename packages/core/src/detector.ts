@@ -110,8 +110,9 @@ export interface Detector {
   profile(input: ImageInput, options?: DetectOptions): Promise<{ result: WiaFaceResult; timings: CallTimings }>;
   /**
    * Analyses a live source — a playing `<video>`, a `MediaStream` (a camera) or a video `MediaStreamTrack` — frame
-   * after frame until stopped, handing each result to `onResult`. The newest frame always wins: one frame is in
-   * flight at a time and none waits in a queue (frames presented meanwhile are counted as skipped). Faces keep
+   * after frame until stopped, handing each result to `onResult`. The newest frame always wins: at most two frames
+   * are in flight, one analysed and one waiting in the worker, and none waits on the page (frames presented
+   * meanwhile are counted as skipped). Faces keep
    * their `face_id` while they stay in view (and through gaps up to `trackGraceMs`); probabilities and
    * `dimensions` are smoothed per face, with the frame's own values in `raw`.
    *

@@ -1,5 +1,5 @@
 /**
- * A live stream: frames of a playing video or camera analysed one at a time, newest first, each result handed to
+ * A live stream: frames of a playing video or camera analysed in order, newest first (see `newest-frame.ts`), each result handed to
  * `onResult` with the stream's figures. The stream owns nothing but its loop: the frames go to the pipeline worker
  * through a {@link StreamPort}, under one stream id whose state (face ids, smoothing) the worker keeps.
  */
@@ -69,7 +69,7 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
   let streamId: number | undefined;
   let unwatch = () => {};
   let offEnd = () => {};
-  let inFlight: Promise<unknown> = Promise.resolve();
+  const inFlight = new Set<Promise<unknown>>();
   let started = 0;
   let lastTick = { presentedFrames: 0, mediaTimeMs: 0 };
 
@@ -80,7 +80,7 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
       stopper.abort(abortError());
       unwatch();
       offEnd();
-      await inFlight.catch(() => undefined);
+      await Promise.all([...inFlight].map((p) => p.catch(() => undefined)));
       if (streamId !== undefined) await port.close(streamId).catch(() => undefined);
       video?.release();
       const result: StreamEnd = { reason, stats: stats(), ...(error ? { error } : {}) };
@@ -100,7 +100,7 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
   const take = () => {
     const captured = performance.now();
     const tick = lastTick;
-    inFlight = (async () => {
+    const flight: Promise<unknown> = (async () => {
       const bitmap = await createImageBitmap(video!.video);
       if (stopper.signal.aborted) {
         bitmap.close();
@@ -114,8 +114,10 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
     })()
       .catch(report)
       .finally(() => {
+        inFlight.delete(flight);
         if (!stopper.signal.aborted && scheduler.landed()) take();
       });
+    inFlight.add(flight);
   };
 
   const run = async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { NewestFrame } from './newest-frame.js';
+import { FRAMES_IN_FLIGHT, NewestFrame } from './newest-frame.js';
 
 describe('NewestFrame', () => {
   it('takes a frame when idle and leaves frames presented during a flight for the newest', () => {
-    const s = new NewestFrame();
+    const s = new NewestFrame(1);
     expect(s.presented({ presentedFrames: 1 })).toBe(true);
     expect(s.busy).toBe(true);
     expect(s.presented({ presentedFrames: 2 })).toBe(false);
@@ -16,8 +16,8 @@ describe('NewestFrame', () => {
     expect(s.busy).toBe(false);
   });
 
-  it('never has two frames in flight and never queues', () => {
-    const s = new NewestFrame();
+  it.each([1, FRAMES_IN_FLIGHT])('never has more than %i frames in flight and never queues more', (depth) => {
+    const s = new NewestFrame(depth);
     let inFlight = 0;
     let maxInFlight = 0;
     for (let frame = 1; frame <= 100; frame++) {
@@ -28,7 +28,19 @@ describe('NewestFrame', () => {
         if (s.landed()) inFlight++;
       }
     }
-    expect(maxInFlight).toBe(1);
+    expect(maxInFlight).toBe(depth);
     expect(s.takenFrames + s.skippedFrames).toBe(100);
+  });
+
+  it('by default keeps a second frame waiting while one is analysed, and skips the rest', () => {
+    const s = new NewestFrame();
+    expect(s.presented({ presentedFrames: 1 })).toBe(true);
+    expect(s.presented({ presentedFrames: 2 })).toBe(true);
+    expect(s.presented({ presentedFrames: 3 })).toBe(false);
+    expect(s.landed()).toBe(true);
+    expect(s.landed()).toBe(false);
+    expect(s.landed()).toBe(false);
+    expect(s.busy).toBe(false);
+    expect(s.takenFrames).toBe(3);
   });
 });

@@ -1,8 +1,17 @@
 /**
- * Newest frame wins: at most one frame of a stream is in flight, and none waits in a queue. A frame presented
- * while one is in flight only marks the source as having something newer; when the flight lands, the frame on
- * screen at that moment is the next one taken. Frames that were never taken are counted as skipped.
+ * Newest frame wins: at most {@link FRAMES_IN_FLIGHT} frames of a stream are in flight — one being analysed, one
+ * waiting in the worker — and none waits on the main thread. A frame presented while both are in flight only
+ * marks the source as having something newer; when a flight lands, the frame on screen at that moment is the next
+ * one taken. Frames that were never taken are counted as skipped.
  */
+
+/**
+ * Frames in flight at once. With one, the worker idles between frames while a result travels back and the next
+ * frame is captured and sent; with two it never does, and the waiting frame is at most one analysis old.
+ * Measured (`pnpm bench --live --quick --no-peers`, 640×480 at 60 fps, 2 cores): one face 52.8 → 58.0 results/s,
+ * three faces 43.6 → 54.9; more would only add latency.
+ */
+export const FRAMES_IN_FLIGHT = 2;
 
 /** What a video presented: its running frame count (from `requestVideoFrameCallback`'s metadata, or counted). */
 export interface Presented {
@@ -12,18 +21,19 @@ export interface Presented {
 
 /** Decides, frame by frame, whether to take a frame now; see the module comment. */
 export class NewestFrame {
-  private inFlight = false;
+  private inFlight = 0;
+  constructor(private readonly depth = FRAMES_IN_FLIGHT) {}
   private newer = false;
   private taken = 0;
   private lastPresented = 0;
 
   /**
-   * A frame was presented; returns true when the caller should take it now (nothing is in flight), false when it
+   * A frame was presented; returns true when the caller should take it now (fewer than `depth` are in flight), false when it
    * is left for later (and will be replaced by any newer one).
    */
   presented(frame: Presented): boolean {
     this.lastPresented = Math.max(this.lastPresented, frame.presentedFrames);
-    if (this.inFlight) {
+    if (this.inFlight >= this.depth) {
       this.newer = true;
       return false;
     }
@@ -33,7 +43,7 @@ export class NewestFrame {
 
   /** The frame in flight has landed; returns true when a newer frame was presented meanwhile (take it now). */
   landed(): boolean {
-    this.inFlight = false;
+    this.inFlight--;
     if (!this.newer) return false;
     this.start();
     return true;
@@ -51,11 +61,11 @@ export class NewestFrame {
 
   /** Whether a frame is in flight. */
   get busy(): boolean {
-    return this.inFlight;
+    return this.inFlight > 0;
   }
 
   private start(): void {
-    this.inFlight = true;
+    this.inFlight++;
     this.newer = false;
     this.taken++;
   }
