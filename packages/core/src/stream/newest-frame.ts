@@ -8,8 +8,9 @@
 /**
  * Frames in flight at once. With one, the worker idles between frames while a result travels back and the next
  * frame is captured and sent; with two it never does, and the waiting frame is at most one analysis old.
- * Measured (`pnpm bench --live --quick --no-peers`, 640×480 at 60 fps, 2 cores): one face 52.8 → 58.0 results/s,
- * three faces 43.6 → 54.9; more would only add latency.
+ * Measured (`pnpm bench --live --quick --no-peers`, 640×480 at 60 fps, 2 cores, two A/B pairs): one face 52.8 →
+ * 58.0 and 43.7 → 50.7 results/s, three faces 43.6 → 54.9 and 40.0 → 43.4; the price is latency, capture to
+ * result p50 18.6 → 37.0 ms at one face (the waiting frame waits one analysis). More would only add latency.
  */
 export const FRAMES_IN_FLIGHT = 2;
 
