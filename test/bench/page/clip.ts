@@ -4,9 +4,8 @@
  * vertically), a zoom (±12 %) and a roll (±6°), one sine period per photo. No randomness, no timing:
  * the same pixels on every run. Made once before any timing and kept as ImageBitmaps.
  */
-import { FRAME_HEIGHT, FRAME_WIDTH } from './frames.ts';
+import { FRAME_HEIGHT, FRAME_WIDTH, greyFrame } from './frames.ts';
 
-const GREY = '#808080';
 /** Height of the photo at zoom 1 (as in the 1-face frames). */
 const BASE_HEIGHT = 360;
 
@@ -21,12 +20,7 @@ export function clipFrame(photos: readonly ImageBitmap[], length: number, i: num
   const dy = 30 * Math.sin(2 * phase);
   const scale = Math.min(BASE_HEIGHT / photo.height, (FRAME_WIDTH * 0.8) / photo.width) * zoom;
 
-  const canvas = new OffscreenCanvas(FRAME_WIDTH, FRAME_HEIGHT);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('no 2D context');
-  ctx.fillStyle = GREY;
-  ctx.fillRect(0, 0, FRAME_WIDTH, FRAME_HEIGHT);
-  ctx.imageSmoothingQuality = 'high';
+  const { canvas, ctx } = greyFrame();
   ctx.translate(FRAME_WIDTH / 2 + dx, FRAME_HEIGHT / 2 + dy);
   ctx.rotate(angle);
   ctx.scale(scale, scale);

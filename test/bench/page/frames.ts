@@ -17,7 +17,8 @@ export async function fetchBlob(url: string): Promise<Blob> {
   return response.blob();
 }
 
-function canvas(): { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D } {
+/** A mid-grey frame to draw photos on, with high-quality scaling. */
+export function greyFrame(): { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D } {
   const c = new OffscreenCanvas(FRAME_WIDTH, FRAME_HEIGHT);
   const ctx = c.getContext('2d');
   if (!ctx) throw new Error('no 2D context');
@@ -37,7 +38,7 @@ function drawFitted(ctx: OffscreenCanvasRenderingContext2D, image: ImageBitmap, 
 
 /** One photo, centred, scaled to a height of 400 px (narrower than the frame if need be). */
 export function singleFaceFrame(image: ImageBitmap): ImageBitmap {
-  const { canvas: c, ctx } = canvas();
+  const { canvas: c, ctx } = greyFrame();
   const scale = Math.min(SINGLE_HEIGHT / image.height, FRAME_WIDTH / image.width);
   const w = image.width * scale;
   const h = image.height * scale;
@@ -48,7 +49,7 @@ export function singleFaceFrame(image: ImageBitmap): ImageBitmap {
 /** Four photos in the 320×240 cells of a 2×2 grid. */
 export function quadFaceFrame(images: readonly ImageBitmap[]): ImageBitmap {
   if (images.length !== 4) throw new Error('a 4-face frame needs 4 photos');
-  const { canvas: c, ctx } = canvas();
+  const { canvas: c, ctx } = greyFrame();
   const cw = FRAME_WIDTH / 2;
   const ch = FRAME_HEIGHT / 2;
   images.forEach((image, i) => drawFitted(ctx, image, (i % 2) * cw, Math.floor(i / 2) * ch, cw, ch));

@@ -9,9 +9,8 @@
  */
 import type { LiveScene } from '../api.ts';
 import { clipFrame } from '../clip.ts';
-import { FRAME_HEIGHT, FRAME_WIDTH } from '../frames.ts';
+import { FRAME_HEIGHT, FRAME_WIDTH, greyFrame } from '../frames.ts';
 
-const GREY = '#808080';
 /**
  * The wild photos are close crops: EmoLens finds face boxes 300–318 px wide on the 350 px photos, so a photo drawn
  * 200 px wide in its third of the frame shows a face of about 175 px (the scene needs ≥ 120 px).
@@ -31,12 +30,7 @@ export function sceneFrames(scene: LiveScene, photos: readonly ImageBitmap[], le
 /** Frame `i` of `length` of the three-face scene. */
 export function trioFrame(photos: readonly ImageBitmap[], length: number, i: number): ImageBitmap {
   if (photos.length !== 3) throw new Error('the three-face scene needs 3 photos');
-  const canvas = new OffscreenCanvas(FRAME_WIDTH, FRAME_HEIGHT);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('no 2D context');
-  ctx.fillStyle = GREY;
-  ctx.fillRect(0, 0, FRAME_WIDTH, FRAME_HEIGHT);
-  ctx.imageSmoothingQuality = 'high';
+  const { canvas, ctx } = greyFrame();
   const cell = FRAME_WIDTH / 3;
   photos.forEach((photo, k) => {
     const phase = (i / length) * 2 * Math.PI + (k * 2 * Math.PI) / 3;
