@@ -69,6 +69,7 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
   let streamId: number | undefined;
   let unwatch = () => {};
   let offEnd = () => {};
+  let offAbort = () => {};
   const inFlight = new Set<Promise<unknown>>();
   let started = 0;
   let lastTick = { presentedFrames: 0, mediaTimeMs: 0 };
@@ -80,6 +81,7 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
       stopper.abort(abortError());
       unwatch();
       offEnd();
+      offAbort();
       await Promise.all([...inFlight].map((p) => p.catch(() => undefined)));
       if (streamId !== undefined) await port.close(streamId).catch(() => undefined);
       video?.release();
@@ -123,7 +125,10 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
   const run = async () => {
     const external = handlers.signal;
     if (external?.aborted) return end('aborted');
-    external?.addEventListener('abort', () => void end('aborted'), { once: true });
+    // Removed when the stream ends: a long-lived signal must not keep every ended stream alive.
+    const onAbort = () => void end('aborted');
+    external?.addEventListener('abort', onAbort, { once: true });
+    offAbort = () => external?.removeEventListener('abort', onAbort);
     try {
       video = await videoOf(source, stopper.signal);
       if (stopper.signal.aborted) return video.release();
