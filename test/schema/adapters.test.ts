@@ -459,6 +459,8 @@ describe('toSamoError', () => {
       ABORTED: 'INTERNAL_ERROR',
       TIMEOUT: 'INTERNAL_ERROR',
       DISPOSED: 'INTERNAL_ERROR',
+      QUEUE_FULL: 'INTERNAL_ERROR',
+      CONSENT_REQUIRED: 'INTERNAL_ERROR',
     };
     expect(SAMO_ERROR_CODE).toEqual(expected);
     for (const code of Object.keys(ERROR_HTTP_STATUS) as ErrorCode[]) {

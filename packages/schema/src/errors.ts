@@ -25,8 +25,12 @@ export type SdkErrorCode =
   | 'ABORTED'
   /** The call passed its deadline (`timeoutMs`) waiting on a download, a decode or the worker. */
   | 'TIMEOUT'
-  /** The detector was disposed. */
-  | 'DISPOSED';
+  /** The detector was disposed, or the uploader closed. */
+  | 'DISPOSED'
+  /** The uploader's queue has no room for the submission under its byte budget (`maxQueueBytes`). */
+  | 'QUEUE_FULL'
+  /** The uploader was asked to queue or send an annotation without the user's consent (`consent: false`). */
+  | 'CONSENT_REQUIRED';
 
 /** Every stable error code. */
 export type ErrorCode = WiaErrorCode | SdkErrorCode;
@@ -87,11 +91,38 @@ export type InternalErrorKind =
 /** `details.kind` of a `TIMEOUT` from `createDetector` (not ready within `startTimeoutMs`). */
 export type StartErrorKind = 'start_timeout';
 
-/** Every `details.kind` an error may carry. */
-export type ErrorKind = InputErrorKind | InternalErrorKind | StartErrorKind;
+/**
+ * What was wrong with an HTTP request to a server of EmoLens (`@emolens/server`), set as `details.kind` on its
+ * `INVALID_REQUEST` errors.
+ */
+export type RequestErrorKind =
+  /** An `Idempotency-Key` already used with another body (409). */
+  | 'idempotency_conflict'
+  /** A body that is not JSON (NaN, Infinity, truncated…). */
+  | 'invalid_json'
+  /** A `Content-Type` the route does not take (415). */
+  | 'unsupported_media_type'
+  /** No such route (404). */
+  | 'not_found'
+  /** A route that exists, asked with another method (405, with `details.allowed`). */
+  | 'method_not_allowed';
 
-/** Every {@link ErrorKind}: the input kinds, then the internal ones, then the start timeout. */
-export const ERROR_KINDS: readonly ErrorKind[] = [...INPUT_ERROR_KINDS, 'unexpected', 'worker_crashed', 'model_mismatch', 'start_timeout'];
+/** Every `details.kind` an error may carry. */
+export type ErrorKind = InputErrorKind | InternalErrorKind | StartErrorKind | RequestErrorKind;
+
+/** Every {@link ErrorKind}: the input kinds, then the internal ones, then the start timeout, then the request kinds. */
+export const ERROR_KINDS: readonly ErrorKind[] = [
+  ...INPUT_ERROR_KINDS,
+  'unexpected',
+  'worker_crashed',
+  'model_mismatch',
+  'start_timeout',
+  'idempotency_conflict',
+  'invalid_json',
+  'unsupported_media_type',
+  'not_found',
+  'method_not_allowed',
+];
 
 /** `details` of an error: WIA's `reason` and `suggestion`, plus any machine-readable fields. */
 export interface ErrorDetails {
@@ -121,6 +152,8 @@ export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   ABORTED: 499,
   TIMEOUT: 504,
   DISPOSED: 400,
+  QUEUE_FULL: 507,
+  CONSENT_REQUIRED: 403,
 };
 
 /**

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { LEARNING_STATES, toWakeeInsertBody, type LearningStateScores } from './wakee.js';
 
-const load = (name: string) => JSON.parse(readFileSync(new URL(`../schemas/${name}.schema.json`, import.meta.url), 'utf8')) as object;
+const load = async (name: string) => ((await import(`../schemas/${name}.schema.json`)) as { default: object }).default;
 const ajv = new Ajv2020({ strict: true, allErrors: true });
-ajv.addSchema(load('wia-face-result'), 'wia-face-result.schema.json');
-const validate = ajv.compile(load('wakee-insert-request'));
+ajv.addSchema(await load('wia-face-result'), 'wia-face-result.schema.json');
+const validate = ajv.compile(await load('wakee-insert-request'));
 
 const predicted: LearningStateScores = { boredom: 1.2, confusion: 0.8, engagement: 2.1, frustration: 0.3 };
 const corrected: LearningStateScores = { boredom: 1.5, confusion: 1, engagement: 2, frustration: 0.5 };

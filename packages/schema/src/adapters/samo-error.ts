@@ -21,8 +21,8 @@ export const SAMO_HTTP_STATUS: Readonly<Record<SamoErrorCode, number>> = {
  *   (`TEXT_TOO_LONG` is never used: it is about text length, and an image is not text);
  * - `RATE_LIMITED` → `RATE_LIMIT_EXCEEDED`;
  * - `MODEL_LOAD_FAILED` and `BACKEND_UNAVAILABLE` (the model cannot run) → `MODEL_NOT_LOADED`;
- * - everything else (`INTERNAL_ERROR`, `UNAUTHORIZED`, `FORBIDDEN`, `ABORTED`, `TIMEOUT`, `DISPOSED`) → `INTERNAL_ERROR`,
- *   since SAMO-DL has no code for them.
+ * - everything else (`INTERNAL_ERROR`, `UNAUTHORIZED`, `FORBIDDEN`, `ABORTED`, `TIMEOUT`, `DISPOSED`, `QUEUE_FULL`,
+ *   `CONSENT_REQUIRED`) → `INTERNAL_ERROR`, since SAMO-DL has no code for them.
  */
 export const SAMO_ERROR_CODE: Readonly<Record<ErrorCode, SamoErrorCode>> = {
   INVALID_REQUEST: 'INVALID_INPUT',
@@ -38,6 +38,8 @@ export const SAMO_ERROR_CODE: Readonly<Record<ErrorCode, SamoErrorCode>> = {
   ABORTED: 'INTERNAL_ERROR',
   TIMEOUT: 'INTERNAL_ERROR',
   DISPOSED: 'INTERNAL_ERROR',
+  QUEUE_FULL: 'INTERNAL_ERROR',
+  CONSENT_REQUIRED: 'INTERNAL_ERROR',
 };
 
 /** The SAMO-DL error body (`samo-error.schema.json`). */
