@@ -1,0 +1,111 @@
+/**
+ * Checks that uploaded bytes are a whole JPEG, PNG or WebP image of a sane size, without re-encoding it: the
+ * container is recognised from its magic bytes, the dimensions are read from the header (no pixel is decoded for
+ * an image over the limits), then the image is decoded in full, shrunk on load, so a truncated or corrupt file is
+ * refused too.
+ */
+import sharp from 'sharp';
+import { ApiError } from '../errors.js';
+
+/** Largest accepted width or height. */
+export const MAX_IMAGE_SIDE = 4096;
+/** Largest accepted number of pixels (16 MP), checked by libvips before it decodes anything. */
+export const MAX_IMAGE_PIXELS = MAX_IMAGE_SIDE * MAX_IMAGE_SIDE;
+/**
+ * Size of the throw-away thumbnail the full decode produces: small, so a decode check allocates kilobytes, not
+ * `width × height × 3` bytes; JPEG decodes at 1/8 scale for it (shrink-on-load) and still reads every scan.
+ */
+const CHECK_SIDE = 64;
+
+/** A MIME type the server stores. */
+export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+/** What {@link inspectImage} found. */
+export interface ImageInfo {
+  type: ImageType;
+  /** File extension of the type, without the dot. */
+  extension: 'jpg' | 'png' | 'webp';
+  width: number;
+  height: number;
+}
+
+const FORMATS = {
+  jpeg: { type: 'image/jpeg', extension: 'jpg' },
+  png: { type: 'image/png', extension: 'png' },
+  webp: { type: 'image/webp', extension: 'webp' },
+} as const;
+
+/** The container `bytes` start with, by magic number; `null` for anything else (GIF, SVG, TIFF, HEIF, text…). */
+export function sniffImageFormat(bytes: Uint8Array): keyof typeof FORMATS | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes.length >= 8 && Buffer.from(bytes.buffer, bytes.byteOffset, 8).equals(PNG_SIGNATURE)) return 'png';
+  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'webp';
+  return null;
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function ascii(bytes: Uint8Array, start: number, end: number): string {
+  return String.fromCharCode(...bytes.subarray(start, end));
+}
+
+/**
+ * The type and size of the image in `bytes`. Throws 400 `INVALID_IMAGE` with `details.kind` `unsupported_type`
+ * (not JPEG/PNG/WebP) or `undecodable` (corrupt, truncated), and 413 `IMAGE_TOO_LARGE` (`too_large`) for more than
+ * {@link MAX_IMAGE_SIDE} pixels on a side or {@link MAX_IMAGE_PIXELS} in all.
+ */
+export async function inspectImage(bytes: Buffer): Promise<ImageInfo> {
+  const format = sniffImageFormat(bytes);
+  if (format === null) {
+    throw new ApiError('INVALID_IMAGE', 'The image is not a JPEG, PNG or WebP file', {
+      kind: 'unsupported_type',
+      field: 'image_base64',
+      suggestion: 'Send a JPEG, PNG or WebP image.',
+    });
+  }
+  // `failOn: 'warning'` makes libjpeg's "premature end of data" a failure, not a grey bottom half.
+  const image = sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, sequentialRead: true, failOn: 'warning' });
+  let width: number;
+  let height: number;
+  try {
+    const metadata = await image.metadata();
+    if (metadata.format !== format) throw new Error(`header says ${metadata.format}`);
+    width = metadata.width ?? 0;
+    height = metadata.height ?? 0;
+  } catch (error) {
+    throw decodeError(error);
+  }
+  if (width < 1 || height < 1) throw undecodable();
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) throw tooLarge(width, height);
+  try {
+    await image.resize({ width: CHECK_SIDE, height: CHECK_SIDE, fit: 'inside', kernel: 'nearest' }).raw().toBuffer();
+  } catch (error) {
+    throw decodeError(error);
+  }
+  return { ...FORMATS[format], width, height };
+}
+
+function decodeError(error: unknown): ApiError {
+  // libvips checks `limitInputPixels` against the header before decoding: the one failure that is about size.
+  if (error instanceof Error && /pixel limit/i.test(error.message)) return tooLarge();
+  return undecodable();
+}
+
+function undecodable(): ApiError {
+  return new ApiError('INVALID_IMAGE', 'The image could not be decoded: it is corrupt or truncated', {
+    kind: 'undecodable',
+    field: 'image_base64',
+    suggestion: 'Send the whole file, encoded once.',
+  });
+}
+
+function tooLarge(width?: number, height?: number): ApiError {
+  return new ApiError('IMAGE_TOO_LARGE', `The image is larger than ${MAX_IMAGE_SIDE}×${MAX_IMAGE_SIDE} pixels`, {
+    kind: 'too_large',
+    field: 'image_base64',
+    ...(width === undefined ? {} : { width, height }),
+    max_side: MAX_IMAGE_SIDE,
+    max_pixels: MAX_IMAGE_PIXELS,
+    suggestion: `Scale the image down to at most ${MAX_IMAGE_SIDE} pixels on its longer side.`,
+  });
+}

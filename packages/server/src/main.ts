@@ -1,0 +1,52 @@
+/**
+ * The `@emolens/server` command (`node dist/main.js`): reads the environment, opens the storage it selects,
+ * serves, and on SIGTERM/SIGINT stops taking requests, finishes those in flight, then closes the storage.
+ */
+import { buildServer } from './app.js';
+import { ConfigError, openStorage, resolveConfig, type ServerConfig } from './config.js';
+
+async function main(): Promise<void> {
+  let config: ServerConfig;
+  try {
+    config = resolveConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+  const storage = await openStorage(config);
+  const app = await buildServer({ ...config, ...storage });
+  app.log.info({ database: storage.database.kind, blob_store: storage.blobs.kind, api_keys: config.apiKeys.length, cors_origins: config.corsOrigins }, 'storage ready');
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    // A second signal, or a close that hangs, ends the process anyway.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    void app
+      .close()
+      .then(() => Promise.all([storage.database.close(), storage.blobs.close()]))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          app.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    app.log.error({ err: error }, 'could not listen');
+    await app.close();
+    await Promise.all([storage.database.close(), storage.blobs.close()]);
+    process.exit(1);
+  }
+}
+
+await main();

@@ -1,0 +1,15 @@
+/** `GET /load?limit=&offset=`: a page of annotations, newest first, and statistics over all of them. */
+import type { FastifyInstance } from 'fastify';
+import { listAnnotations } from '../annotations/repository.js';
+import { computeStatistics } from '../annotations/statistics.js';
+import type { Database } from '../storage/database.js';
+import { LOAD_ROUTE_SCHEMA } from '../schemas/load.js';
+
+/** Registers `GET /load`. */
+export function loadRoute(app: FastifyInstance, database: Database): void {
+  app.get<{ Querystring: { limit: number; offset: number } }>('/load', { schema: LOAD_ROUTE_SCHEMA }, async (request) => {
+    const { limit, offset } = request.query;
+    const [data, statistics] = await Promise.all([listAnnotations(database, limit, offset), computeStatistics(database)]);
+    return { data, count: data.length, limit, offset, statistics };
+  });
+}
