@@ -6,4 +6,12 @@ interface Window {
     classifiers: Record<string, typeof import('@emolens/core/classifiers/human-emotion').humanEmotion>;
   };
   loadModule(url: string): Promise<unknown>;
+  /** The uploader test page (`page/uploader.html`): `@emolens/uploader`, and helpers of `page/uploader.ts`. */
+  emolensUploader: typeof import('@emolens/uploader');
+  uploaderTest: {
+    makeImage(width: number, height: number, type?: string, seed?: number): Promise<Blob>;
+    up?: import('@emolens/uploader').Uploader;
+    events: string[];
+    start(options: import('@emolens/uploader').UploaderOptions): import('@emolens/uploader').Uploader;
+  };
 }
