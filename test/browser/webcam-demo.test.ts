@@ -3,10 +3,12 @@
  * its own Chromium, whose fake camera plays a Y4M video of a happy face from the wild photos. Start → the face's
  * box, bars and 30 s chart, the results/s figure; the layout at 390 px; Stop → the camera's tracks ended; the
  * session's exports (WIA video JSON valid against its schema, CSV); a refused or missing camera → its message, with
- * the video-file mode still there; a dropped video file → its summary.
+ * the video-file mode still there; a dropped video file → its summary; "Correct and share" → the correction, through
+ * the uploader and the demo's `/collect` proxy, stored by a real collection server (`@emolens/server`).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -39,6 +41,9 @@ const schemas = (() => {
 let tmp: string;
 let placement: Placement;
 let server: ViteDevServer | undefined;
+/** The collection server the demo's `/collect` proxy forwards to. */
+let collector: ChildProcess | undefined;
+let collectorUrl: string;
 let browser: Browser | undefined;
 let page: Page;
 let origin: string;
@@ -69,6 +74,9 @@ beforeAll(async () => {
   const y4mPath = join(tmp, 'face.y4m');
   placement = writeFaceVideo(y4mPath, join(requireData(), PHOTO));
 
+  collectorUrl = await startCollector(join(tmp, 'collected'));
+  // Read by the demo's vite.config.ts when the dev server below loads it.
+  process.env.EMOLENS_COLLECT_URL = collectorUrl;
   server = await createServer({
     root: demoRoot,
     configFile: join(demoRoot, 'vite.config.ts'),
@@ -96,8 +104,37 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  collector?.kill('SIGTERM');
+  delete process.env.EMOLENS_COLLECT_URL;
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
+
+/** A free TCP port on loopback. */
+async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Starts the built collection server (`pnpm build` made it) on its embedded storage in `dataDir`; resolves its URL. */
+async function startCollector(dataDir: string): Promise<string> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  collector = spawn(process.execPath, [join(repoRoot, 'packages', 'server', 'dist', 'main.js')], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  collector.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  for (const started = Date.now(); Date.now() - started < 30_000; await new Promise((r) => setTimeout(r, 200))) {
+    const health = await fetch(`${url}/health`).catch(() => undefined);
+    if (health?.ok) return url;
+    if (collector.exitCode !== null) break;
+  }
+  throw new Error(`the collection server did not start:\n${stderr}`);
+}
 
 /** Waits for `predicate` in `p`; on timeout, fails with the page's status, figures and console. */
 async function waitFor(p: Page, predicate: () => boolean, timeout: number, what: string): Promise<void> {
@@ -300,6 +337,38 @@ describe('webcam demo', () => {
     expect(layout.stage).toBeLessThanOrEqual(390);
     expect(layout.chart).toBeGreaterThan(250);
     await page.setViewportSize({ width: 1280, height: 1000 });
+  });
+
+  it('captures a moment, and the correction reaches the collection server through the uploader, exactly once', async () => {
+    expect(await page.isDisabled('#capture')).toBe(true); // no consent yet
+    await page.check('#share-consent');
+    await waitFor(page, () => !document.querySelector<HTMLButtonElement>('#capture')!.disabled, 5_000, 'Capture stayed disabled with consent and a face');
+    await page.click('#capture');
+    expect(await page.isVisible('#correction-editor')).toBe(true);
+    // The prediction presets the form: the fake camera's face is happy.
+    expect(await page.inputValue('#user-emotion')).toBe('happiness');
+    await page.fill('#state-engagement', '3');
+    await page.fill('#state-boredom', '0');
+    await page.selectOption('#user-emotion', 'surprise');
+    await page.click('#send-correction');
+    await waitFor(page, () => document.body.dataset.sent === '1' && document.body.dataset.queued === '0', 20_000, 'the correction was not sent');
+
+    const load = (await (await fetch(`${collectorUrl}/load?limit=10`)).json()) as { data: Record<string, unknown>[] };
+    expect(load.data).toHaveLength(1);
+    expect(load.data[0]).toMatchObject({
+      predicted_boredom: 1.5,
+      user_boredom: 0,
+      user_engagement: 3,
+      user_confusion: 1.5,
+      predicted_emotion: 'happiness',
+      user_emotion: 'surprise',
+      image_type: 'image/jpeg',
+      meta: { source: 'emolens-webcam-demo' },
+    });
+    // The uploader's re-encoding: at most 640 px on the longest side.
+    const row = load.data[0] as { image_width: number; image_height: number };
+    expect(Math.max(row.image_width, row.image_height)).toBeLessThanOrEqual(640);
+    expect(await page.textContent('#queue-summary')).toMatch(/0 waiting .* 1 sent/);
   });
 
   it('stops: the stream ends and the camera is released (its tracks ended)', async () => {

@@ -10,6 +10,7 @@ import { isEmoLensError, type Detector } from '@emolens/core';
 import { facesUser, hasCameraApi } from './camera.ts';
 import { describeCameraError, type CameraProblem } from './camera-errors.ts';
 import { CameraPicker } from './camera-picker.ts';
+import { CorrectionPanel } from './correction/correction-panel.ts';
 import { $ } from './dom.ts';
 import { download, fileStamp, sessionResult, toCsv } from './export.ts';
 import { FaceHistory } from './history.ts';
@@ -35,6 +36,7 @@ const exportCsv = $<HTMLButtonElement>('#export-csv');
 interface DemoHandle {
   detector: Detector;
   live: LiveSession;
+  correction: CorrectionPanel;
   recorder: SessionRecorder;
   history: FaceHistory;
 }
@@ -79,6 +81,7 @@ const view = new LiveView(
   () => mirror.checked,
 );
 const picker = new CameraPicker($<HTMLSelectElement>('#camera'));
+const correction = new CorrectionPanel(video);
 void picker.refresh();
 
 /** The session being recorded: its request id, start date (for file names) and, once stopped, its length. */
@@ -99,6 +102,7 @@ const live = new LiveSession(detector, video, {
     history.add(frame.t, frame.faces);
     recorder.add(frame.t, frame.faces, frame.processingMs);
     view.show(frame);
+    correction.setFaces(frame.faces);
     document.body.dataset.frames = String(frame.count);
     document.body.dataset.faces = String(frame.faces.length);
   },
@@ -144,6 +148,7 @@ function running(media: MediaStream): void {
 
 /** The camera is off (Stop, or it ended by itself). */
 function stopped(): void {
+  correction.setFaces([]);
   // Frozen now: a later Start that fails to open a camera must not change the length of the session kept for export.
   if (recorder.frames > 0) session.durationMs ??= Math.round(live.elapsedMs() * 100) / 100;
   view.stopped();
@@ -213,5 +218,5 @@ new VideoMode(detector, {
 
 window.removeEventListener('dragover', holdDrop);
 window.removeEventListener('drop', holdDrop);
-window.__demo = { detector, live, recorder, history };
+window.__demo = { detector, live, recorder, history, correction };
 setState('ready');

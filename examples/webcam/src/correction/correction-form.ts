@@ -1,0 +1,58 @@
+/**
+ * The correction form: for a captured moment, a slider per learning state (DAiSEE's 0–3) and a picker for the
+ * emotion, preset to the prediction, which the user moves to what is right; Send queues it through the uploader.
+ *
+ * The SDK has no learning-state estimator yet, so the demo's predicted states are the scale's midpoint, sent as such:
+ * the user's values are the labels that matter.
+ */
+import { LEARNING_STATES, WIA_EMOTIONS, type LearningStateScores } from '@emolens/schema';
+import type { Snapshot } from './snapshot.ts';
+
+/** The predicted learning states until the SDK estimates them: the middle of DAiSEE's 0–3 scale. */
+export const UNESTIMATED_STATES: LearningStateScores = { boredom: 1.5, confusion: 1.5, engagement: 1.5, frustration: 1.5 };
+
+export interface FormElements {
+  sliders: Record<(typeof LEARNING_STATES)[number], HTMLInputElement>;
+  emotion: HTMLSelectElement;
+  preview: HTMLCanvasElement;
+}
+
+/** What the form says the user corrected. */
+export interface Correction {
+  corrected: LearningStateScores;
+  userEmotion: (typeof WIA_EMOTIONS)[number];
+}
+
+export class CorrectionForm {
+  constructor(private readonly el: FormElements) {
+    el.emotion.replaceChildren(...WIA_EMOTIONS.map((label) => new Option(label, label)));
+    for (const state of LEARNING_STATES) {
+      const slider = el.sliders[state];
+      Object.assign(slider, { min: '0', max: '3', step: '0.5' });
+      const output = slider.parentElement?.querySelector('output');
+      const show = () => output && (output.textContent = Number(slider.value).toFixed(1));
+      slider.addEventListener('input', show);
+      show();
+    }
+  }
+
+  /** Presets the form to a captured moment's prediction and shows its picture. */
+  load(snapshot: Snapshot): void {
+    this.el.emotion.value = snapshot.face.emotions.primary.label;
+    for (const state of LEARNING_STATES) {
+      const slider = this.el.sliders[state];
+      slider.value = String(UNESTIMATED_STATES[state]);
+      slider.dispatchEvent(new Event('input'));
+    }
+    const { preview } = this.el;
+    const scale = preview.width / snapshot.image.width;
+    preview.height = Math.round(snapshot.image.height * scale);
+    preview.getContext('2d')?.drawImage(snapshot.image, 0, 0, preview.width, preview.height);
+  }
+
+  /** The user's values. */
+  read(): Correction {
+    const corrected = Object.fromEntries(LEARNING_STATES.map((s) => [s, Number(this.el.sliders[s].value)])) as LearningStateScores;
+    return { corrected, userEmotion: this.el.emotion.value as Correction['userEmotion'] };
+  }
+}
