@@ -36,10 +36,10 @@ export function filesOf(dir: string): { path: string; bytes: number }[] {
     });
 }
 
-/** Packs `@emolens/schema` and `@emolens/core` into a new folder; returns the tarball paths. */
-export function packTarballs(): string[] {
+/** Packs `packages` (by default `@emolens/schema` and `@emolens/core`) into a new folder; returns the tarball paths. */
+export function packTarballs(packages: readonly string[] = ['schema', 'core']): string[] {
   const out = mkdtempSync(join(tmpdir(), 'emolens-pack-'));
-  for (const pkg of ['schema', 'core']) {
+  for (const pkg of packages) {
     execFileSync('pnpm', ['pack', '--pack-destination', out], { cwd: join(repoRoot, 'packages', pkg), stdio: 'pipe' });
   }
   return readdirSync(out).map((file) => join(out, file));

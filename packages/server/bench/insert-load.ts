@@ -224,6 +224,8 @@ function serverEnv(config: ConfigName, backing: Backing, port: number): NodeJS.P
     LOG_LEVEL: 'warn',
     RATE_LIMIT_MAX: '0',
     ORPHAN_GRACE_MS: '0',
+    // The server's own tuning knob (README, Performance): passed through when the caller sets it.
+    ...(process.env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE } : {}),
   };
   if (config.startsWith('postgres')) env.DATABASE_URL = backing.postgres!.url;
   if (config.endsWith('s3')) {

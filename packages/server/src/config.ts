@@ -216,8 +216,9 @@ export async function openDatabase(config: Pick<ServerConfig, 'dataDir' | 'datab
     const { createPostgresDatabase } = await import('./storage/postgres.js');
     return createPostgresDatabase(config.databaseUrl);
   }
-  const { createPgliteDatabase } = await import('./storage/pglite.js');
-  return createPgliteDatabase(join(config.dataDir, 'db'));
+  // In a worker thread: PGlite's statements and synchronous file I/O would otherwise stop request handling.
+  const { createPgliteThreadDatabase } = await import('./storage/pglite-thread.js');
+  return createPgliteThreadDatabase(join(config.dataDir, 'db'));
 }
 
 /** The blob store {@link openStorage} would open. */

@@ -51,4 +51,5 @@ export type { Database, Queryable } from './storage/database.js';
 export { createFileBlobStore, type FileBlobStoreOptions } from './storage/file-store.js';
 export { migrate, readMigrations, MIGRATIONS_DIR, type Migration } from './storage/migrate.js';
 export { createPgliteDatabase } from './storage/pglite.js';
+export { createPgliteThreadDatabase } from './storage/pglite-thread.js';
 export { SERVER_VERSION } from './version.js';

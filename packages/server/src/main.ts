@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The `@emolens/server` command (`node dist/main.js`): reads the environment, opens the storage it selects,
  * serves, and on SIGTERM/SIGINT stops taking requests, finishes those in flight, then closes the storage.

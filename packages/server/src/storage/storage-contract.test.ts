@@ -14,6 +14,7 @@ import type { Database } from './database.js';
 import { createFileBlobStore } from './file-store.js';
 import { migrate } from './migrate.js';
 import { createPgliteDatabase } from './pglite.js';
+import { createPgliteThreadDatabase } from './pglite-thread.js';
 import { createPostgresDatabase } from './postgres.js';
 import { createS3BlobStore } from './s3-store.js';
 
@@ -32,20 +33,31 @@ const HOSTILE = [
 ];
 
 interface DatabaseCase {
-  name: 'pglite' | 'postgres';
+  name: 'pglite' | 'pglite (worker thread)' | 'postgres';
+  kind: Database['kind'];
   open(): Promise<{ database: Database; stop(): Promise<void> }>;
 }
 
 const DATABASES: DatabaseCase[] = [
   {
     name: 'pglite',
+    kind: 'pglite',
     async open() {
       const database = await createPgliteDatabase();
       return { database, stop: () => database.close() };
     },
   },
   {
+    name: 'pglite (worker thread)',
+    kind: 'pglite',
+    async open() {
+      const database = await createPgliteThreadDatabase();
+      return { database, stop: () => database.close() };
+    },
+  },
+  {
     name: 'postgres',
+    kind: 'postgres',
     async open() {
       const server = await startPostgresServer();
       const database = await createPostgresDatabase(server.url, { poolSize: 3 });
@@ -54,7 +66,7 @@ const DATABASES: DatabaseCase[] = [
   },
 ];
 
-describe.each(DATABASES)('Database: $name', ({ name, open }) => {
+describe.each(DATABASES)('Database: $name', ({ kind, open }) => {
   let database: Database;
   let stop: () => Promise<void>;
 
@@ -68,7 +80,7 @@ describe.each(DATABASES)('Database: $name', ({ name, open }) => {
   });
 
   it('reports its kind', () => {
-    expect(database.kind).toBe(name);
+    expect(database.kind).toBe(kind);
   });
 
   it('binds hostile strings as values, never as SQL', async () => {
