@@ -105,7 +105,11 @@ export type RequestErrorKind =
   /** No such route (404). */
   | 'not_found'
   /** A route that exists, asked with another method (405, with `details.allowed`). */
-  | 'method_not_allowed';
+  | 'method_not_allowed'
+  /** A request that did not arrive whole within the server's request timeout (408: a trickled body). */
+  | 'request_timeout'
+  /** Bytes that are not HTTP, or headers over the size limit (400, 431). */
+  | 'malformed_http';
 
 /** Every `details.kind` an error may carry. */
 export type ErrorKind = InputErrorKind | InternalErrorKind | StartErrorKind | RequestErrorKind;
@@ -122,6 +126,8 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   'unsupported_media_type',
   'not_found',
   'method_not_allowed',
+  'request_timeout',
+  'malformed_http',
 ];
 
 /** `details` of an error: WIA's `reason` and `suggestion`, plus any machine-readable fields. */

@@ -4,6 +4,9 @@
  * no route) are translated; anything else is logged and answered with a generic 500, so no stack trace, file path
  * or SQL ever reaches a client.
  */
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
@@ -115,4 +118,33 @@ function validationError(errors: ErrorObject[], context: string | undefined): Ap
           ? `${where}${field} is not an allowed key: it ${first.message ?? 'is invalid'}`
           : `${where}${field || 'body'} ${first.message ?? 'is invalid'}`;
   return new ApiError('INVALID_REQUEST', message, { field, reason: `${first.keyword} ${JSON.stringify(params)}`.slice(0, 200) });
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before Fastify sees a request (bytes that are not
+ * HTTP, headers over the size limit) and a request that does not arrive within `requestTimeoutMs` (a trickled body),
+ * answered on the socket in the same WIA format, with a request id, then the connection closed.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const timeout = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = timeout ? 408 : tooLarge ? 431 : 400;
+  const id = randomUUID();
+  const body = JSON.stringify({
+    ...new ApiError(
+      'INVALID_REQUEST',
+      timeout ? 'The request did not arrive in time' : tooLarge ? 'The request headers are too large' : 'The request is not valid HTTP',
+      { kind: timeout ? 'request_timeout' : 'malformed_http' },
+      { statusCode: status },
+    ).toJSON(),
+    request_id: id,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-ID: ${id}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
