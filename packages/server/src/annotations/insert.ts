@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { WakeeInsertBody } from '@emolens/schema';
-import { ApiError } from '../errors.js';
+import { ApiError, invalidRequest } from '../errors.js';
 import { decodeBase64 } from '../image/base64.js';
 import { inspectImage } from '../image/inspect.js';
 import { imageKey, uuidv7, uuidv7Time } from '../image/keys.js';
@@ -54,6 +54,10 @@ export interface InsertDependencies {
 
 /** Stores one validated body; with `idempotency`, at most once per key. */
 export async function storeAnnotation(deps: InsertDependencies, body: WakeeInsertBody, idempotency?: IdempotencyKey): Promise<InsertOutcome> {
+  // jsonb cannot hold U+0000 or an unpaired surrogate (PostgreSQL refuses the row): refuse them here, not with a 500.
+  for (const [name, value] of Object.entries(body.meta ?? {})) {
+    if (typeof value === 'string' && /\u0000|[\ud800-\udfff]/u.test(value)) throw invalidRequest(`meta.${name} contains U+0000 or an unpaired surrogate`, `meta.${name}`);
+  }
   const bytes = decodeBase64(body.image_base64);
   const image = await inspectImage(bytes);
   const id = uuidv7();
