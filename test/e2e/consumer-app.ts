@@ -18,12 +18,14 @@ export interface AppSpec {
   build?: string[];
   /** Served folder, relative to the app (`.` for an app with no build). */
   serve: string;
+  /** The app also bundles `@emolens/uploader` and runs `upload-check.js` (a page with no bundler has no import map). */
+  uploads: boolean;
 }
 
 export const APPS: readonly AppSpec[] = [
-  { name: 'vite', build: ['node_modules/.bin/vite', 'build'], serve: 'dist' },
-  { name: 'webpack', build: ['node_modules/.bin/webpack', '--mode', 'production'], serve: 'dist' },
-  { name: 'plain', serve: '.' },
+  { name: 'vite', build: ['node_modules/.bin/vite', 'build'], serve: 'dist', uploads: true },
+  { name: 'webpack', build: ['node_modules/.bin/webpack', '--mode', 'production'], serve: 'dist', uploads: true },
+  { name: 'plain', serve: '.', uploads: false },
 ];
 
 /** Files under `dir` (recursively) with their sizes, paths relative to it. */
@@ -36,8 +38,11 @@ export function filesOf(dir: string): { path: string; bytes: number }[] {
     });
 }
 
-/** Packs `packages` (by default `@emolens/schema` and `@emolens/core`) into a new folder; returns the tarball paths. */
-export function packTarballs(packages: readonly string[] = ['schema', 'core']): string[] {
+/**
+ * Packs `packages` (by default `@emolens/schema`, `@emolens/core` and `@emolens/uploader`) into a new folder; returns
+ * the tarball paths.
+ */
+export function packTarballs(packages: readonly string[] = ['schema', 'core', 'uploader']): string[] {
   const out = mkdtempSync(join(tmpdir(), 'emolens-pack-'));
   for (const pkg of packages) {
     execFileSync('pnpm', ['pack', '--pack-destination', out], { cwd: join(repoRoot, 'packages', pkg), stdio: 'pipe' });
@@ -52,6 +57,7 @@ export function buildApp(spec: AppSpec, tarballs: readonly string[], workDir: st
   mkdirSync(dir, { recursive: true });
   cpSync(join(appsDir, spec.name), dir, { recursive: true });
   cpSync(join(appsDir, 'check.js'), join(dir, 'check.js'));
+  cpSync(join(appsDir, 'upload-check.js'), join(dir, 'upload-check.js'));
   const run = (command: string[]) => execFileSync(command[0]!, command.slice(1), { cwd: dir, stdio: 'pipe' });
   run(['npm', 'install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs]);
   if (spec.build) run(spec.build);

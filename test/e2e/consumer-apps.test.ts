@@ -1,12 +1,14 @@
 /**
  * Issue 15, part 1: the SDK as a consumer gets it — packed tarballs installed with npm into apps outside the
  * workspace, built by Vite (default `iife` worker format), webpack 5 and no bundler at all — starts on a
- * cross-origin isolated page (WASM threads) and analyses a photo. A start that hangs fails the test at its
+ * cross-origin isolated page (WASM threads) and analyses a photo; the two bundled apps also send a correction through
+ * `@emolens/uploader`. A start that hangs fails the test at its
  * timeout: the bug this guards against was an endless `createDetector()`.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startStaticServer } from '../bench/server.ts';
@@ -14,6 +16,12 @@ import { repoRoot, requireData } from '../setup/paths.ts';
 import { APPS, buildApp, filesOf, packTarballs } from './consumer-app.ts';
 
 const PHOTO = 'happy/Karin_Stoiber_0002.jpg';
+const validateInsert = (() => {
+  const ajv = new Ajv2020({ strict: true });
+  const schema = (name: string) => JSON.parse(readFileSync(join(repoRoot, 'packages', 'schema', 'schemas', `${name}.schema.json`), 'utf8')) as object;
+  ajv.addSchema(schema('wia-face-result'), 'wia-face-result.schema.json');
+  return ajv.compile(schema('wakee-insert-request'));
+})();
 const assetBytes = (file: string) => statSync(join(repoRoot, 'packages', 'core', 'assets', file)).size;
 let browser: Browser;
 let tarballs: string[];
@@ -52,12 +60,27 @@ describe.each(APPS)('a consumer app built with $name', (spec) => {
     ]);
     const context = await browser.newContext();
     try {
+      // The page's `/insert`, answered as a collection server would, recording what the uploader sent.
+      const inserts: { key: string | undefined; body: unknown }[] = [];
+      await context.route('**/insert', async (route) => {
+        inserts.push({ key: route.request().headers()['idempotency-key'], body: route.request().postDataJSON() });
+        await route.fulfill({ status: 201, json: { status: 'success', id: String(inserts.length), created_at: new Date().toISOString() } });
+      });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${server.origin}/index.html?photo=/photos/${PHOTO}`);
       const result = await page.evaluate(() => (window as unknown as { result: Promise<unknown> }).result);
       expect(result).toMatchObject({ ok: true, faces: 1, isolated: true, threads: 2, video: { frames: 1, faces: 1, notAVideo: 'not_a_video' } });
+      if (spec.uploads) {
+        // The uploader, bundled by the app: one correction queued, sent once under its id, in the Wakee body.
+        const uploaded = (await page.evaluate(() => (window as unknown as { uploaded: Promise<{ id: string }> }).uploaded)) as { id: string };
+        expect(uploaded).toMatchObject({ flushed: 'empty', queued: 0, dead: 0 });
+        expect(inserts).toHaveLength(1);
+        expect(inserts[0]!.key).toBe(uploaded.id);
+        expect(validateInsert(inserts[0]!.body), JSON.stringify(validateInsert.errors)).toBe(true);
+        expect(inserts[0]!.body).toMatchObject({ user_engagement: 3, predicted_engagement: 2, user_emotion: 'neutral' });
+      }
       expect(errors).toEqual([]);
     } finally {
       await context.close();
