@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import type { BlobStore } from './storage/blob-store.js';
 import type { Database } from './storage/database.js';
+import type { S3BlobStoreOptions } from './storage/s3-store.js';
 
 /** Port the server listens on. */
 export const DEFAULT_PORT = 8787;
@@ -71,15 +72,8 @@ export interface ServerSettings {
   logLevel: string;
 }
 
-/** S3-compatible object store settings (`S3_*`). */
-export interface S3Settings {
-  endpoint: string;
-  bucket: string;
-  region: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  forcePathStyle: boolean;
-}
+/** S3-compatible object store settings (`S3_*`): the store's own options, without its tuning knobs. */
+export type S3Settings = Omit<S3BlobStoreOptions, 'pingTimeoutMs' | 'listPageSize'>;
 
 /** Everything `main.ts` reads from the environment. */
 export interface ServerConfig extends ServerSettings {

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import type { WakeeInsertBody } from '@emolens/schema';
+import { toWakeeInsertBody, type WakeeInsertBody } from '@emolens/schema';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { buildServer, type ServerOptions } from './app.js';
@@ -55,20 +55,11 @@ function crc32(bytes: Buffer): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-/** A valid `/insert` body for `image`, with `overrides` merged in. */
+/** A valid `/insert` body for `image` (the Wakee seed's example scores), with `overrides` merged in. */
 export function insertBody(image: Buffer, overrides: Partial<WakeeInsertBody> & Record<string, unknown> = {}): WakeeInsertBody {
-  return {
-    image_base64: image.toString('base64'),
-    predicted_boredom: 1.2,
-    predicted_confusion: 0.8,
-    predicted_engagement: 2.1,
-    predicted_frustration: 0.3,
-    user_boredom: 1.5,
-    user_confusion: 1,
-    user_engagement: 2,
-    user_frustration: 0.5,
-    ...overrides,
-  } as WakeeInsertBody;
+  const predicted = { boredom: 1.2, confusion: 0.8, engagement: 2.1, frustration: 0.3 };
+  const corrected = { boredom: 1.5, confusion: 1, engagement: 2, frustration: 0.5 };
+  return { ...toWakeeInsertBody(image.toString('base64'), predicted, corrected), ...overrides } as WakeeInsertBody;
 }
 
 /** A server under test and what it stores into. */

@@ -3,6 +3,29 @@ import { insertBody, makeJpeg, startTestServer, type TestServer } from '../serve
 import type { BlobStore } from '../storage/blob-store.js';
 import type { Database } from '../storage/database.js';
 
+/**
+ * `inner` with each `put` held at a gate, `before` or `after` the write: `wrote` resolves when a put reaches the gate,
+ * `release` opens it.
+ */
+function gatedPuts(inner: BlobStore, hold: 'before' | 'after'): { store: BlobStore; wrote: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let written!: () => void;
+  const wrote = new Promise<void>((resolve) => (written = resolve));
+  const store: BlobStore = {
+    ...inner,
+    kind: inner.kind,
+    list: (prefix) => inner.list(prefix),
+    put: async (key, bytes, type) => {
+      if (hold === 'after') await inner.put(key, bytes, type);
+      written();
+      await gate;
+      if (hold === 'before') await inner.put(key, bytes, type);
+    },
+  };
+  return { store, wrote, release };
+}
+
 describe('POST /insert', () => {
   let server: TestServer;
   let jpeg: Buffer;
@@ -194,20 +217,7 @@ describe('POST /insert', () => {
     });
 
     it('finishes the inserts in flight before close() resolves', async () => {
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let written!: () => void;
-      const wrote = new Promise<void>((resolve) => (written = resolve));
-      const slow: BlobStore = {
-        ...server.blobs,
-        kind: 'files',
-        list: (p) => server.blobs.list(p),
-        put: async (key, bytes, type) => {
-          written();
-          await gate;
-          await server.blobs.put(key, bytes, type);
-        },
-      };
+      const { store: slow, wrote, release } = gatedPuts(server.blobs, 'before');
       const app = await startTestServer({ database: server.database, blobs: slow });
       const pending = app.app.inject({ method: 'POST', url: '/insert', payload: insertBody(jpeg) });
       await wrote;
@@ -223,20 +233,7 @@ describe('POST /insert', () => {
     });
 
     it('counts an image as pending between its write and its row', async () => {
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let written!: () => void;
-      const wrote = new Promise<void>((resolve) => (written = resolve));
-      const slow: BlobStore = {
-        ...server.blobs,
-        kind: 'files',
-        list: (p) => server.blobs.list(p),
-        put: async (key, bytes, type) => {
-          await server.blobs.put(key, bytes, type);
-          written();
-          await gate;
-        },
-      };
+      const { store: slow, wrote, release } = gatedPuts(server.blobs, 'after');
       const app = await startTestServer({ database: server.database, blobs: slow });
       const pending = app.app.inject({ method: 'POST', url: '/insert', payload: insertBody(jpeg) });
       await wrote;
