@@ -40,7 +40,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from train import DEFAULTS, EmoNet, Fer, count_stats, deep_merge, label_figures  # noqa: E402
+from train import DEFAULTS, EmoNet, Fer, count_stats, deep_merge, label_figures, saved_ensemble_targets  # noqa: E402
 
 IMAGES_SHA256 = '27d1d895374519067658c546563b46a9ba37bd3799143d7fef5f70141330aca6'
 MEAN, STD = 127.5, 127.5
@@ -246,6 +246,12 @@ def figures(probs, fer, idx):
     return {k: round(v, 5) for k, v in res.items()}
 
 
+def cached_targets(path, temperature, device):
+    """The saved ensemble's targets (train.saved_ensemble_targets) as one device tensor: a distillation step then
+    costs no teacher forward pass. The student sees an augmented face against its un-augmented face's target."""
+    return torch.from_numpy(saved_ensemble_targets(path, temperature)).to(device)
+
+
 def load_teacher(path, device, channels_last):
     ck = torch.load(path, map_location='cpu')
     spec = {'model': ck['config']['model']}
@@ -275,10 +281,12 @@ def train_process(job):
     fer = Fer(job['data_root'])
     data = GpuData(fer, device, job.get('limit'))
     teachers = [load_teacher(p, device, channels_last) for p in job.get('teachers', [])]
+    cached = cached_targets(job['teacher_probs'], tc.get('temperature', 1.0), device) \
+        if job.get('teacher_probs') else None
     members = [Member(s, tc, device, job['compile'], channels_last) for s in job['members']]
     for m in members:
         log({'event': 'member', 'name': m.spec['name'], 'params': m.params, 'macs': m.macs,
-             'compiled': m.compiled, 'teachers': len(teachers)})
+             'compiled': m.compiled, 'teachers': len(teachers), 'cached_teacher': cached is not None})
     bs = tc['batch_size']
     n_train = len(data.train_idx)
     steps = n_train // bs
@@ -290,7 +298,7 @@ def train_process(job):
     g.manual_seed(job['seed'])
     rng = random.Random(job['seed'])
     lw, a, mixc = tc['loss'], tc['augment'], tc['mix']
-    T, alpha = tc.get('temperature', 1.0), tc.get('alpha', 0.0) if teachers else 0.0
+    T, alpha = tc.get('temperature', 1.0), tc.get('alpha', 0.0) if teachers or cached is not None else 0.0
     ls = lw['label_smoothing']
     epoch_times = []
     t_start = time.time()
@@ -307,11 +315,13 @@ def train_process(job):
             hard = data.hard[idx]
             has = (hard >= 0).float().unsqueeze(1)
             t_hard = (F.one_hot(hard.clamp_min(0), 7).float() * (1 - ls) + ls / 7) * has
-            x, (t_hard, t_soft) = mix(x, [t_hard, data.soft[idx]], mixc, g, rng)
+            targets = [t_hard, data.soft[idx]] + ([cached[idx]] if cached is not None else [])
+            x, targets = mix(x, targets, mixc, g, rng)
+            t_hard, t_soft = targets[0], targets[1]
             x = (x - MEAN) / STD
             if channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
-            pt = None
+            pt = targets[2] if cached is not None else None
             if teachers:
                 with torch.no_grad(), amp_context(device, amp):
                     pt = torch.stack([F.softmax(t(x).float() / T, 1) for t in teachers]).mean(0)
@@ -492,18 +502,31 @@ def orchestrate(args):
     summary = {'info': info, 'teachers': {}, 'students': {}, 'ensemble': None}
     # Students in groups (one process per group), distilled online from the ensemble; while they start, this
     # process writes the ensemble's probabilities.
+    # With `distill.teachers: "cached"` the students read those probabilities instead (written first).
     groups = sorted({s['group'] for s in plan['students']})
     d_deadline = t_start + budget * plan['distill_share']
+    use_cache = plan['distill'].get('teachers') == 'cached'
+
+    def write_ensemble():
+        if teacher_paths:
+            try:
+                summary['ensemble'] = ensemble_probs(teacher_paths, data_root, device, common, args.out, note)
+            except Exception:
+                note(event='ensemble_failed', error=traceback.format_exc()[-800:])
+
+    given = plan.get('teacher_probs')  # an earlier run's ensemble, carried in --data: a students-only run
+    probs_path = os.path.join(args.data, given) if given else os.path.join(args.out, 'teacher_probs.npz')
+    if use_cache and not given:
+        write_ensemble()
+    source = {'teacher_probs': probs_path} if use_cache and os.path.exists(probs_path) else \
+        {} if use_cache else {'teachers': teacher_paths}
     for gi in groups:
         members = [{**s, 'role': 'student'} for s in plan['students'] if s['group'] == gi]
         kids.start(f'group{gi}', {**common, 'seed': 1000 + gi, 'members': members, 'train': plan['distill'],
-                                  'teachers': teacher_paths, 'compile': plan['distill'].get('compile', False),
+                                  **source, 'compile': plan['distill'].get('compile', False),
                                   'deadline': d_deadline})
-    if teacher_paths:
-        try:
-            summary['ensemble'] = ensemble_probs(teacher_paths, data_root, device, common, args.out, note)
-        except Exception:
-            note(event='ensemble_failed', error=traceback.format_exc()[-800:])
+    if not use_cache:
+        write_ensemble()
     codes = kids.wait(d_deadline + plan.get('grace_s', 30))
     note(event='students_done', exit_codes=codes)
 

@@ -423,11 +423,23 @@ def teacher_targets(teachers, fer, idx, temperature, device, cache_path, batch=2
     return out
 
 
+def saved_ensemble_targets(path, temperature):
+    """Distillation targets from an ensemble's saved probabilities (gpu_run.py's teacher_probs.npz: every face,
+    un-augmented, flip-averaged, T = 1, one row block per teacher): their mean softened to `temperature` as
+    softmax(log p / T); [faces, 7] float32."""
+    probs = np.load(path)['probs'].astype(np.float32).mean(0)
+    logp = np.log(np.clip(probs, 1e-8, None)) / temperature
+    e = np.exp(logp - logp.max(1, keepdims=True))
+    return (e / e.sum(1, keepdims=True)).astype(np.float32)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--config', required=True, help='JSON config (fields documented in README.md)')
     ap.add_argument('--run-name', help='overrides config.name (checkpoint folder and runs/<name>/)')
     ap.add_argument('--teacher', help='comma-separated teacher checkpoints (best.pt) to distil from')
+    ap.add_argument('--teacher-probs', help="an ensemble's saved probabilities (gpu_run.py's teacher_probs.npz) to "
+                                            'distil from, as cached targets')
     ap.add_argument('--seed', type=int, help='overrides config.seed (ensemble members: one seed each)')
     ap.add_argument('--epochs', type=int, help='overrides config.epochs')
     ap.add_argument('--limit', type=int, help='first N Training and PublicTest rows only (smoke tests)')
@@ -458,6 +470,7 @@ def main():
     if cfg.get('init'):
         cfg['init'] = os.path.abspath(cfg['init'])
     cfg['teachers'] = [os.path.abspath(p) for p in args.teacher.split(',')] if args.teacher else []
+    cfg['teacher_probs'] = os.path.abspath(args.teacher_probs) if args.teacher_probs else None
     cfg['limit'] = args.limit
     size = cfg['input_size']
 
@@ -567,7 +580,9 @@ def main():
     # distill.cached (absent = online): the teachers' targets computed once on un-augmented faces, then
     # mixed like the labels; the student trains at nearly the speed of a run without teachers.
     distilling, cached_targets = bool(teachers), None
-    if distilling and dist.get('cached'):
+    if cfg['teacher_probs']:
+        distilling, cached_targets = True, saved_ensemble_targets(cfg['teacher_probs'], dist['temperature'])
+    elif distilling and dist.get('cached'):
         cached_targets = teacher_targets(teachers, fer, train_idx, dist['temperature'], device,
                                          os.path.join(ckpt_dir, 'teacher_targets.npz'))
         teachers = []  # their models are not needed any more
