@@ -45,6 +45,17 @@ export interface LiveBenchPlan {
   peers: boolean;
   /** `--peer-backend`. */
   peerBackend?: PeerBackend | undefined;
+  /** `--threads`: EmoLens's WASM threads (`auto` or a number). */
+  threads: string;
+  /** `--detection-reuse-ms N`: the stream's `detectionReuseMs` (absent: the SDK's default). */
+  detectionReuseMs?: number | undefined;
+  /** `--live-fps N`: the source's frame rate (default {@link LIVE_FPS}); above 60 it shows capacity beyond 60/s. */
+  fps?: number | undefined;
+}
+
+/** The EmoLens live page's query: its threads and, when given, the stream's `detectionReuseMs`. */
+function liveQuery(plan: LiveBenchPlan): string {
+  return `?threads=${plan.threads}${plan.detectionReuseMs === undefined ? '' : `&detectionReuseMs=${plan.detectionReuseMs}`}`;
 }
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -126,14 +137,14 @@ export async function liveBench(browser: Browser, server: StaticServer, plan: Li
       log(`${system}: setting up on ${backend} (${from})…`);
       const context = await browser.newContext();
       contexts.push(context);
-      const { page } = await openSystemPage(context, server.origin, system, logs);
+      const { page } = await openSystemPage(context, server.origin, system, logs, system === 'emolens' ? liveQuery(plan) : '');
       const info = await page.evaluate(([b, url]) => window.live.init(b, url), [backend, plan.frameUrl] as const);
       open.push({ page, result: { ...info, backendFrom: from, scenes: [] } });
     }
     for (const scene of LIVE_SCENES) {
       for (const { page, result } of open) {
         log(`${result.system}, ${SCENE_NAMES[scene]}: ${plan.warmupMs / 1000} s warm-up + ${plan.durationMs / 1000} s…`);
-        const livePlan: LivePlan = { scene, urls: plan.urls, fps: LIVE_FPS, loopFrames: LIVE_LOOP_FRAMES, warmupMs: plan.warmupMs, durationMs: plan.durationMs };
+        const livePlan: LivePlan = { scene, urls: plan.urls, fps: plan.fps ?? LIVE_FPS, loopFrames: LIVE_LOOP_FRAMES, warmupMs: plan.warmupMs, durationMs: plan.durationMs };
         const run = summarizeRun(await page.evaluate((p) => window.live.run(p), livePlan));
         log(`  ${run.resultsPerSecond} results/s, p50 ${run.latency.p50} ms, ${run.facesMean} faces/result, source ${run.sourceFps} fps`);
         result.scenes.push(run);
@@ -142,7 +153,7 @@ export async function liveBench(browser: Browser, server: StaticServer, plan: Li
     for (const { page } of open) await page.evaluate(() => window.live.dispose());
     const results = open.map((o) => o.result);
     return {
-      source: { width: FRAME_WIDTH, height: FRAME_HEIGHT, fps: LIVE_FPS, loopFrames: LIVE_LOOP_FRAMES, photos: plan.urls },
+      source: { width: FRAME_WIDTH, height: FRAME_HEIGHT, fps: plan.fps ?? LIVE_FPS, loopFrames: LIVE_LOOP_FRAMES, photos: plan.urls },
       warmupMs: plan.warmupMs,
       durationMs: plan.durationMs,
       systems: results,

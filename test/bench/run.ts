@@ -24,7 +24,8 @@
  *
  * `pnpm bench --live`: EmoLens and the peers on a live 60 fps source, 1 and 3 faces, each in its own video mode;
  * results/s, latency, skipped frames, long tasks (`live.ts`), written to `results/live.json`. `--quick`: 5 s per
- * run instead of 20; `--no-peers` and `--peer-backend` apply.
+ * run instead of 20; `--no-peers`, `--peer-backend` and `--threads` apply, and `--detection-reuse-ms N` sets the
+ * streams' `detectionReuseMs`, `--live-fps N` the source's frame rate (60 by default).
  *
  * A tool, not a test: apart from the soak threshold, it only fails on real errors.
  */
@@ -85,6 +86,12 @@ const video = process.argv.includes('--video');
 const tracking = process.argv.includes('--tracking');
 /** `--live`: the live-source measurements alone (`live.ts`). */
 const live = process.argv.includes('--live');
+const reuseArg = process.argv.indexOf('--detection-reuse-ms');
+/** `--detection-reuse-ms N`: the live streams' `detectionReuseMs` (default: the SDK's). */
+const detectionReuseMs = reuseArg >= 0 ? Number(process.argv[reuseArg + 1]) : undefined;
+const liveFpsArg = process.argv.indexOf('--live-fps');
+/** `--live-fps N`: the live source's frame rate (default 60). */
+const liveFps = liveFpsArg >= 0 ? Number(process.argv[liveFpsArg + 1]) : undefined;
 /** Live runs: untimed warm-up, then the measured window, per system and scene. */
 const LIVE_WARMUP_MS = 2000;
 const LIVE_DURATION_MS = quick ? 5000 : 20_000;
@@ -294,6 +301,9 @@ async function main(): Promise<void> {
         durationMs: LIVE_DURATION_MS,
         peers: !noPeers,
         peerBackend,
+        threads,
+        detectionReuseMs,
+        fps: liveFps,
       }, logs, log);
       const results: LiveResults = { date: new Date().toISOString(), quick, machine: machine(browser.version(), loadAvgStart), ...run, pageLogs: collapse(logs) };
       await report('live.json', results, formatLive(results), logs);

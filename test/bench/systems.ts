@@ -29,14 +29,14 @@ export interface SystemPlan {
 export type Log = (message: string) => void;
 
 /** Opens the page, forwarding its console errors and warnings to `logs`. */
-export async function openSystemPage(context: BrowserContext, origin: string, system: SystemId, logs: string[]): Promise<{ page: Page; navigationMs: number }> {
+export async function openSystemPage(context: BrowserContext, origin: string, system: SystemId, logs: string[], query = ''): Promise<{ page: Page; navigationMs: number }> {
   const page = await context.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') logs.push(`[${system}] [${m.type()}] ${m.text()}`);
   });
   page.on('pageerror', (e) => logs.push(`[${system}] [pageerror] ${e.message}`));
   const started = performance.now();
-  await page.goto(`${origin}${PAGES[system]}`);
+  await page.goto(`${origin}${PAGES[system]}${query}`);
   await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 60_000 });
   return { page, navigationMs: performance.now() - started };
 }

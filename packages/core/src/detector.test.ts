@@ -31,7 +31,7 @@ class FakePipeline implements PipelineApi {
     if (stream) this.streams.push(`frame ${stream.id} at ${stream.timestampMs}`);
     if (this.mode === 'throw') throw new EmoLensError('INTERNAL_ERROR', 'Model output has the wrong shape', { kind: 'model_mismatch' });
     if (this.mode === 'hang') return new Promise<never>(() => undefined);
-    const timings = { landmarks: 0, tiles: 0, tilesMs: 0, crop: 0, classify: 0, format: 0, total: 0 };
+    const timings = { landmarks: 0, detectionReused: false, tiles: 0, tilesMs: 0, crop: 0, classify: 0, format: 0, total: 0 };
     return { result: { request_id: requestId, processing_time_ms: 0, faces: [] }, timings };
   }
   openStream(): number {

@@ -241,11 +241,11 @@ describe('hostile option objects (found by the property tests)', () => {
 
 describe('resolveTrackingOptions', () => {
   it('fills in every default, and resolves a resolved object to itself', () => {
-    const defaults = { trackGraceMs: 500, smoothing: 'one-euro', smoothingMinCutoffHz: 0.5, smoothingBeta: 0.3, emaHalfLifeMs: 150, labelHysteresis: 0.1 };
+    const defaults = { trackGraceMs: 500, smoothing: 'one-euro', smoothingMinCutoffHz: 0.5, smoothingBeta: 0.3, emaHalfLifeMs: 150, labelHysteresis: 0.1, detectionReuseMs: 25 };
     expect(resolveTrackingOptions(undefined)).toEqual(defaults);
     expect(resolveTrackingOptions({})).toEqual(defaults);
     expect(TRACKING_DEFAULTS).toEqual(defaults);
-    const given: TrackingOptions = { trackGraceMs: 0, smoothing: 'ema', smoothingMinCutoffHz: 100, smoothingBeta: 0, emaHalfLifeMs: 10_000, labelHysteresis: 1 };
+    const given: TrackingOptions = { trackGraceMs: 0, smoothing: 'ema', smoothingMinCutoffHz: 100, smoothingBeta: 0, emaHalfLifeMs: 10_000, labelHysteresis: 1, detectionReuseMs: 0 };
     expect(resolveTrackingOptions(given)).toEqual(given);
     expect(resolveTrackingOptions(resolveTrackingOptions(given))).toEqual(given);
     expect(resolveTrackingOptions({ smoothing: 'off', labelHysteresis: 0 })).toEqual({ ...defaults, smoothing: 'off', labelHysteresis: 0 });
@@ -260,6 +260,7 @@ describe('resolveTrackingOptions', () => {
     ['smoothingBeta', [0, 0.3, 100], [-0.1, 101, Infinity]],
     ['emaHalfLifeMs', [0.5, 150, 10_000], [0, -5, 10_001, Infinity]],
     ['labelHysteresis', [0, 0.1, 1], [-0.01, 1.01, Infinity]],
+    ['detectionReuseMs', [0, 25, 1000], [-1, 1000.5, Infinity, '25']],
   ])('%s', (field, good, bad) => {
     for (const value of good) expect(resolveTrackingOptions({ [field]: value })[field]).toBe(value);
     const notNumbers = field === 'smoothing' ? [5, {}] : [Number.NaN, '5', true, {}, [1], 5n, Symbol('x'), () => 5];

@@ -14,6 +14,7 @@ import type { AssetEvent, BenchApi, CallSample, ColdStart, DenseResult, FrameSet
 import { fetchBitmap, fetchBlob, gridPhotos, quadFaceFrame, singleFaceFrame } from './frames.ts';
 import { installHarness } from './harness.ts';
 import { installLive } from './live/harness.ts';
+import { threadsParam } from './peers/emolens.ts';
 import { createEmoLensLive } from './live/emolens.ts';
 import { createEmoLens } from './peers/emolens.ts';
 
@@ -172,10 +173,4 @@ document.body.dataset.ready = 'true';
 /** `?classifier=name` of the page URL (set by run.ts from `--classifier`); absent: the SDK's default. */
 function classifierParam(): string | undefined {
   return new URLSearchParams(location.search).get('classifier') ?? undefined;
-}
-
-/** `?threads=auto|N` of the page URL (set by run.ts from `--threads`). */
-function threadsParam(): number | 'auto' {
-  const value = new URLSearchParams(location.search).get('threads') ?? 'auto';
-  return value === 'auto' ? 'auto' : Number(value);
 }

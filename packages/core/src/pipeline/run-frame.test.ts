@@ -192,6 +192,53 @@ describe('runFrame on a stream', () => {
     expect(results[41]![0]!.face_id).toBe(1);
   });
 
+  it('lets the frames just after a detection take its faces, and classifies every frame from its own pixels', async () => {
+    const state = new StreamTable().open(resolveTrackingOptions(undefined));
+    const script = { faces: { 'blazeface-short': [faceAt(100, 100, 200)] }, probabilities: [HAPPY, SURPRISED, HAPPY, SURPRISED] };
+    const p = pipeline(script, { width: 640, height: 480 });
+    const frame = (timestampMs: number) => p.run({}, { state, timestampMs });
+    const first = await frame(0);
+    // The face moves; only a frame that runs the detector sees it move.
+    script.faces['blazeface-short'] = [faceAt(140, 100, 200)];
+    const reused = await frame(16.7); // 16.7 ms after the detection: within the default 25
+    const detected = await frame(33.3); // 33.3 ms after it: detects again
+    const reusedAgain = await frame(50); // 16.7 ms after that one
+    expect([first, reused, detected, reusedAgain].map((r) => r.timings.detectionReused)).toEqual([false, true, false, true]);
+    expect(p.inference.calls.detect).toEqual(['blazeface-short', 'blazeface-short']);
+    expect(p.inference.calls.classify).toEqual([1, 1, 1, 1]);
+    const x = (r: typeof first) => r.result.faces[0]!.bbox.x;
+    expect([x(first), x(reused), x(detected), x(reusedAgain)].map((v) => Math.round(v / 10) * 10)).toEqual([100, 100, 140, 140]);
+    expect(reused.result.faces[0]!.raw!.emotions.primary.label).toBe('surprise');
+    expect(p.crops[1]).toEqual(p.crops[0]);
+    expect(new Set([first, reused, detected, reusedAgain].map((r) => r.result.faces[0]!.face_id))).toEqual(new Set([0]));
+  });
+
+  it('runs the detector on every frame with detectionReuseMs 0, after a failed frame, on a frame of another size, and for the mesh', async () => {
+    const face = { bbox: { x: 100, y: 100, width: 200, height: 200 }, frame: { cx: 200, cy: 192, side: 211, angle: 0 } };
+    let finds = 0;
+    const counting = (stages: FrameStages): FrameStages => ({ ...stages, finder: { find: async () => (finds++, { faces: [face], tiles: 0, tilesMs: 0 }) } });
+    const countFinds = async (tracking: TrackingOptions, frames: { t: number; width?: number; signals?: FrameStages['signals']; options?: DetectOptions; fail?: boolean }[]) => {
+      finds = 0;
+      const state = new StreamTable().open(resolveTrackingOptions(tracking));
+      const p = pipeline({ faces: {}, probabilities: [HAPPY] }, { width: 640, height: 480 });
+      for (const { t, width = 640, signals, options = {}, fail } of frames) {
+        const stages = counting({ ...p.stages, ...(signals ? { signals } : {}) });
+        if (fail) stages.inference = { manifest, classify: () => Promise.reject(new Error('classifier down')) };
+        await runFrame(stages, fakeFrame(width, 480), resolveDetectOptions(options, 5), 'req', { state, timestampMs: t }).catch(() => undefined);
+      }
+      return finds;
+    };
+    expect(await countFinds({}, [{ t: 0 }, { t: 10 }, { t: 20 }])).toBe(1);
+    expect(await countFinds({ detectionReuseMs: 0 }, [{ t: 0 }, { t: 10 }, { t: 20 }])).toBe(3);
+    // A frame that fails after detecting keeps nothing: the next frame detects.
+    expect(await countFinds({}, [{ t: 0, fail: true }, { t: 10 }, { t: 20 }])).toBe(2);
+    expect(await countFinds({}, [{ t: 0 }, { t: 10, width: 320 }])).toBe(2);
+    const mesh = signal({ field: 'landmarks', option: 'returnLandmarks', needs: ['mesh'], derive: () => undefined });
+    const withMesh = { signals: [mesh], options: { returnLandmarks: true } };
+    expect(await countFinds({}, [{ t: 0, ...withMesh }, { t: 10, ...withMesh }])).toBe(2);
+    expect(await countFinds({}, [{ t: 0, signals: [mesh] }, { t: 10, signals: [mesh] }])).toBe(1); // not asked for: reused
+  });
+
   it('with smoothing off, reports each frame\'s values and no raw field', async () => {
     const { results } = await stream(() => [faceAt(100, 100, 200)], 3, { smoothing: 'off' }, [HAPPY, SURPRISED, HAPPY]);
     expect(results.map(([f]) => [f!.face_id, f!.emotions.all[0]!.label, 'raw' in f!])).toEqual([[0, 'happiness', false], [0, 'surprise', false], [0, 'happiness', false]]);

@@ -35,7 +35,8 @@ export interface StreamFrame {
 
 /**
  * Analyses one frame. A single image's faces are numbered in order. A frame of a `stream` (its timestamp checked
- * first) gets the stream's stable face ids, its signals that need `previous` read and update the stream's state
+ * first) may take the faces of the stream's last detection instead of detecting (`detectionReuseMs`), gets the
+ * stream's stable face ids, its signals that need `previous` read and update the stream's state
  * by those ids, and its faces are reported smoothed, with the frame's own values under `raw`
  * (`track/face-smoothing.ts`). The stream's state changes only once the frame is classified, so a frame whose
  * detection or classification fails leaves it as it was.
@@ -45,8 +46,11 @@ export async function runFrame(stages: FrameStages, frame: ImageBitmap, options:
   // Checked before any work: a frame out of order is refused at once.
   const streamFrame = stream && { state: stream.state, timestampMs: stream.state.checkTimestamp(stream.timestampMs) };
   const signals = requestedSignals(options, stages.signals ?? SIGNALS);
-  const found = await stages.finder.find(frame, { range: options.faceRange, maxFaces: options.maxFaces, needs: needsOf(signals) });
-  const faces = found.faces.filter(({ bbox }) => Math.max(bbox.width, bbox.height) >= options.minFaceSize);
+  const needs = needsOf(signals);
+  // A mesh describes its own frame only: frames whose signals need it always run the detector.
+  const reused = streamFrame && !needs.has('mesh') && !needs.has('transform') ? streamFrame.state.reusableFaces(streamFrame.timestampMs, frame.width, frame.height) : undefined;
+  const found = reused ? { faces: [...reused], tiles: 0, tilesMs: 0 } : await stages.finder.find(frame, { range: options.faceRange, maxFaces: options.maxFaces, needs });
+  const faces = reused ? found.faces : found.faces.filter(({ bbox }) => Math.max(bbox.width, bbox.height) >= options.minFaceSize);
   const t1 = performance.now();
 
   const tensor = stages.crop(frame, faces.map((face) => face.frame));
@@ -56,6 +60,7 @@ export async function runFrame(stages: FrameStages, frame: ImageBitmap, options:
   const t3 = performance.now();
 
   const scores = faces.map((_, i) => emotionScores(probabilities[i]!, stages.inference.manifest));
+  if (streamFrame && !reused) streamFrame.state.recordDetection(faces, streamFrame.timestampMs, frame.width, frame.height);
   const result: WiaFaceResult = {
     request_id: requestId,
     processing_time_ms: 0,
@@ -63,7 +68,7 @@ export async function runFrame(stages: FrameStages, frame: ImageBitmap, options:
   };
   const t4 = performance.now();
   result.processing_time_ms = round(t4 - t0, 2);
-  return { result, timings: { landmarks: t1 - t0, tiles: found.tiles, tilesMs: found.tilesMs, crop: t2 - t1, classify: t3 - t2, format: t4 - t3, total: t4 - t0 } };
+  return { result, timings: { landmarks: t1 - t0, detectionReused: reused !== undefined, tiles: found.tiles, tilesMs: found.tilesMs, crop: t2 - t1, classify: t3 - t2, format: t4 - t3, total: t4 - t0 } };
 }
 
 /**

@@ -27,6 +27,8 @@ export interface PipelineInfo {
 export interface StageTimings {
   /** Finding the faces (detector passes, and the mesh when a signal needs it), tiles included. */
   landmarks: number;
+  /** Whether the frame took its stream's last detection instead of detecting (`detectionReuseMs`). */
+  detectionReused: boolean;
   /** Tiles a dense image was searched in (0: not tiled; see `faceRange`). */
   tiles: number;
   /** The part of `landmarks` spent on tiles. */

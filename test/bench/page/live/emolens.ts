@@ -20,7 +20,9 @@ export async function createEmoLensLive(): Promise<LiveRunner> {
       await detector.detect(image);
     },
     async start(stream, onResult, onError) {
+      const reuse = new URLSearchParams(location.search).get('detectionReuseMs');
       const live = detector.stream(stream, {
+        ...(reuse === null ? {} : { detectionReuseMs: Number(reuse) }),
         onResult: (r) => onResult({ at: performance.now(), latencyMs: r.latency_ms, faceWidths: r.result.faces.map((f) => f.bbox.width) }),
         onError,
       });

@@ -10,8 +10,15 @@ import type { Runner } from '../harness.ts';
 export function createBenchDetector(): Promise<core.Detector> {
   return core.createDetector({
     backend: 'wasm',
+    threads: threadsParam(),
     worker: () => new Worker(new URL('../emolens-worker.ts', import.meta.url), { type: 'module', name: 'emolens-pipeline' }),
   });
+}
+
+/** `?threads=auto|N` of the page URL (set by run.ts from `--threads`). */
+export function threadsParam(): number | 'auto' {
+  const value = new URLSearchParams(location.search).get('threads') ?? 'auto';
+  return value === 'auto' ? 'auto' : Number(value);
 }
 
 export async function createEmoLens(): Promise<Runner> {

@@ -4,12 +4,14 @@
  * and closing it drops everything it held. Single images belong to no stream and keep nothing.
  *
  * It keeps the face tracker (stable face ids, `face-tracker.ts`), each tracked face's smoothing and label
- * (`face-smoothing.ts`), and each derived signal's last value per face id (for signals that need `previous`).
+ * (`face-smoothing.ts`), each derived signal's last value per face id (for signals that need `previous`), and the
+ * last detection, which the frames just after it reuse (`detectionReuseMs`).
  */
 import { EmoLensError, type WiaFace } from '@emolens/schema';
 import type { ResolvedTrackingOptions } from '../../options.js';
 import type { Box } from '../box.js';
 import type { SignalField } from '../derive/signal.js';
+import type { DetectedFace } from '../find/detected-face.js';
 import { FaceSmoothing } from './face-smoothing.js';
 import { FaceTracker } from './face-tracker.js';
 
@@ -22,6 +24,7 @@ export class StreamState {
   private readonly signals = new Map<SignalField, Map<number, unknown>>();
   private readonly tracker: FaceTracker;
   private readonly smoothing = new Map<number, FaceSmoothing>();
+  private detection: { faces: readonly DetectedFace[]; timestampMs: number; width: number; height: number } | undefined;
 
   constructor(
     readonly id: number,
@@ -75,6 +78,22 @@ export class StreamState {
   /** Faces whose smoothing the stream holds: never more than {@link StreamState.tracks} (what a soak test checks). */
   get smoothedFaces(): number {
     return this.smoothing.size;
+  }
+
+  /**
+   * The faces of the last detection, when a frame at `timestampMs` may take them instead of detecting: it comes
+   * less than `detectionReuseMs` after the frame that detected them (see {@link TrackingOptions.detectionReuseMs})
+   * and has that frame's size (`width` × `height`: the faces are in its pixels).
+   */
+  reusableFaces(timestampMs: number, width: number, height: number): readonly DetectedFace[] | undefined {
+    const last = this.detection;
+    if (!last || last.width !== width || last.height !== height) return undefined;
+    return timestampMs - last.timestampMs < this.tracking.detectionReuseMs ? last.faces : undefined;
+  }
+
+  /** Keeps the faces a `width` × `height` frame at `timestampMs` detected, for the frames just after it. */
+  recordDetection(faces: readonly DetectedFace[], timestampMs: number, width: number, height: number): void {
+    this.detection = { faces, timestampMs, width, height };
   }
 
   /** The value `field` had for face `faceId` on the previous frame. */
