@@ -15,7 +15,7 @@ import type { DetectedFace } from './find/detected-face.js';
 import type { FaceFinder } from './find/face-finder.js';
 import { formatFace } from './format/format-face.js';
 import type { FaceFrame } from './frame/face-frame.js';
-import type { StreamState } from './track/stream-state.js';
+import type { Detection, StreamState } from './track/stream-state.js';
 
 /** The stages one frame runs through. */
 export interface FrameStages {
@@ -48,8 +48,8 @@ export async function runFrame(stages: FrameStages, frame: ImageBitmap, options:
   const signals = requestedSignals(options, stages.signals ?? SIGNALS);
   const needs = needsOf(signals);
   // A mesh describes its own frame only: frames whose signals need it always run the detector.
-  const reused = streamFrame && !needs.has('mesh') && !needs.has('transform') ? streamFrame.state.reusableFaces(streamFrame.timestampMs, frame.width, frame.height) : undefined;
-  const found = reused ? { faces: [...reused], tiles: 0, tilesMs: 0 } : await stages.finder.find(frame, { range: options.faceRange, maxFaces: options.maxFaces, needs });
+  const reused = streamFrame && !needs.has('mesh') && !needs.has('transform') ? streamFrame.state.reusableDetection(streamFrame.timestampMs, frame.width, frame.height) : undefined;
+  const found = reused ? { faces: [...reused.faces], tiles: 0, tilesMs: 0 } : await stages.finder.find(frame, { range: options.faceRange, maxFaces: options.maxFaces, needs });
   const faces = reused ? found.faces : found.faces.filter(({ bbox }) => Math.max(bbox.width, bbox.height) >= options.minFaceSize);
   const t1 = performance.now();
 
@@ -60,11 +60,10 @@ export async function runFrame(stages: FrameStages, frame: ImageBitmap, options:
   const t3 = performance.now();
 
   const scores = faces.map((_, i) => emotionScores(probabilities[i]!, stages.inference.manifest));
-  if (streamFrame && !reused) streamFrame.state.recordDetection(faces, streamFrame.timestampMs, frame.width, frame.height);
   const result: WiaFaceResult = {
     request_id: requestId,
     processing_time_ms: 0,
-    faces: streamFrame ? streamFaces(streamFrame, faces, scores, signals) : faces.map((face, i) => formatFace(i, face, scores[i]!, signals)),
+    faces: streamFrame ? streamFaces(streamFrame, { width: frame.width, height: frame.height, reused }, faces, scores, signals) : faces.map((face, i) => formatFace(i, face, scores[i]!, signals)),
   };
   const t4 = performance.now();
   result.processing_time_ms = round(t4 - t0, 2);
@@ -74,10 +73,13 @@ export async function runFrame(stages: FrameStages, frame: ImageBitmap, options:
 /**
  * The faces of a frame of a stream: numbered by the stream's tracker, then formatted (signals that need it read
  * their previous value by that id), then smoothed. Boxes are tracked in the pixels the faces were found in, which
- * are the same for every frame of a stream as long as its frames keep their size.
+ * are the same for every frame of a stream as long as its frames keep their size. Only detected frames move the
+ * tracker (a reused box at a later time would read as a face standing still, then jumping): a frame that reused
+ * a detection takes that detection's ids, and a detected frame is kept for the frames after it.
  */
-function streamFaces({ state, timestampMs }: StreamFrame, faces: readonly DetectedFace[], scores: readonly WiaEmotionScore[][], signals: readonly DerivedSignal[]): WiaFace[] {
-  const ids = state.faceIds(faces.map((face) => face.bbox), timestampMs);
+function streamFaces({ state, timestampMs }: StreamFrame, frame: { width: number; height: number; reused: Detection | undefined }, faces: readonly DetectedFace[], scores: readonly WiaEmotionScore[][], signals: readonly DerivedSignal[]): WiaFace[] {
+  const ids = frame.reused ? [...frame.reused.ids] : state.faceIds(faces.map((face) => face.bbox), timestampMs);
+  if (!frame.reused) state.recordDetection({ faces, ids, timestampMs, width: frame.width, height: frame.height });
   const own = faces.map((face, i) => formatFace(ids[i]!, face, scores[i]!, signals, (field) => state.previous(field, ids[i]!)));
   remember(state, signals, own);
   const reported = own.map((face) => state.smooth(face, timestampMs));

@@ -15,6 +15,15 @@ import type { DetectedFace } from '../find/detected-face.js';
 import { FaceSmoothing } from './face-smoothing.js';
 import { FaceTracker } from './face-tracker.js';
 
+/** The faces a frame of a stream detected, and the ids the tracker gave them. */
+export interface Detection {
+  readonly faces: readonly DetectedFace[];
+  readonly ids: readonly number[];
+  readonly timestampMs: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 /** The state of one stream. */
 export class StreamState {
   /** Frames analysed so far. */
@@ -24,7 +33,7 @@ export class StreamState {
   private readonly signals = new Map<SignalField, Map<number, unknown>>();
   private readonly tracker: FaceTracker;
   private readonly smoothing = new Map<number, FaceSmoothing>();
-  private detection: { faces: readonly DetectedFace[]; timestampMs: number; width: number; height: number } | undefined;
+  private detection: Detection | undefined;
 
   constructor(
     readonly id: number,
@@ -81,19 +90,20 @@ export class StreamState {
   }
 
   /**
-   * The faces of the last detection, when a frame at `timestampMs` may take them instead of detecting: it comes
-   * less than `detectionReuseMs` after the frame that detected them (see {@link TrackingOptions.detectionReuseMs})
-   * and has that frame's size (`width` × `height`: the faces are in its pixels).
+   * The last detection, when a frame at `timestampMs` may take its faces (and their ids) instead of detecting: it
+   * comes less than `detectionReuseMs` after the frame that detected them (see
+   * {@link TrackingOptions.detectionReuseMs}) and has that frame's size (`width` × `height`: the faces are in its
+   * pixels).
    */
-  reusableFaces(timestampMs: number, width: number, height: number): readonly DetectedFace[] | undefined {
+  reusableDetection(timestampMs: number, width: number, height: number): Detection | undefined {
     const last = this.detection;
     if (!last || last.width !== width || last.height !== height) return undefined;
-    return timestampMs - last.timestampMs < this.tracking.detectionReuseMs ? last.faces : undefined;
+    return timestampMs - last.timestampMs < this.tracking.detectionReuseMs ? last : undefined;
   }
 
-  /** Keeps the faces a `width` × `height` frame at `timestampMs` detected, for the frames just after it. */
-  recordDetection(faces: readonly DetectedFace[], timestampMs: number, width: number, height: number): void {
-    this.detection = { faces, timestampMs, width, height };
+  /** Keeps a frame's detection, with the ids its faces got, for the frames just after it. */
+  recordDetection(detection: Detection): void {
+    this.detection = detection;
   }
 
   /** The value `field` had for face `faceId` on the previous frame. */
