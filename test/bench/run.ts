@@ -20,7 +20,8 @@
  * `results/video.json`.
  *
  * `pnpm bench --tracking`: a stream on a fake camera: id switches on a crossing clip, label changes per minute
- * of a steady face, raw and smoothed (`tracking.ts`), written to `results/tracking.json`.
+ * of a steady face, raw and smoothed (`tracking.ts`), written to `results/tracking.json`; `--tracking-fps N` sets
+ * the clips' frame rate (30 by default).
  *
  * `pnpm bench --live`: EmoLens and the peers on a live 60 fps source, 1 and 3 faces, each in its own video mode;
  * results/s, latency, skipped frames, long tasks (`live.ts`), written to `results/live.json`. `--quick`: 5 s per
@@ -84,6 +85,9 @@ const PEER_BACKENDS: PeerBackend[] = ['wasm', 'webgl', 'cpu'];
 const video = process.argv.includes('--video');
 /** `--tracking`: ids and label steadiness of a stream on a fake camera (`tracking.ts`). */
 const tracking = process.argv.includes('--tracking');
+const trackingFpsArg = process.argv.indexOf('--tracking-fps');
+/** `--tracking-fps N`: the fake camera clips' frame rate (default 30). */
+const trackingFps = trackingFpsArg >= 0 ? Number(process.argv[trackingFpsArg + 1]) : undefined;
 /** `--live`: the live-source measurements alone (`live.ts`). */
 const live = process.argv.includes('--live');
 const reuseArg = process.argv.indexOf('--detection-reuse-ms');
@@ -230,7 +234,7 @@ async function main(): Promise<void> {
     return;
   }
   if (tracking) {
-    const results = await trackingBench(quick, log);
+    const results = await trackingBench(quick, log, trackingFps);
     await report('tracking.json', results, formatTracking(results), []);
     return;
   }

@@ -48,6 +48,8 @@ export interface SteadyResult {
 
 export interface TrackingResults {
   date: string;
+  /** The clips' frame rate (`--tracking-fps`; 30 by default). */
+  fps: number;
   crossing: TrackingClipResult;
   steady: SteadyResult;
 }
@@ -134,8 +136,11 @@ function steadyFigures(seen: Observation[], seconds: number): SteadyResult {
   return { seconds, results: seen.length, rawChangesPerMinute: raw.perMinute, smoothedChangesPerMinute: smoothed.perMinute, rawLabels: raw.labels, smoothedLabels: smoothed.labels };
 }
 
-/** Both clips, `quick`: shorter runs. */
-export async function trackingBench(quick: boolean, log: (m: string) => void): Promise<TrackingResults> {
+/**
+ * Both clips at `fps` frames a second, `quick`: shorter runs. At 60 fps a stream reuses every other detection
+ * (`detectionReuseMs`), so the crossing clip at 60 checks that reuse costs no id switch.
+ */
+export async function trackingBench(quick: boolean, log: (m: string) => void, fps = 30): Promise<TrackingResults> {
   const tmp = mkdtempSync(join(tmpdir(), 'emolens-tracking-'));
   try {
     const clipSeconds = 9;
@@ -145,19 +150,19 @@ export async function trackingBench(quick: boolean, log: (m: string) => void): P
       { image: face('happy/Karin_Stoiber_0002.jpg'), height: 130, at: (s) => ({ x: lerp(10, 500, s), y: 30 }) },
       { image: face('neutral/Bill_Clinton_0003.jpg'), height: 130, at: (s) => ({ x: lerp(500, 10, s), y: 140 }) },
       { image: face('angry/Michael_Schumacher_0006.jpg'), height: 130, at: (s) => (s >= 2 && s < 4.5 ? null : { x: 480, y: 320 }) },
-    ] satisfies Sprite[], { seconds: clipSeconds });
+    ] satisfies Sprite[], { seconds: clipSeconds, fps });
     log('tracking: crossing clip…');
     // One pass of the clip (the fake camera loops it: a second pass would jump every face back).
     const crossingSeen = await observe(crossing, clipSeconds - 1);
     const steady = join(tmp, 'steady.y4m');
     writeScenarioVideo(steady, [
       { image: face(STEADY_PHOTO), height: 240, at: (s) => ({ x: 200 + 12 * Math.sin(s * 1.3), y: 110 + 8 * Math.cos(s * 0.9) }) },
-    ], { seconds: 6, noise: 24 });
+    ], { seconds: 6, noise: 24, fps });
     const steadySeconds = quick ? 10 : 60;
     log(`tracking: steady clip, ${steadySeconds} s…`);
     const steadySeen = await observe(steady, steadySeconds);
     // Faces that appear: A, B, C, and C again after its 2.5 s away.
-    return { date: new Date().toISOString(), crossing: crossingFigures(crossingSeen, clipSeconds - 1, 4), steady: steadyFigures(steadySeen, steadySeconds) };
+    return { date: new Date().toISOString(), fps, crossing: crossingFigures(crossingSeen, clipSeconds - 1, 4), steady: steadyFigures(steadySeen, steadySeconds) };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -167,7 +172,7 @@ export function formatTracking(r: TrackingResults): string {
   const c = r.crossing;
   const s = r.steady;
   return [
-    `Tracking (fake camera, 640×480, 30 fps)`,
+    `Tracking (fake camera, 640×480, ${r.fps} fps)`,
     `  crossing clip, ${c.seconds} s: ${c.results} results (${c.resultsPerSecond}/s), ${c.faceObservations} faces, ${c.ids} ids for 4 appearances (${c.extraIds} extra), ${c.idSwitches} id switches = ${c.idSwitchesPer1000Frames} per 1,000 frames`,
     `  steady face, ${s.seconds} s: ${s.results} results; label changes per minute: raw ${s.rawChangesPerMinute}, smoothed ${s.smoothedChangesPerMinute}`,
     `    raw labels ${JSON.stringify(s.rawLabels)}; smoothed ${JSON.stringify(s.smoothedLabels)}`,
