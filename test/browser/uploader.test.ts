@@ -274,7 +274,8 @@ describe('delivery', () => {
     await start();
     const [id] = await submit(1);
     await expect.poll(() => s.database().size).toBe(1);
-    expect(s.requests.map((r) => [r.key, r.status])).toEqual([
+    // Polled: the scripted server stores the row before its answer is fulfilled, and records the status after.
+    await expect.poll(() => s.requests.map((r) => [r.key, r.status])).toEqual([
       [id, 500],
       [id, 201],
     ]);
