@@ -361,7 +361,8 @@ describe('offline, reload, tabs', () => {
     await start();
     const ids = await submit(5);
     await expect.poll(() => s.requests.length).toBe(1); // The first is in flight, held by the server.
-    expect((await state()).queued.items).toBe(5);
+    // Polled: state() is the queue as last read, refreshed after each submit in the background.
+    await expect.poll(async () => (await state()).queued.items).toBe(5);
     await t.page.reload();
     await t.page.waitForFunction(() => document.body.dataset.ready === 'true');
     held = false;
@@ -424,7 +425,7 @@ describe('byte budget', () => {
     expect(outcome!.details.maxBytes).toBe(40_000);
     expect(outcome!.details.usedBytes).toBeLessThanOrEqual(40_000);
     expect(outcome!.details.usedBytes! + outcome!.details.itemBytes!).toBeGreaterThan(40_000);
-    expect((await state()).queued.items).toBe(outcome!.accepted);
+    await expect.poll(async () => (await state()).queued.items).toBe(outcome!.accepted);
     // Room again once the line drains.
     hold = false;
     await expect.poll(() => s.database().size).toBe(outcome!.accepted);
