@@ -12,7 +12,9 @@ Made for the `device` machine (one H100, PyTorch 2.x, no internet, ~10 minutes a
    epoch time after warm-up and sets its cosine schedule's length to end before the deadline (`epochs_max` caps it);
 3. the ensemble's probabilities (flip-averaged, T = 1) for every face are saved: `teacher_probs.npz`;
 4. students: processes of several students each (`group`), all trained on the same augmented (and mixed) batch,
-   which the whole teacher ensemble sees too (online, consistent distillation), until `distill_share`;
+   which the whole teacher ensemble sees too (online, consistent distillation), until `distill_share`; with
+   `distill.teachers: "cached"` they read step 3's probabilities instead (or, in a plan without teachers, an earlier
+   run's file named by `teacher_probs` in --data);
 5. packaging: each student's best checkpoint (train.py's `best.pt` format, read by export.py) in its own tar,
    `summary.json` (figures, curves, timings) and `log.txt` under --out.
 
@@ -518,8 +520,12 @@ def orchestrate(args):
     probs_path = os.path.join(args.data, given) if given else os.path.join(args.out, 'teacher_probs.npz')
     if use_cache and not given:
         write_ensemble()
-    source = {'teacher_probs': probs_path} if use_cache and os.path.exists(probs_path) else \
-        {} if use_cache else {'teachers': teacher_paths}
+    if not use_cache:
+        source = {'teachers': teacher_paths}
+    elif os.path.exists(probs_path):
+        source = {'teacher_probs': probs_path}
+    else:
+        source = {}  # no ensemble was written: the students learn from the labels alone
     for gi in groups:
         members = [{**s, 'role': 'student'} for s in plan['students'] if s['group'] == gi]
         kids.start(f'group{gi}', {**common, 'seed': 1000 + gi, 'members': members, 'train': plan['distill'],

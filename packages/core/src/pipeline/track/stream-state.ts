@@ -91,8 +91,7 @@ export class StreamState {
 
   /**
    * The last detection, when a frame at `timestampMs` may take its faces (and their ids) instead of detecting: it
-   * comes less than `detectionReuseMs` after the frame that detected them (see
-   * {@link TrackingOptions.detectionReuseMs}) and has that frame's size (`width` × `height`: the faces are in its
+   * comes less than the stream's `detectionReuseMs` after the frame that detected them and has that frame's size (`width` × `height`: the faces are in its
    * pixels).
    */
   reusableDetection(timestampMs: number, width: number, height: number): Detection | undefined {
