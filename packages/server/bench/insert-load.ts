@@ -3,7 +3,8 @@
  * PostgreSQL + S3 (PostgreSQL from Debian's package, S3 from s3rver, both started here and thrown away).
  *
  *   tsx packages/server/bench/insert-load.ts [--duration 20] [--connections 10] [--configs pglite-files,postgres-s3]
- *                                            [--runner dist|tsx] [--skip-stages] [--out FILE]
+ *                                            [--runner dist|tsx] [--skip-stages] [--image-check structure|decode]
+ *                                            [--cpu-prof DIR] [--out FILE]
  *
  * The server runs as a child process (`node dist/main.js`, or `src/main.ts` through tsx when the build is missing
  * or older than a source file),
@@ -13,8 +14,11 @@
  * "lost" counts acknowledged annotations that are not both there, which must be 0.
  *
  * Where the time goes: CPU seconds per request of each process (server, PostgreSQL, s3rver, load generator) from
- * /proc, and each stage of an insert timed alone (`--skip-stages` skips): parse, validate, hash, decode, image
- * check, blob put on each store, database transaction on each database.
+ * /proc, the mean wall time of each stage under the load (the server's `emolens_insert_stage_duration_seconds`), and
+ * each stage of an insert timed alone (`--skip-stages` skips): parse, validate, hash, decode, image
+ * check (the JPEG walk, and with a decode), blob put on each store, database transaction on each database.
+ * `--cpu-prof DIR` writes V8 CPU profiles of the server's threads (`.cpuprofile`, for Chrome DevTools) into DIR;
+ * `--image-check` sets the server's `IMAGE_CHECK` (default: the server's own default).
  *
  * Results: `test/bench/results/server-<date>.json`.
  */
@@ -29,6 +33,7 @@ import { parseArgs } from 'node:util';
 import Ajv2020 from 'ajv/dist/2020.js';
 import autocannon from 'autocannon';
 import sharp from 'sharp';
+import { DEFAULT_IMAGE_CHECK } from '../src/config.js';
 import { findIdempotencyRecord, requestHash, saveIdempotencyRecord } from '../src/annotations/idempotency.js';
 import { insertAnnotation } from '../src/annotations/repository.js';
 import { decodeBase64 } from '../src/image/base64.js';
@@ -66,6 +71,8 @@ const { values: args } = parseArgs({
     configs: { type: 'string', default: CONFIGS.join(',') },
     runner: { type: 'string' },
     'skip-stages': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+    'image-check': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -212,6 +219,8 @@ interface ConfigResult extends RunFigures {
   cpuMsPerRequest: { server: number; postgres: number; s3rver: number; loadGenerator: number };
   /** CPU use during the measured run, in cores (2.0 = both cores of a 2-core machine busy). */
   coresBusy: { server: number; postgres: number; s3rver: number; loadGenerator: number };
+  /** Mean wall time of each stage of an insert under this load, from the server's own histogram. */
+  stageWallMs: Record<string, number>;
 }
 
 function serverEnv(config: ConfigName, backing: Backing, port: number): NodeJS.ProcessEnv {
@@ -224,6 +233,7 @@ function serverEnv(config: ConfigName, backing: Backing, port: number): NodeJS.P
     LOG_LEVEL: 'warn',
     RATE_LIMIT_MAX: '0',
     ORPHAN_GRACE_MS: '0',
+    ...(args['image-check'] === undefined ? {} : { IMAGE_CHECK: args['image-check'] }),
     // The server's own tuning knob (README, Performance): passed through when the caller sets it.
     ...(process.env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE } : {}),
   };
@@ -242,7 +252,8 @@ function serverEnv(config: ConfigName, backing: Backing, port: number): NodeJS.P
 }
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; log: () => string }> {
-  const argv = runner === 'dist' ? [distMain] : ['--import', 'tsx', join(PACKAGE_DIR, 'src', 'main.ts')];
+  const profile = args['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`];
+  const argv = [...profile, ...(runner === 'dist' ? [distMain] : ['--import', 'tsx', join(PACKAGE_DIR, 'src', 'main.ts')])];
   const child = spawn(process.execPath, argv, { cwd: PACKAGE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
@@ -327,6 +338,7 @@ async function runConfig(config: ConfigName, bodies: Body[]): Promise<ConfigResu
     let figures: RunFigures;
     let coresBusy: ConfigResult['coresBusy'];
     let cpuMsPerRequest: ConfigResult['cpuMsPerRequest'];
+    let stageWallMs: ConfigResult['stageWallMs'];
     try {
       await load(server.url, bodies, WARMUP_SECONDS, acknowledged);
       const cpuNow = () => ({
@@ -336,11 +348,13 @@ async function runConfig(config: ConfigName, bodies: Body[]): Promise<ConfigResu
         loadGenerator: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage()),
       });
       const before = cpuNow();
+      const stagesBefore = await insertStageTotals(server.url);
       const ackBefore = acknowledged.size;
       const started = performance.now();
       figures = await load(server.url, bodies, duration, acknowledged);
       const elapsed = (performance.now() - started) / 1000;
       const after = cpuNow();
+      stageWallMs = stageMeans(stagesBefore, await insertStageTotals(server.url));
       const measured = Math.max(1, acknowledged.size - ackBefore);
       const used = (name: keyof typeof before) => after[name] - before[name];
       const names = ['server', 'postgres', 's3rver', 'loadGenerator'] as const;
@@ -376,6 +390,7 @@ async function runConfig(config: ConfigName, bodies: Body[]): Promise<ConfigResu
         orphanBlobs: [...keys].filter((key) => !rowKeys.has(key)).length,
         cpuMsPerRequest,
         coresBusy,
+        stageWallMs,
       };
     } finally {
       await database.close();
@@ -386,6 +401,28 @@ async function runConfig(config: ConfigName, bodies: Body[]): Promise<ConfigResu
     await backing.s3?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Sum and count of `emolens_insert_stage_duration_seconds` per stage, read from the server's `/metrics`. */
+async function insertStageTotals(url: string): Promise<Map<string, { sum: number; count: number }>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const totals = new Map<string, { sum: number; count: number }>();
+  for (const match of text.matchAll(/^emolens_insert_stage_duration_seconds_(sum|count)\{stage="(\w+)"\} (\S+)$/gm)) {
+    const entry = totals.get(match[2]!) ?? { sum: 0, count: 0 };
+    entry[match[1] as 'sum' | 'count'] = Number(match[3]);
+    totals.set(match[2]!, entry);
+  }
+  return totals;
+}
+
+/** Mean milliseconds per stage between two readings of {@link insertStageTotals}. */
+function stageMeans(before: Map<string, { sum: number; count: number }>, after: Map<string, { sum: number; count: number }>): Record<string, number> {
+  return Object.fromEntries(
+    [...after].map(([stage, { sum, count }]) => {
+      const earlier = before.get(stage) ?? { sum: 0, count: 0 };
+      return [stage, round(((sum - earlier.sum) * 1000) / Math.max(1, count - earlier.count))];
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -424,6 +461,7 @@ async function measureStages(bodies: Body[]): Promise<Record<string, StageFigure
   const decoded = bodies.map((body) => decodeBase64(body.parsed.image_base64 as string));
   stages.base64_decode = await time(STAGE_ITERATIONS, (i) => decodeBase64(pick(i).parsed.image_base64 as string));
   stages.image_check = await time(STAGE_ITERATIONS, (i) => inspectImage(decoded[i % decoded.length]!));
+  stages.image_check_decode = await time(STAGE_ITERATIONS, (i) => inspectImage(decoded[i % decoded.length]!, { decodeJpeg: true }));
   stages.sha256 = await time(STAGE_ITERATIONS, (i) => createHash('sha256').update(decoded[i % decoded.length]!).digest('hex'));
 
   const root = await mkdtemp(join(tmpdir(), 'emolens-bench-stages-'));
@@ -484,7 +522,7 @@ const bodies = await makeBodies();
 const imageSizes = bodies.map((body) => decodeBase64(body.parsed.image_base64 as string).length);
 console.log(
   `insert-load: ${configs.join(', ')}; ${duration} s at ${connections} connections after ${WARMUP_SECONDS} s of warm-up; ` +
-    `server from ${runner}; images ${Math.min(...imageSizes)}-${Math.max(...imageSizes)} bytes, bodies ${bodies[0]!.json.length} bytes`,
+    `server from ${runner}; IMAGE_CHECK=${args['image-check'] ?? DEFAULT_IMAGE_CHECK}; images ${Math.min(...imageSizes)}-${Math.max(...imageSizes)} bytes, bodies ${bodies[0]!.json.length} bytes`,
 );
 const results: ConfigResult[] = [];
 for (const config of configs) {
@@ -498,7 +536,8 @@ for (const config of configs) {
       `unacknowledged rows ${result.unacknowledgedRows}, orphan blobs ${result.orphanBlobs}\n` +
       `  CPU ms/request: server ${result.cpuMsPerRequest.server}, postgres ${result.cpuMsPerRequest.postgres}, ` +
       `s3rver ${result.cpuMsPerRequest.s3rver}, load generator ${result.cpuMsPerRequest.loadGenerator} ` +
-      `(cores busy: ${Object.values(result.coresBusy).reduce((a, b) => a + b, 0).toFixed(2)} of ${cpus().length})`,
+      `(cores busy: ${Object.values(result.coresBusy).reduce((a, b) => a + b, 0).toFixed(2)} of ${cpus().length})\n` +
+      `  wall ms/insert under load: ${Object.entries(result.stageWallMs).map(([stage, ms]) => `${stage} ${ms}`).join(', ')}`,
   );
 }
 
@@ -524,7 +563,7 @@ await writeFile(
         platform: process.platform,
         loadAverage1m: { before: round(loadBefore), after: round(loadavg()[0]!) },
       },
-      settings: { duration, connections, warmupSeconds: WARMUP_SECONDS, runner, poolSize: POOL_SIZE, imageBytes: imageSizes, bodyBytes: bodies[0]!.json.length },
+      settings: { duration, connections, warmupSeconds: WARMUP_SECONDS, runner, imageCheck: args['image-check'] ?? DEFAULT_IMAGE_CHECK, poolSize: POOL_SIZE, imageBytes: imageSizes, bodyBytes: bodies[0]!.json.length },
       results,
       stages,
     },

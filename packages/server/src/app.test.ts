@@ -104,6 +104,19 @@ describe('the server', () => {
       await small.close();
     });
 
+    it('IMAGE_CHECK=decode also refuses a JPEG whose scan lost bytes; the default walk stores it', async () => {
+      const whole = await makeJpeg(160, 120, 7);
+      const spliced = Buffer.concat([whole.subarray(0, 2000), whole.subarray(2500)]);
+      const strict = await startTestServer({ database: server.database, blobs: server.blobs, imageCheck: 'decode' });
+      const rows = await server.rows();
+      const files = (await server.files()).length;
+      expectWiaError(await strict.app.inject({ method: 'POST', url: '/insert', payload: insertBody(spliced) }), 400, 'INVALID_IMAGE', { kind: 'undecodable' });
+      expect([await server.rows(), (await server.files()).length]).toEqual([rows, files]);
+      expect((await strict.app.inject({ method: 'POST', url: '/insert', payload: insertBody(whole) })).statusCode).toBe(201);
+      expect((await post(JSON.stringify(insertBody(spliced)))).statusCode).toBe(201);
+      await strict.close();
+    });
+
     it('a body that is not JSON (415)', async () => {
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
         expectWiaError(await post('image_base64=AAAA', { 'content-type': type }), 415, 'INVALID_REQUEST', { kind: 'unsupported_media_type' });
@@ -321,6 +334,10 @@ describe('the server', () => {
       expect(text).toMatch(/^emolens_http_request_duration_seconds_count\{method="POST",route="\/insert",status_code="201"\} 3$/m);
       expect(text).toMatch(/^emolens_inserts_total 2$/m);
       expect(text).toMatch(/^emolens_idempotent_replays_total 1$/m);
+      // Each insert's stages, the replay's included (it checks and writes its image before its key is found taken).
+      for (const stage of ['image_check', 'blob_put', 'database']) {
+        expect(text).toMatch(new RegExp(`^emolens_insert_stage_duration_seconds_count\\{stage="${stage}"\\} 3$`, 'm'));
+      }
       expect(text).toMatch(/^emolens_blobs_pending 0$/m);
       expect(text).toMatch(/^emolens_database_errors_total 0$/m);
       expect(text).toMatch(/^emolens_process_resident_memory_bytes \d+/m);

@@ -91,7 +91,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   healthRoute(app, database, blobs);
   // PGlite runs one statement at a time; a PostgreSQL pool takes a few at once.
   const inserts = new InsertBatcher(database, database.kind === 'pglite' ? 1 : 4);
-  insertRoute(app, { database, inserts, blobs, metrics, warn: (message, error) => app.log.warn({ err: error }, message) }, keys);
+  insertRoute(app, { database, inserts, blobs, metrics, imageCheck: settings.imageCheck, warn: (message, error) => app.log.warn({ err: error }, message) }, keys);
   loadRoute(app, database);
 
   if (settings.orphanSweep !== false) scheduleOrphanSweep(app, database, blobs, metrics, settings.orphanSweep);

@@ -26,6 +26,7 @@ describe('resolveConfig', () => {
       requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
       orphanSweep: { graceMs: DEFAULT_ORPHAN_GRACE_MS, intervalMs: DEFAULT_ORPHAN_SWEEP_INTERVAL_MS },
       trustProxy: false,
+      imageCheck: 'structure',
       logLevel: 'info',
     });
   });
@@ -51,6 +52,7 @@ describe('resolveConfig', () => {
       ORPHAN_GRACE_MS: '60000',
       ORPHAN_SWEEP_INTERVAL_MS: '0',
       TRUST_PROXY: '10.0.0.0/8,loopback',
+      IMAGE_CHECK: 'decode',
       LOG_LEVEL: 'warn',
     });
     expect(config).toEqual({
@@ -66,6 +68,7 @@ describe('resolveConfig', () => {
       requestTimeoutMs: 5000,
       orphanSweep: { graceMs: 60000, intervalMs: 0 },
       trustProxy: '10.0.0.0/8,loopback',
+      imageCheck: 'decode',
       logLevel: 'warn',
     });
   });
@@ -85,6 +88,7 @@ describe('resolveConfig', () => {
         CORS_ORIGINS: 'localhost:5173',
         API_KEYS: 'short',
         LOG_LEVEL: 'loud',
+        IMAGE_CHECK: 'full',
         DATABASE_URL: 'mysql://x',
         S3_BUCKET: 'b',
       });
@@ -98,6 +102,7 @@ describe('resolveConfig', () => {
       'API_KEYS',
       'RATE_LIMIT_MAX',
       'LOG_LEVEL',
+      'IMAGE_CHECK',
       'DATABASE_URL',
       'S3_ENDPOINT',
       'S3_ACCESS_KEY_ID',

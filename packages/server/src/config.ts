@@ -29,6 +29,11 @@ export const DEFAULT_RATE_LIMIT_WINDOW_MS = 60_000;
 export const DEFAULT_ORPHAN_GRACE_MS = 15 * 60_000;
 /** How often the orphan sweep runs (it also runs once at startup). */
 export const DEFAULT_ORPHAN_SWEEP_INTERVAL_MS = 60 * 60_000;
+/**
+ * How far an uploaded JPEG is checked: `structure` walks its markers and scan data (about 0.05 ms for 50 KB),
+ * `decode` also decodes it (about 3 ms more). PNG and WebP are always decoded.
+ */
+export const DEFAULT_IMAGE_CHECK = 'structure';
 /** Default log level (pino's levels). */
 export const DEFAULT_LOG_LEVEL = 'info';
 
@@ -47,6 +52,9 @@ export interface RateLimitSettings {
   /** Window length in milliseconds. Defaults to {@link DEFAULT_RATE_LIMIT_WINDOW_MS}. */
   windowMs: number;
 }
+
+/** See {@link DEFAULT_IMAGE_CHECK}. */
+export type ImageCheck = 'structure' | 'decode';
 
 /** The settings of the HTTP application itself, whatever storage it runs on. */
 export interface ServerSettings {
@@ -68,6 +76,12 @@ export interface ServerSettings {
    * `false`: the socket's address (`TRUST_PROXY`).
    */
   trustProxy: boolean | string;
+  /**
+   * How far a JPEG is checked before it is stored: `'structure'` proves the file whole by walking its markers and
+   * entropy-coded data; `'decode'` also decodes it, refusing corrupt scan data too, at about half the insert
+   * throughput. Defaults to {@link DEFAULT_IMAGE_CHECK} (`IMAGE_CHECK`).
+   */
+  imageCheck: ImageCheck;
   /** Log level, or `'silent'`. Defaults to {@link DEFAULT_LOG_LEVEL} (`LOG_LEVEL`). */
   logLevel: string;
 }
@@ -98,6 +112,7 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
   requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
   orphanSweep: { graceMs: DEFAULT_ORPHAN_GRACE_MS, intervalMs: DEFAULT_ORPHAN_SWEEP_INTERVAL_MS },
   trustProxy: false,
+  imageCheck: DEFAULT_IMAGE_CHECK,
   logLevel: DEFAULT_LOG_LEVEL,
 };
 
@@ -144,6 +159,9 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>> 
   const logLevel = value('LOG_LEVEL') ?? DEFAULT_LOG_LEVEL;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(logLevel)}`);
 
+  const imageCheck = value('IMAGE_CHECK') ?? DEFAULT_IMAGE_CHECK;
+  if (imageCheck !== 'structure' && imageCheck !== 'decode') problems.push(`IMAGE_CHECK must be structure or decode, not ${JSON.stringify(imageCheck)}`);
+
   const trustRaw = value('TRUST_PROXY');
   const trustProxy = trustRaw === undefined || trustRaw === 'false' ? false : trustRaw === 'true' ? true : trustRaw;
 
@@ -186,6 +204,7 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>> 
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 1000, 3_600_000),
     orphanSweep: graceMs === 0 ? false : { graceMs, intervalMs },
     trustProxy,
+    imageCheck: imageCheck as ImageCheck,
     logLevel,
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);

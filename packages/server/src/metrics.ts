@@ -11,6 +11,8 @@ export interface ServerMetrics {
   readonly requests: Counter<'method' | 'route' | 'status_code'>;
   /** Time to answer, by method, route pattern and status code. */
   readonly requestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  /** Wall time of each stage of a stored insert: `image_check`, `blob_put`, `database` (waiting for its statement included). */
+  readonly insertStageDuration: Histogram<'stage'>;
   /** Annotations stored. */
   readonly inserts: Counter;
   /** Retries answered from an idempotency record, storing nothing. */
@@ -39,6 +41,13 @@ export function createMetrics(): ServerMetrics {
       help: 'Time to answer an HTTP request.',
       labelNames: ['method', 'route', 'status_code'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    insertStageDuration: new Histogram({
+      name: `${PREFIX}insert_stage_duration_seconds`,
+      help: 'Wall time of each stage of POST /insert: image_check, blob_put, database.',
+      labelNames: ['stage'],
+      buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     }),
     inserts: new Counter({ name: `${PREFIX}inserts_total`, help: 'Annotations stored by POST /insert.', registers }),

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { WakeeInsertBody } from '@emolens/schema';
+import type { ImageCheck } from '../config.js';
 import { ApiError, invalidRequest } from '../errors.js';
 import { decodeBase64 } from '../image/base64.js';
 import { inspectImage } from '../image/inspect.js';
@@ -48,6 +49,8 @@ export interface InsertDependencies {
   inserts: InsertBatcher;
   blobs: BlobStore;
   metrics: ServerMetrics;
+  /** How far a JPEG is checked (`ServerSettings.imageCheck`). */
+  imageCheck: ImageCheck;
   /** Where a failed clean-up is reported (the sweep will retry it). */
   warn: (message: string, error: unknown) => void;
 }
@@ -59,7 +62,10 @@ export async function storeAnnotation(deps: InsertDependencies, body: WakeeInser
     if (typeof value === 'string' && /\u0000|[\ud800-\udfff]/u.test(value)) throw invalidRequest(`meta.${name} contains U+0000 or an unpaired surrogate`, `meta.${name}`);
   }
   const bytes = decodeBase64(body.image_base64);
-  const image = await inspectImage(bytes);
+  const stages = deps.metrics.insertStageDuration;
+  let started = performance.now();
+  const image = await inspectImage(bytes, { decodeJpeg: deps.imageCheck === 'decode' });
+  started = observe(stages, 'image_check', started);
   const id = uuidv7();
   const key = imageKey(id, image.extension);
   const createdAt = new Date(uuidv7Time(id));
@@ -80,8 +86,10 @@ export async function storeAnnotation(deps: InsertDependencies, body: WakeeInser
   let inserted: boolean;
   try {
     await deps.blobs.put(key, bytes, image.type);
+    started = observe(stages, 'blob_put', started);
     try {
       inserted = await deps.inserts.insert({ annotation, record: idempotency === undefined ? undefined : { ...idempotency, status: 201, body: response } });
+      observe(stages, 'database', started);
     } catch (error) {
       await discard(deps, key);
       throw error;
@@ -98,6 +106,13 @@ export async function storeAnnotation(deps: InsertDependencies, body: WakeeInser
   const first = idempotency === undefined ? null : await findIdempotencyRecord(deps.database, idempotency);
   if (first === null || idempotency === undefined) throw new Error('idempotency record vanished');
   return replay(deps, first, idempotency);
+}
+
+/** Records the time since `started` as `stage`; returns now, the next stage's start. */
+function observe(histogram: ServerMetrics['insertStageDuration'], stage: 'image_check' | 'blob_put' | 'database', started: number): number {
+  const now = performance.now();
+  histogram.observe({ stage }, (now - started) / 1000);
+  return now;
 }
 
 /** Deletes an image whose row was not stored; a failure is logged and left to the orphan sweep. */

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAnnotation, SCORE_COLUMNS, type NewAnnotation } from '../annotations/repository.js';
 import { imageKey, uuidv7 } from '../image/keys.js';
+import { makeJpeg } from '../server.fixture.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { Database } from '../storage/database.js';
 import { createFileBlobStore } from '../storage/file-store.js';
@@ -24,8 +25,8 @@ import { exportTrainingSet, LABEL_COLUMNS } from './export.js';
 const HEADER = 'id,image,created_at,predicted_boredom,predicted_confusion,predicted_engagement,predicted_frustration,user_boredom,user_confusion,user_engagement,user_frustration,predicted_emotion,user_emotion';
 
 /** A distinct fake JPEG per annotation (the export copies bytes; it never decodes them). */
-function imageBytes(seed: number): Uint8Array {
-  return Uint8Array.from({ length: 300 + seed }, (_, i) => (i < 3 ? [0xff, 0xd8, 0xff][i]! : (i * seed) & 0xff));
+function imageBytes(seed: number): Promise<Uint8Array> {
+  return makeJpeg(48, 48, seed);
 }
 
 function annotation(seed: number, bytes: Uint8Array): NewAnnotation {
@@ -58,10 +59,12 @@ function annotation(seed: number, bytes: Uint8Array): NewAnnotation {
  * break ties by id. Returns them with their image bytes.
  */
 async function seed(database: Database, blobs: BlobStore, count: number, from = 0): Promise<{ row: NewAnnotation; bytes: Uint8Array }[]> {
-  const seeded = Array.from({ length: count }, (_, i) => {
-    const bytes = imageBytes(from + i + 1);
-    return { row: annotation(from + i, bytes), bytes };
-  });
+  const seeded = await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const bytes = await imageBytes(from + i + 1);
+      return { row: annotation(from + i, bytes), bytes };
+    }),
+  );
   for (const { row, bytes } of seeded) await blobs.put(row.imageKey, bytes, row.imageType);
   for (let i = 0; i < seeded.length; i += 3) {
     await database.transaction(async (tx) => {
@@ -169,16 +172,30 @@ describe.each(BACKENDS)('exportTrainingSet on $name', ({ open }) => {
       expect((await readLabels(outDir)).rows.map((row) => row.id).sort()).toEqual(later.map(({ row }) => row.id).sort());
     });
 
-    it('leaves out, and counts, annotations whose image is missing or altered', async () => {
-      const [missing, altered] = await seed(database, blobs, 2, 200);
+    it('leaves out, and counts, annotations whose image is missing, altered or undecodable', async () => {
+      const [missing, altered, spliced] = await seed(database, blobs, 3, 200);
       await blobs.delete(missing!.row.imageKey);
       await blobs.put(altered!.row.imageKey, Uint8Array.of(0xff, 0xd8, 0xff, 0), 'image/jpeg');
+      // Stored as sent, its sha256 recorded: a JPEG whose markers are whole but whose scan lost 300 bytes, which
+      // the server's default structure check lets through.
+      const whole = await makeJpeg(160, 120, 9);
+      const splicedBytes = Buffer.concat([whole.subarray(0, 2000), whole.subarray(2300)]);
+      await blobs.put(spliced!.row.imageKey, splicedBytes, 'image/jpeg');
+      await database.query('UPDATE annotations SET image_sha256 = $1 WHERE id = $2', [createHash('sha256').update(splicedBytes).digest('hex'), spliced!.row.id]);
       const outDir = join(outRoot, 'problems');
       const result = await exportTrainingSet({ database, blobs, outDir });
-      expect(result).toMatchObject({ rows: 13, missing: 1, corrupt: 1, missingIds: [missing!.row.id], corruptIds: [altered!.row.id] });
+      expect(result).toMatchObject({
+        rows: 13,
+        missing: 1,
+        corrupt: 1,
+        undecodable: 1,
+        missingIds: [missing!.row.id],
+        corruptIds: [altered!.row.id],
+        undecodableIds: [spliced!.row.id],
+      });
       const ids = (await readLabels(outDir)).rows.map((row) => row.id);
-      expect(ids).not.toContain(missing!.row.id);
-      expect(ids).not.toContain(altered!.row.id);
+      expect(ids).toHaveLength(13);
+      for (const problem of [missing, altered, spliced]) expect(ids).not.toContain(problem!.row.id);
     });
   });
 });

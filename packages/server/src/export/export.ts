@@ -10,6 +10,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SCORE_COLUMNS } from '../annotations/repository.js';
+import { ApiError } from '../errors.js';
+import { inspectImage } from '../image/inspect.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { Queryable } from '../storage/database.js';
 import { csvLine } from './csv.js';
@@ -50,6 +52,12 @@ export interface ExportProgress {
   missing: number;
   /** Annotations left out because their image's sha256 is not the one recorded with the row. */
   corrupt: number;
+  /**
+   * Annotations left out because their image, though stored as sent, does not decode: the server proves a JPEG
+   * whole by its structure (`IMAGE_CHECK=structure`), the export decodes every image, so a training set never holds
+   * a file a decoder refuses.
+   */
+  undecodable: number;
 }
 
 /** What {@link exportTrainingSet} wrote and left out. */
@@ -60,6 +68,8 @@ export interface ExportResult extends ExportProgress {
   missingIds: string[];
   /** Ids of the first annotations left out for a corrupt image. */
   corruptIds: string[];
+  /** Ids of the first annotations left out for an image that does not decode. */
+  undecodableIds: string[];
 }
 
 interface ExportRow extends Record<string, unknown> {
@@ -88,8 +98,8 @@ const PAGE_SQL = `SELECT id::text AS id, created_at, created_at::text AS cursor_
  * Writes `outDir/images/<id>.<ext>` for each annotation (oldest first) and `outDir/labels.csv` with one line per
  * image written ({@link LABEL_COLUMNS}). `labels.csv` appears only when the export is complete (it is written
  * under a temporary name and renamed), and a line is written only after its image, so the CSV never names a file
- * that is not there. An annotation whose image is missing or does not match its recorded sha256 is left out and
- * counted. Annotations committed while the export runs may or may not be included; run it again with `since`.
+ * that is not there. An annotation whose image is missing, does not match its recorded sha256 or does not decode
+ * is left out and counted. Annotations committed while the export runs may or may not be included; run it again with `since`.
  */
 export async function exportTrainingSet(options: ExportOptions): Promise<ExportResult> {
   const pageSize = options.pageSize ?? DEFAULT_EXPORT_PAGE_SIZE;
@@ -104,7 +114,7 @@ export async function exportTrainingSet(options: ExportOptions): Promise<ExportR
   const labelsPath = join(options.outDir, 'labels.csv');
   const partialPath = `${labelsPath}.partial`;
   const labels = await open(partialPath, 'w');
-  const result: ExportResult = { rows: 0, bytes: 0, missing: 0, corrupt: 0, labelsPath, missingIds: [], corruptIds: [] };
+  const result: ExportResult = { rows: 0, bytes: 0, missing: 0, corrupt: 0, undecodable: 0, labelsPath, missingIds: [], corruptIds: [], undecodableIds: [] };
 
   try {
     await labels.write(csvLine(LABEL_COLUMNS));
@@ -115,7 +125,7 @@ export async function exportTrainingSet(options: ExportOptions): Promise<ExportR
       const lines = await mapConcurrently(page, concurrency, (row) => exportRow(row, options.blobs, imagesDir, result));
       // One write per page, in row order, after every image of the page is on disk.
       await labels.write(lines.filter((line) => line !== null).join(''));
-      options.onProgress?.({ rows: result.rows, bytes: result.bytes, missing: result.missing, corrupt: result.corrupt });
+      options.onProgress?.({ rows: result.rows, bytes: result.bytes, missing: result.missing, corrupt: result.corrupt, undecodable: result.undecodable });
       const last = page[page.length - 1]!;
       cursor = { at: last.cursor_at, id: last.id };
       if (page.length < pageSize) break;
@@ -144,6 +154,11 @@ async function exportRow(row: ExportRow, blobs: BlobStore, imagesDir: string, re
     if (result.corruptIds.length < MAX_LISTED_PROBLEMS) result.corruptIds.push(row.id);
     return null;
   }
+  if (!(await decodes(bytes))) {
+    result.undecodable++;
+    if (result.undecodableIds.length < MAX_LISTED_PROBLEMS) result.undecodableIds.push(row.id);
+    return null;
+  }
   // The id is a UUID the server chose and the extension comes from its own key: no path can be injected.
   const extension = /\.([a-z0-9]+)$/.exec(row.image_key)?.[1] ?? 'bin';
   const file = `${row.id}.${extension}`;
@@ -158,6 +173,17 @@ async function exportRow(row: ExportRow, blobs: BlobStore, imagesDir: string, re
     row.predicted_emotion,
     row.user_emotion,
   ]);
+}
+
+/** Whether `bytes` decode in full (the server's strictest check); any other failure is the export's own. */
+async function decodes(bytes: Uint8Array): Promise<boolean> {
+  try {
+    await inspectImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { decodeJpeg: true });
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError) return false;
+    throw error;
+  }
 }
 
 /** `work` on every item, at most `limit` at once; the results in the items' order. */

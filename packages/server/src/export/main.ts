@@ -21,8 +21,8 @@ variables as the server (DATABASE_URL, DATA_DIR, S3_*).
   --concurrency N    images fetched at once (default ${DEFAULT_EXPORT_CONCURRENCY})
 
 With the embedded database (no DATABASE_URL), stop the server first: one process at a time may open DATA_DIR/db.
-Exit status: 0 when every annotation was exported, 1 when some were left out (missing or corrupt image), 2 on a
-usage or configuration error.`;
+Exit status: 0 when every annotation was exported, 1 when some were left out (missing, corrupt or undecodable
+image), 2 on a usage or configuration error.`;
 
 async function main(): Promise<number> {
   let args: ReturnType<typeof parse>;
@@ -69,7 +69,8 @@ async function main(): Promise<number> {
       process.stderr.write(`\rexported ${result.rows} annotations (${(result.bytes / 1e6).toFixed(1)} MB of images) to ${result.labelsPath} in ${seconds} s\n`);
       if (result.missing > 0) console.error(`left out ${result.missing} annotations whose image is missing, e.g. ${result.missingIds.slice(0, 5).join(', ')}`);
       if (result.corrupt > 0) console.error(`left out ${result.corrupt} annotations whose image does not match its sha256, e.g. ${result.corruptIds.slice(0, 5).join(', ')}`);
-      return result.missing + result.corrupt > 0 ? 1 : 0;
+      if (result.undecodable > 0) console.error(`left out ${result.undecodable} annotations whose image does not decode, e.g. ${result.undecodableIds.slice(0, 5).join(', ')}`);
+      return result.missing + result.corrupt + result.undecodable > 0 ? 1 : 0;
     } finally {
       await blobs.close();
     }

@@ -44,6 +44,28 @@ describe('inspectImage', () => {
     }
   });
 
+  it('proves a JPEG whole by its structure, and decodes it too with decodeJpeg', async () => {
+    const jpeg = await makeJpeg(160, 120);
+    // 500 bytes cut from the middle of the scan: every marker is intact, but the decoder runs out of data.
+    const spliced = Buffer.concat([jpeg.subarray(0, 2000), jpeg.subarray(2500)]);
+    expect(await inspectImage(spliced)).toEqual({ type: 'image/jpeg', extension: 'jpg', width: 160, height: 120 });
+    const error = await failure(inspectImage(spliced, { decodeJpeg: true }));
+    expect([error.code, error.details['kind']]).toEqual(['INVALID_IMAGE', 'undecodable']);
+    expect(await inspectImage(jpeg, { decodeJpeg: true })).toEqual({ type: 'image/jpeg', extension: 'jpg', width: 160, height: 120 });
+    // The walk's finding is the error's reason.
+    expect((await failure(inspectImage(jpeg.subarray(0, 1000)))).details['reason']).toMatch(/ends inside a scan/);
+  });
+
+  it('refuses a JPEG over the size limits from its frame header (413)', async () => {
+    const jpeg = await makeJpeg(64, 48);
+    const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+    const huge = Buffer.from(jpeg);
+    huge.writeUInt16BE(20_000, sof + 5);
+    huge.writeUInt16BE(20_000, sof + 7);
+    const error = await failure(inspectImage(huge));
+    expect([error.code, error.details['kind'], error.details['width']]).toEqual(['IMAGE_TOO_LARGE', 'too_large', 20_000]);
+  });
+
   it('refuses a 20000×20000 header quickly, without decoding it (413 IMAGE_TOO_LARGE)', async () => {
     const started = performance.now();
     const error = await failure(inspectImage(pngHeader(20_000, 20_000)));
