@@ -180,6 +180,26 @@ describe('detector.stream on a camera', () => {
     expect(out).toEqual({ ended: 'ended', aborted: 'aborted' });
   }, 60_000);
 
+  it('reads a camera track frame by frame: its own timestamps, and its owner stopping it ends the stream', async () => {
+    const out = await t.page.evaluate(async () => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+      const mediaTimes: number[] = [];
+      const live = detector.stream(media, { onResult: (r) => mediaTimes.push(r.media_time_ms) });
+      while (mediaTimes.length < 5) await new Promise((r) => setTimeout(r, 50));
+      // The owner stops the camera: no 'ended' event fires for that, but the track has no more frames.
+      media.getVideoTracks()[0]!.stop();
+      // Generous: the frames in flight finish first, and this machine may be busy with other tests.
+      const end = await Promise.race([live.done, new Promise<null>((r) => setTimeout(() => r(null), 15_000))]);
+      return { reason: end?.reason ?? 'still running after 15 s', mediaTimes };
+    });
+    expect(out.reason).toBe('ended');
+    // Media times are the frames' capture times since the stream's first frame: from about 0, never backwards.
+    expect(out.mediaTimes[0]).toBeGreaterThanOrEqual(0);
+    expect(out.mediaTimes[0]).toBeLessThan(1000);
+    expect(out.mediaTimes.every((time, i) => i === 0 || time >= out.mediaTimes[i - 1]!)).toBe(true);
+  }, 60_000);
+
   it('rejects what cannot be streamed with typed errors', async () => {
     const out = await t.page.evaluate(async () => {
       const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;

@@ -112,9 +112,10 @@ export interface Detector {
    * Analyses a live source — a playing `<video>`, a `MediaStream` (a camera) or a video `MediaStreamTrack` — frame
    * after frame until stopped, handing each result to `onResult`. The newest frame always wins: at most two frames
    * are in flight, one analysed and one waiting in the worker, and none waits on the page (frames presented
-   * meanwhile are counted as skipped). Faces keep
-   * their `face_id` while they stay in view (and through gaps up to `trackGraceMs`); probabilities and
-   * `dimensions` are smoothed per face, with the frame's own values in `raw`.
+   * meanwhile are counted as skipped). A `MediaStream` or track is read frame by frame where the browser can
+   * (`MediaStreamTrackProcessor`), so the rate is the camera's, not the display's. Faces keep their `face_id` while
+   * they stay in view (and through gaps up to `trackGraceMs`); probabilities and `dimensions` are smoothed per
+   * face, with the frame's own values in `raw`.
    *
    * Options are validated at once: a bad one, or a source that cannot give frames, throws `INVALID_REQUEST`
    * (`details.field`). Later failures of one frame go to `onError` and the stream goes on; a fatal one (the

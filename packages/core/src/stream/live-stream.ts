@@ -1,15 +1,16 @@
 /**
- * A live stream: frames of a playing video or camera analysed in order, newest first (see `newest-frame.ts`), each result handed to
- * `onResult` with the stream's figures. The stream owns nothing but its loop: the frames go to the pipeline worker
- * through a {@link StreamPort}, under one stream id whose state (face ids, smoothing) the worker keeps.
+ * A live stream: frames of a playing video or camera (`frame-feed.ts`) analysed in order, newest first (see
+ * `newest-frame.ts`), each result handed to `onResult` with the stream's figures. The stream owns nothing but its
+ * loop: the frames go to the pipeline worker through a {@link StreamPort}, under one stream id whose state (face
+ * ids, smoothing) the worker keeps.
  */
 import { EmoLensError, isEmoLensError, type WiaFaceResult } from '@emolens/schema';
 import { abortError } from '../call-stop.js';
 import type { ResolvedStreamOptions } from '../options.js';
-import { watchFrames } from './frame-clock.js';
+import { openFrameFeed, type FrameFeed } from './frame-feed.js';
 import { NewestFrame } from './newest-frame.js';
 import { StreamStatsWindow, type StreamStats } from './stream-stats.js';
-import { videoOf, type VideoSource } from './stream-source.js';
+import { TrackEnded } from './track-frames.js';
 
 /** One result of a live stream. */
 export interface StreamFrameResult {
@@ -17,7 +18,10 @@ export interface StreamFrameResult {
   result: WiaFaceResult;
   /** When the frame was captured, in ms since the stream started. */
   timestamp_ms: number;
-  /** The frame's media time in ms (a file's own timestamp; for a camera, the element's clock). */
+  /**
+   * The frame's media time in ms: a file's own timestamp; for a camera, the frame's capture time since the stream's
+   * first frame (or the playing element's clock where frames are read from a `<video>`).
+   */
   media_time_ms: number;
   /** From capture to this result, in ms. */
   latency_ms: number;
@@ -65,7 +69,7 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
   let finish!: (end: StreamEnd) => void;
   const done = new Promise<StreamEnd>((resolve) => (finish = resolve));
   let ending: Promise<StreamEnd> | undefined;
-  let video: VideoSource | undefined;
+  let feed: FrameFeed | undefined;
   let streamId: number | undefined;
   let unwatch = () => {};
   let offEnd = () => {};
@@ -84,7 +88,7 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
       offAbort();
       await Promise.all([...inFlight].map((p) => p.catch(() => undefined)));
       if (streamId !== undefined) await port.close(streamId).catch(() => undefined);
-      video?.release();
+      feed?.release();
       const result: StreamEnd = { reason, stats: stats(), ...(error ? { error } : {}) };
       finish(result);
       return result;
@@ -93,6 +97,8 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
   };
 
   const report = (error: unknown) => {
+    // The source ran out of frames: its end handler ends the stream; this frame is no error of the caller's.
+    if (error instanceof TrackEnded) return;
     const typed = typedError(error);
     if (stopper.signal.aborted) return;
     if (isFatal(typed)) void end('error', typed);
@@ -103,7 +109,7 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
     const captured = performance.now();
     const tick = lastTick;
     const flight: Promise<unknown> = (async () => {
-      const bitmap = await createImageBitmap(video!.video);
+      const bitmap = await feed!.capture();
       if (stopper.signal.aborted) {
         bitmap.close();
         return;
@@ -130,8 +136,8 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
     external?.addEventListener('abort', onAbort, { once: true });
     offAbort = () => external?.removeEventListener('abort', onAbort);
     try {
-      video = await videoOf(source, stopper.signal);
-      if (stopper.signal.aborted) return video.release();
+      feed = await openFrameFeed(source, stopper.signal);
+      if (stopper.signal.aborted) return feed.release();
       streamId = await port.open();
     } catch (error) {
       // A source that never plays or a worker that cannot open the stream: the stream ends with that error.
@@ -140,8 +146,8 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
     }
     if (stopper.signal.aborted) return;
     started = performance.now();
-    offEnd = video.onEnd(() => void end('ended'));
-    unwatch = watchFrames(video.video, (tick) => {
+    offEnd = feed.onEnd(() => void end('ended'));
+    unwatch = feed.watch((tick) => {
       lastTick = tick;
       if (scheduler.presented(tick)) take();
     });

@@ -1,7 +1,7 @@
 /**
  * Newest frame wins: at most {@link FRAMES_IN_FLIGHT} frames of a stream are in flight — one being analysed, one
  * waiting in the worker — and none waits on the main thread. A frame presented while both are in flight only
- * marks the source as having something newer; when a flight lands, the frame on screen at that moment is the next
+ * marks the source as having something newer; when a flight lands, the newest frame at that moment is the next
  * one taken. Frames that were never taken are counted as skipped.
  */
 

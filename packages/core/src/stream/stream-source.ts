@@ -61,7 +61,8 @@ function isVideoElement(source: unknown): source is HTMLVideoElement {
   return typeof HTMLVideoElement !== 'undefined' && source instanceof HTMLVideoElement;
 }
 
-function mediaStreamOf(source: unknown): MediaStream {
+/** `source` as a MediaStream with a live video track; `INVALID_REQUEST` (`details.field: 'source'`) otherwise. */
+export function mediaStreamOf(source: unknown): MediaStream {
   if (typeof MediaStreamTrack !== 'undefined' && source instanceof MediaStreamTrack) {
     if (source.kind !== 'video') invalid(`A ${source.kind} track has no frames to analyse`, 'not_video');
     if (source.readyState === 'ended') invalid('The track has ended', 'ended');

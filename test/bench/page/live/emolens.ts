@@ -1,7 +1,7 @@
 /**
- * EmoLens live: `detector.stream(mediaStream, { onResult })`, the SDK's own video mode — it plays the stream in a
- * `<video>` of its own, takes the newest frame whenever the previous one has landed, and reports each result with
- * its capture → result latency. The detector is the bench's (`peers/emolens.ts`).
+ * EmoLens live: `detector.stream(mediaStream, { onResult })`, the SDK's own video mode — it reads the stream's track
+ * frame by frame (`MediaStreamTrackProcessor`), takes the newest frame whenever a flight has landed, and reports each
+ * result with its capture → result latency. The detector is the bench's (`peers/emolens.ts`).
  */
 import { createBenchDetector } from '../peers/emolens.ts';
 import type { LiveRunner } from './harness.ts';
