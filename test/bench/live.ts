@@ -51,11 +51,13 @@ export interface LiveBenchPlan {
   detectionReuseMs?: number | undefined;
   /** `--live-fps N`: the source's frame rate (default {@link LIVE_FPS}); above 60 it shows capacity beyond 60/s. */
   fps?: number | undefined;
+  /** `--live-landmarks`: EmoLens's streams ask for the face mesh (`returnLandmarks`), so its landmarker runs. */
+  landmarks?: boolean | undefined;
 }
 
-/** The EmoLens live page's query: its threads and, when given, the stream's `detectionReuseMs`. */
+/** The EmoLens live page's query: its threads and, when given, the stream's `detectionReuseMs` and `returnLandmarks`. */
 function liveQuery(plan: LiveBenchPlan): string {
-  return `?threads=${plan.threads}${plan.detectionReuseMs === undefined ? '' : `&detectionReuseMs=${plan.detectionReuseMs}`}`;
+  return `?threads=${plan.threads}${plan.detectionReuseMs === undefined ? '' : `&detectionReuseMs=${plan.detectionReuseMs}`}${plan.landmarks ? '&landmarks=1' : ''}`;
 }
 
 const benchDir = dirname(fileURLToPath(import.meta.url));

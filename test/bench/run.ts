@@ -26,7 +26,8 @@
  * `pnpm bench --live`: EmoLens and the peers on a live 60 fps source, 1 and 3 faces, each in its own video mode;
  * results/s, latency, skipped frames, long tasks (`live.ts`), written to `results/live.json`. `--quick`: 5 s per
  * run instead of 20; `--no-peers`, `--peer-backend` and `--threads` apply, and `--detection-reuse-ms N` sets the
- * streams' `detectionReuseMs`, `--live-fps N` the source's frame rate (60 by default).
+ * streams' `detectionReuseMs`, `--live-fps N` the source's frame rate (60 by default), `--live-landmarks` has
+ * EmoLens's streams ask for the face mesh.
  *
  * A tool, not a test: apart from the soak threshold, it only fails on real errors.
  */
@@ -96,6 +97,8 @@ const detectionReuseMs = reuseArg >= 0 ? Number(process.argv[reuseArg + 1]) : un
 const liveFpsArg = process.argv.indexOf('--live-fps');
 /** `--live-fps N`: the live source's frame rate (default 60). */
 const liveFps = liveFpsArg >= 0 ? Number(process.argv[liveFpsArg + 1]) : undefined;
+/** `--live-landmarks`: EmoLens's live streams ask for the face mesh. */
+const liveLandmarks = process.argv.includes('--live-landmarks');
 /** Live runs: untimed warm-up, then the measured window, per system and scene. */
 const LIVE_WARMUP_MS = 2000;
 const LIVE_DURATION_MS = quick ? 5000 : 20_000;
@@ -308,6 +311,7 @@ async function main(): Promise<void> {
         threads,
         detectionReuseMs,
         fps: liveFps,
+        landmarks: liveLandmarks,
       }, logs, log);
       const results: LiveResults = { date: new Date().toISOString(), quick, machine: machine(browser.version(), loadAvgStart), ...run, pageLogs: collapse(logs) };
       await report('live.json', results, formatLive(results), logs);

@@ -200,6 +200,33 @@ describe('detector.stream on a camera', () => {
     expect(out.mediaTimes.every((time, i) => i === 0 || time >= out.mediaTimes[i - 1]!)).toBe(true);
   }, 60_000);
 
+  it('streams the face mesh frame to frame (video mode): every face has its 468 points; stills still work after', async () => {
+    const out = await t.page.evaluate(async (photo) => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+      const frames: { id: number; points: number }[][] = [];
+      const errors: string[] = [];
+      const live = detector.stream(media, {
+        returnLandmarks: true,
+        onResult: ({ result }) => frames.push(result.faces.map((f) => ({ id: f.face_id, points: f.landmarks?.length ?? 0 }))),
+        onError: (error) => errors.push(error.code),
+      });
+      while (frames.length < 20) await new Promise((r) => setTimeout(r, 50));
+      const end = await live.stop();
+      media.getTracks().forEach((track) => track.stop());
+      const still = await detector.detect(photo, { returnLandmarks: true });
+      return { frames, errors, reason: end.reason, still: still.faces.map((f) => f.landmarks?.length ?? 0) };
+    }, dataUrl('wild/happy/Karin_Stoiber_0002.jpg'));
+    expect(out.reason).toBe('stopped');
+    expect(out.errors).toEqual([]);
+    const faces = out.frames.flat();
+    expect(faces.length).toBeGreaterThanOrEqual(20);
+    expect(faces.every((f) => f.points === 468)).toBe(true);
+    // The clip shows two or three faces at every moment; the tracker numbers them from 0.
+    expect(Math.max(...out.frames.map((f) => f.length))).toBeGreaterThanOrEqual(2);
+    expect(out.still).toEqual([468]);
+  }, 60_000);
+
   it('rejects what cannot be streamed with typed errors', async () => {
     const out = await t.page.evaluate(async () => {
       const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;

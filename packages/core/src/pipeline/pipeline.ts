@@ -75,7 +75,7 @@ export class Pipeline implements PipelineApi {
           const face = faceDetectorManifest(FACE_DETECTORS[range]);
           return new FaceDetectStage(new OnnxDetectionModel(face.detector, detectWith(face.name), floor), stage.minDetectionConfidence);
         },
-        mesh: (range) => mediapipe.landmarker(range, options(range)),
+        mesh: (range, mode) => mediapipe.landmarker(range, options(range), mode),
       });
       await finder.prepare();
       await warmUp(finder, renderer, manifest); // the first run through the whole detect stage allocates
@@ -130,6 +130,9 @@ export class Pipeline implements PipelineApi {
 
   closeStream(stream: number): void {
     this.streams.close(stream);
+    // In the queue: a frame of the stream still running keeps its landmarker until it is done.
+    const finder = this.loaded?.stages.finder;
+    if (finder) this.queue = this.queue.then(() => finder.closeStream(stream)).catch(() => undefined);
   }
 
   async warmup(): Promise<void> {

@@ -14,15 +14,17 @@ export async function createEmoLensLive(): Promise<LiveRunner> {
       backend: detector.backend,
       threads: detector.threads,
       version: '@emolens/core (workspace)',
-      call: 'detector.stream(mediaStream, { onResult })',
+      call: new URLSearchParams(location.search).get('landmarks') === '1' ? 'detector.stream(mediaStream, { returnLandmarks: true, onResult })' : 'detector.stream(mediaStream, { onResult })',
     },
     async warm(image) {
       await detector.detect(image);
     },
     async start(stream, onResult, onError) {
-      const reuse = new URLSearchParams(location.search).get('detectionReuseMs');
+      const query = new URLSearchParams(location.search);
+      const reuse = query.get('detectionReuseMs');
       const live = detector.stream(stream, {
         ...(reuse === null ? {} : { detectionReuseMs: Number(reuse) }),
+        ...(query.get('landmarks') === '1' ? { returnLandmarks: true } : {}),
         onResult: (r) => onResult({ at: performance.now(), latencyMs: r.latency_ms, faceWidths: r.result.faces.map((f) => f.bbox.width) }),
         onError,
       });

@@ -15,6 +15,7 @@ function stages(found: Partial<Record<`${'detector' | 'mesh'}-${DetectorRange}${
   const ran: string[] = [];
   const created: string[] = [];
   let failNext = false;
+  let videoStages = 0;
   const factory: StageFactory = {
     detector: async (range) => {
       created.push(`detector-${range}`);
@@ -23,16 +24,18 @@ function stages(found: Partial<Record<`${'detector' | 'mesh'}-${DetectorRange}${
         detectTile: async (_frame: ImageBitmap, tile: Box) => (ran.push(`detector-${range}-tile@${tile.x},${tile.y}`), found[`detector-${range}-tile`] ?? []),
       } as unknown as FaceDetectStage;
     },
-    mesh: async (range) => {
-      created.push(`mesh-${range}`);
+    mesh: async (range, mode = 'image') => {
+      const name = mode === 'video' ? `video-mesh-${range}#${++videoStages}` : `mesh-${range}`;
+      created.push(name);
       if (failNext) {
         failNext = false;
         throw new Error('mesh failed to load');
       }
       return {
         detect: async (_frame: ImageBitmap, transform: boolean) => (ran.push(`mesh-${range}${transform ? '+transform' : ''}`), found[`mesh-${range}`] ?? []),
+        detectVideo: async (_frame: ImageBitmap, timestampMs: number) => (ran.push(`${name}@${timestampMs}`), found[`mesh-${range}`] ?? []),
         detectTile: async () => (ran.push(`mesh-${range}-tile`), found[`mesh-${range}-tile`] ?? []),
-        close: () => ran.push(`close-mesh-${range}`),
+        close: () => ran.push(`close-${name}`),
       } as unknown as MeshStage;
     },
   };
@@ -128,5 +131,27 @@ describe('FaceFinder', () => {
     expect(s.created).toEqual(['detector-short', 'mesh-short', 'mesh-short']);
     await finder.close();
     expect(s.ran.at(-1)).toBe('close-mesh-short');
+  });
+
+  it("sends a stream's mesh frames to a video-mode landmarker of its own, kept until the stream closes", async () => {
+    const s = stages({ 'mesh-short': [face(10, 10)] });
+    const finder = new FaceFinder(s.factory);
+    const frameOf = (stream: number, timestampMs: number) =>
+      finder.find(fakeFrame(640, 480), { range: 'auto', maxFaces: 5, needs: new Set(['mesh']), video: { stream, timestampMs } });
+    expect((await frameOf(1, 0)).faces).toHaveLength(1);
+    await frameOf(1, 33);
+    await frameOf(2, 5);
+    // A still image, and a stream frame whose signals need no mesh, keep their own stages.
+    await find(finder, 640, 480, ['mesh']);
+    await finder.find(fakeFrame(640, 480), { range: 'auto', maxFaces: 5, needs: new Set(['scores']), video: { stream: 1, timestampMs: 66 } });
+    expect(s.created).toEqual(['video-mesh-short#1', 'video-mesh-short#2', 'mesh-short', 'detector-short']);
+    expect(s.ran).toEqual(['video-mesh-short#1@0', 'video-mesh-short#1@33', 'video-mesh-short#2@5', 'mesh-short', 'detector-short']);
+    await finder.closeStream(1);
+    expect(s.ran.at(-1)).toBe('close-video-mesh-short#1');
+    // The stream's next mesh frame (a stream id is never reused, but a late frame must not find a closed stage).
+    await frameOf(1, 99);
+    expect(s.created.at(-1)).toBe('video-mesh-short#3');
+    await finder.close();
+    expect(s.ran.filter((r) => r.startsWith('close-')).sort()).toEqual(['close-mesh-short', 'close-video-mesh-short#1', 'close-video-mesh-short#2', 'close-video-mesh-short#3']);
   });
 });

@@ -14,7 +14,7 @@ import { dedupe } from './dedupe.js';
 import type { DetectedFace } from './detected-face.js';
 import type { DetectorRange } from './detector-range.js';
 import type { FaceDetectStage } from './face-detect-stage.js';
-import type { MeshStage } from './mesh-stage.js';
+import type { MeshMode, MeshStage } from './mesh-stage.js';
 import { tilesOf } from './tiles.js';
 
 /**
@@ -29,7 +29,8 @@ export const AUTO_FULL_RANGE_PIXELS = 1280 * 720;
 /** Creates the stages on demand. */
 export interface StageFactory {
   detector(range: DetectorRange): Promise<FaceDetectStage>;
-  mesh(range: DetectorRange): Promise<MeshStage>;
+  /** A mesh stage in `mode` (`image` when not given). */
+  mesh(range: DetectorRange, mode?: MeshMode): Promise<MeshStage>;
 }
 
 /** What one call asks of the face finder. */
@@ -38,6 +39,11 @@ export interface FindOptions {
   maxFaces: number;
   /** What the requested signals need of each face (`mesh`, `transform`: the mesh path). */
   needs: ReadonlySet<SignalNeed>;
+  /**
+   * The frame is the next of stream `stream`, captured at `timestampMs`: on the mesh path it goes to that stream's
+   * video-mode landmarker, which follows the stream's faces from frame to frame. Not given: a still image.
+   */
+  video?: { stream: number; timestampMs: number } | undefined;
 }
 
 /** The detector ranges a frame of `width` × `height` gets for `range`, in the order they run. */
@@ -77,6 +83,8 @@ export interface FoundFaces {
 export class FaceFinder {
   private readonly detectors = new Map<DetectorRange, Promise<FaceDetectStage>>();
   private readonly meshes = new Map<DetectorRange, Promise<MeshStage>>();
+  /** Video-mode mesh stages, one per stream and range (key `stream/range`), closed with their stream. */
+  private readonly videoMeshes = new Map<string, Promise<MeshStage>>();
 
   constructor(private readonly factory: StageFactory) {}
 
@@ -86,8 +94,11 @@ export class FaceFinder {
     const useMesh = transform || options.needs.has('mesh');
     const faces: DetectedFace[] = [];
     const { maxFaces } = options;
+    const { video } = options;
     for (const range of rangesFor(options.range, frame.width, frame.height)) {
-      faces.push(...(useMesh ? await (await this.mesh(range)).detect(frame, transform, maxFaces) : await (await this.detector(range)).detect(frame)));
+      if (!useMesh) faces.push(...(await (await this.detector(range)).detect(frame)));
+      else if (video) faces.push(...(await (await this.videoMesh(video.stream, range)).detectVideo(frame, video.timestampMs, transform, maxFaces)));
+      else faces.push(...(await (await this.mesh(range)).detect(frame, transform, maxFaces)));
     }
     const whole = unique(faces);
     if (!wantsTiles(options.range, frame.width, frame.height, whole.length, maxFaces)) return { faces: whole.slice(0, maxFaces), tiles: 0, tilesMs: 0 };
@@ -104,10 +115,19 @@ export class FaceFinder {
     await this.detector('short');
   }
 
+  /** Frees the video-mode mesh stages of `stream` (after its last frame). */
+  async closeStream(stream: number): Promise<void> {
+    const prefix = `${stream}/`;
+    const meshes = [...this.videoMeshes].filter(([key]) => key.startsWith(prefix));
+    for (const [key] of meshes) this.videoMeshes.delete(key);
+    for (const [, mesh] of meshes) (await mesh.catch(() => undefined))?.close();
+  }
+
   /** Frees the mesh stages created (the detector sessions belong to the inference worker). */
   async close(): Promise<void> {
-    const meshes = [...this.meshes.values()];
+    const meshes = [...this.meshes.values(), ...this.videoMeshes.values()];
     this.meshes.clear();
+    this.videoMeshes.clear();
     this.detectors.clear();
     for (const mesh of meshes) (await mesh.catch(() => undefined))?.close();
   }
@@ -119,6 +139,10 @@ export class FaceFinder {
   private mesh(range: DetectorRange): Promise<MeshStage> {
     return once(this.meshes, range, () => this.factory.mesh(range));
   }
+
+  private videoMesh(stream: number, range: DetectorRange): Promise<MeshStage> {
+    return once(this.videoMeshes, `${stream}/${range}`, () => this.factory.mesh(range, 'video'));
+  }
 }
 
 /** Non-empty faces, each once (the first detection of a face is kept). */
@@ -126,13 +150,13 @@ function unique(faces: readonly DetectedFace[]): DetectedFace[] {
   return dedupe(faces.filter((f) => f.bbox.width > 0 && f.bbox.height > 0), (f) => f.bbox);
 }
 
-/** The stage of `range` in `stages`, created on first use; a failed load is retried on the next call that needs it. */
-function once<T>(stages: Map<DetectorRange, Promise<T>>, range: DetectorRange, create: () => Promise<T>): Promise<T> {
-  let stage = stages.get(range);
+/** The stage under `key` in `stages`, created on first use; a failed load is retried on the next call that needs it. */
+function once<K, T>(stages: Map<K, Promise<T>>, key: K, create: () => Promise<T>): Promise<T> {
+  let stage = stages.get(key);
   if (!stage) {
     stage = create();
-    stages.set(range, stage);
-    stage.catch(() => stages.delete(range));
+    stages.set(key, stage);
+    stage.catch(() => stages.delete(key));
   }
   return stage;
 }

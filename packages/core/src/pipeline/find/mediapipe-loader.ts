@@ -6,7 +6,7 @@ import { EmoLensError } from '@emolens/schema';
 import type { AssetLoad } from '../../assets/asset-loader.js';
 import type { LoadProgressEvent } from '../../assets/progress.js';
 import { landmarkerManifest } from '../../assets/registry.js';
-import { MeshStage } from './mesh-stage.js';
+import { MeshStage, type MeshMode } from './mesh-stage.js';
 import type { DetectorRange, StageOptions, WasmFileset } from './detector-range.js';
 
 export class MediapipeLoader {
@@ -19,8 +19,11 @@ export class MediapipeLoader {
     private readonly progress: (event: LoadProgressEvent) => void,
   ) {}
 
-  /** A face landmarker for `range` (its wasm and bundle loaded on first use; a failed load is retried next time). */
-  async landmarker(range: DetectorRange, options: StageOptions): Promise<MeshStage> {
+  /**
+   * A face landmarker for `range`, in `mode` (its wasm and bundle loaded on first use; a failed load is retried next
+   * time).
+   */
+  async landmarker(range: DetectorRange, options: StageOptions, mode: MeshMode = 'image'): Promise<MeshStage> {
     const [files, bundle] = await Promise.all([this.files(), this.bundle(range)]);
     const model = `face-landmarker-${range}`;
     this.progress({ type: 'compile', model });
@@ -28,7 +31,7 @@ export class MediapipeLoader {
       // tasks-vision clears the wasm module factory after creating a task; set it before each one.
       const module = (await import(/* @vite-ignore */ files.wasmLoaderPath)) as { default: unknown };
       (self as { ModuleFactory?: unknown }).ModuleFactory = module.default;
-      return await MeshStage.create(files, bundle, options);
+      return await MeshStage.create(files, bundle, options, mode);
     } catch (cause) {
       throw new EmoLensError('MODEL_LOAD_FAILED', `Could not start the ${model} model`, { reason: String(cause), model }, { cause });
     }
