@@ -4,7 +4,7 @@
  * limits is refused before any pixel is decoded. Then the file is proven whole:
  * - a JPEG by a walk over its markers and entropy-coded data (`jpeg-structure.ts`): truncation, cut segments and
  *   foreign bytes fail there as they fail a decoder, at about 1 % of a decode's cost; JPEG is what the uploader
- *   sends, so it is the path every insert takes;
+ *   sends, so it is the path every insert takes (`decodeJpeg` decodes it as well, after the walk);
  * - a PNG or WebP by a full decode, shrunk on load, so a truncated or corrupt file is refused too.
  */
 import sharp from 'sharp';
@@ -73,8 +73,10 @@ export async function inspectImage(bytes: Buffer, options: InspectOptions = {}):
       suggestion: 'Send a JPEG, PNG or WebP image.',
     });
   }
-  if (format === 'jpeg' && options.decodeJpeg !== true) return inspectJpeg(bytes);
-  if (format === 'jpeg') inspectJpeg(bytes);
+  if (format === 'jpeg') {
+    const walked = inspectJpeg(bytes);
+    if (options.decodeJpeg !== true) return walked;
+  }
   // `failOn: 'warning'` makes libjpeg's "premature end of data" a failure, not a grey bottom half.
   const image = sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, sequentialRead: true, failOn: 'warning' });
   let width: number;
