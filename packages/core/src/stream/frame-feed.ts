@@ -3,15 +3,12 @@
  * frame by frame where the browser can (`track-frames.ts`, at the camera's own rate), else played in a `<video>` of
  * our own; a caller's `<video>` element is read as it shows (`frame-clock.ts`, once per presented frame).
  */
-import { EmoLensError } from '@emolens/schema';
 import { watchFrames, type FrameTick } from './frame-clock.js';
-import { mediaStreamOf, SOURCE_READY_TIMEOUT_MS, videoOf, type VideoSource } from './stream-source.js';
+import { mediaStreamOf, noFirstFrame, SOURCE_READY_TIMEOUT_MS, videoOf, type VideoSource } from './stream-source.js';
 import { canReadTrackFrames, TrackFrames } from './track-frames.js';
 
 /** A stream's frames (see the module comment). */
 export interface FrameFeed {
-  /** How frames are read: `track` (each frame the camera produces) or `element` (each frame a video presents). */
-  readonly kind: 'track' | 'element';
   /** Calls `onFrame` once per new frame until the returned function is called. */
   watch(onFrame: (tick: FrameTick) => void): () => void;
   /** A bitmap of the newest frame, taken at the call (the caller owns it). */
@@ -33,7 +30,6 @@ export async function openFrameFeed(source: unknown, signal: AbortSignal): Promi
 
 function elementFeed(video: VideoSource): FrameFeed {
   return {
-    kind: 'element',
     watch: (onFrame) => watchFrames(video.video, onFrame),
     capture: () => createImageBitmap(video.video),
     onEnd: (listener) => video.onEnd(listener),
@@ -49,7 +45,10 @@ async function trackFeed(track: MediaStreamTrack, signal: AbortSignal): Promise<
     await Promise.race([
       frames.firstFrame(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(noFrameError()), SOURCE_READY_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(noFirstFrame('the camera gives no frames', 'Check that the camera is connected and not in use by another application.')),
+          SOURCE_READY_TIMEOUT_MS,
+        );
         onAbort = () => reject(signal.reason);
         signal.addEventListener('abort', onAbort, { once: true });
       }),
@@ -63,7 +62,6 @@ async function trackFeed(track: MediaStreamTrack, signal: AbortSignal): Promise<
   }
   let watching = true;
   return {
-    kind: 'track',
     watch: (onFrame) => {
       frames.watch((tick) => {
         if (watching) onFrame(tick);
@@ -90,13 +88,4 @@ async function trackFeed(track: MediaStreamTrack, signal: AbortSignal): Promise<
     },
     release: () => frames.release(),
   };
-}
-
-function noFrameError(): EmoLensError {
-  return new EmoLensError('TIMEOUT', `The video showed no frame within ${SOURCE_READY_TIMEOUT_MS} ms`, {
-    field: 'source',
-    reason: 'the camera gives no frames',
-    suggestion: 'Check that the camera is connected and not in use by another application.',
-    timeoutMs: SOURCE_READY_TIMEOUT_MS,
-  });
 }

@@ -81,12 +81,16 @@ function firstFrame(video: HTMLVideoElement, signal: AbortSignal): Promise<void>
   const ready = () => video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && video.videoWidth > 0;
   if (ready()) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new EmoLensError('TIMEOUT', `The video showed no frame within ${SOURCE_READY_TIMEOUT_MS} ms`, {
-      field: 'source',
-      reason: 'the element is not playing, has no source, or the camera gives no frames',
-      suggestion: 'Call video.play() (muted, or after a user gesture) before stream(), or check the camera.',
-      timeoutMs: SOURCE_READY_TIMEOUT_MS,
-    })), SOURCE_READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () =>
+        finish(
+          noFirstFrame(
+            'the element is not playing, has no source, or the camera gives no frames',
+            'Call video.play() (muted, or after a user gesture) before stream(), or check the camera.',
+          ),
+        ),
+      SOURCE_READY_TIMEOUT_MS,
+    );
     const check = () => {
       if (ready()) finish();
     };
@@ -100,6 +104,16 @@ function firstFrame(video: HTMLVideoElement, signal: AbortSignal): Promise<void>
       if (error) reject(error);
       else resolve();
     }
+  });
+}
+
+/** The `TIMEOUT` of a source that showed no frame within {@link SOURCE_READY_TIMEOUT_MS}. */
+export function noFirstFrame(reason: string, suggestion: string): EmoLensError {
+  return new EmoLensError('TIMEOUT', `The video showed no frame within ${SOURCE_READY_TIMEOUT_MS} ms`, {
+    field: 'source',
+    reason,
+    suggestion,
+    timeoutMs: SOURCE_READY_TIMEOUT_MS,
   });
 }
 
