@@ -60,6 +60,16 @@ describe('first and second visit', () => {
     expect(events.filter((e) => e.type === 'compile').length).toBeGreaterThanOrEqual(2);
     expect(events.at(-1)).toMatchObject({ type: 'ready', backend: 'wasm' });
     expect(events.filter((e) => e.type === 'ready')).toHaveLength(1);
+    // The start-up budget: every step once, in time order, all within the start.
+    const ready = events.at(-1) as Extract<LoadProgressEvent, { type: 'ready' }>;
+    expect(ready.steps.map((s) => s.step).sort()).toEqual(['classifier-session', 'classifier-warmup', 'detector-session', 'pipeline-warmup', 'runtime']);
+    const times = ready.steps.map((s) => s.ms);
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+    expect(times[0]).toBeGreaterThan(0);
+    expect(times.at(-1)).toBeLessThanOrEqual(ready.elapsedMs + 1);
+    const order = (name: string) => ready.steps.findIndex((s) => s.step === name);
+    expect(order('runtime')).toBeLessThan(order('detector-session'));
+    expect(order('classifier-session')).toBeLessThan(order('classifier-warmup'));
     const fetched = session.requests.filter((u) => ASSET_REQUEST.test(u));
     expect(fetched.length).toBe(4);
   });

@@ -16,7 +16,7 @@ export type { StreamStats } from './stream/stream-stats.js';
 export type { StreamSource } from './stream/stream-source.js';
 export type { ImageInput } from './input/decode.js';
 export type { ClassifierModule, WebGpuRuntime } from './assets/extras.js';
-export type { LoadProgressEvent, ProgressCallback, Backend } from './assets/progress.js';
+export type { LoadProgressEvent, ProgressCallback, Backend, StartupStep, StartupStepName } from './assets/progress.js';
 export type { StageTimings } from './worker/pipeline-api.js';
 export { classifierIds, DEFAULT_CLASSIFIER } from './assets/registry.js';
 export { CIRCUMPLEX } from './pipeline/derive/valence-arousal.js';

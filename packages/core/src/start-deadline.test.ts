@@ -7,7 +7,7 @@ describe('createDetector start deadline', () => {
     expect(stepOf({ type: 'download', asset: 'ort-wasm', url: 'x', loaded: 1, total: 2 })).toBe('download ort-wasm');
     expect(stepOf({ type: 'asset', asset: 'emolens-fer', bytes: 1, source: 'cache' })).toBe('asset emolens-fer');
     expect(stepOf({ type: 'compile', model: 'blazeface-short' })).toBe('compile blazeface-short');
-    expect(stepOf({ type: 'ready', backend: 'wasm', elapsedMs: 1 })).toBe('ready');
+    expect(stepOf({ type: 'ready', backend: 'wasm', elapsedMs: 1, steps: [] })).toBe('ready');
   });
 
   it('rejects a start that never settles with TIMEOUT naming the last step, and ends it', async () => {

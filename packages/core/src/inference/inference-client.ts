@@ -9,7 +9,7 @@ import { EmoLensError } from '@emolens/schema';
 import type { Backend, ProgressCallback } from '../assets/progress.js';
 import { classifierManifest, type ClassifierManifest } from '../assets/registry.js';
 import type { RawDetections } from '../pipeline/find/onnx-detection.js';
-import type { InferenceApi, InferenceConfig } from '../worker/inference-api.js';
+import type { InferenceApi, InferenceConfig, InferenceInfo } from '../worker/inference-api.js';
 import { InferenceService } from './inference-service.js';
 
 /** Started inference, wherever it runs. */
@@ -18,6 +18,8 @@ export interface Inference {
   readonly backend: Backend;
   /** WASM threads in use. */
   readonly threads: number;
+  /** When each step of its start ended. */
+  readonly steps: InferenceInfo['steps'];
   /** `worker`: the inference worker; `inline`: the pipeline worker's thread. */
   readonly placement: 'worker' | 'inline';
   /** Emotion probabilities per face; `input` holds exactly `count` faces (it is transferred: do not reuse it). */
@@ -47,6 +49,7 @@ export async function startInference(config: InferenceConfig, ownWorker: boolean
     manifest,
     backend: info.backend,
     threads: info.threads,
+    steps: info.steps,
     placement: 'inline',
     classify: (input, count) => service.classify(input, count),
     detectFaces: (input, model) => service.detectFaces(input, model),
@@ -77,6 +80,7 @@ class RemoteInference implements Inference {
     readonly manifest: ClassifierManifest,
     readonly backend: Backend,
     readonly threads: number,
+    readonly steps: InferenceInfo['steps'],
   ) {}
 
   /**
@@ -113,7 +117,7 @@ class RemoteInference implements Inference {
         worker.terminate();
         return undefined;
       }
-      started = new RemoteInference(worker, api, manifest, info.backend, info.threads);
+      started = new RemoteInference(worker, api, manifest, info.backend, info.threads, info.steps);
       return started;
     } catch (error) {
       api[releaseProxy]();

@@ -6,7 +6,7 @@
  */
 import { EmoLensError } from '@emolens/schema';
 import { assetLoader, type AssetLoad } from '../assets/asset-loader.js';
-import type { ProgressCallback } from '../assets/progress.js';
+import { epochMs, type ProgressCallback, type StartupStepName } from '../assets/progress.js';
 import { classifierManifest, faceDetectorManifest } from '../assets/registry.js';
 import type { RawDetections } from '../pipeline/find/onnx-detection.js';
 import type { InferenceApi, InferenceConfig, InferenceInfo } from '../worker/inference-api.js';
@@ -28,6 +28,8 @@ export class InferenceService implements InferenceApi {
   private readonly detectors = new Map<string, Promise<FaceDetectorSession>>();
 
   async init(config: InferenceConfig, onProgress?: ProgressCallback): Promise<InferenceInfo> {
+    const steps: InferenceInfo['steps'] = [];
+    const done = (step: StartupStepName) => steps.push({ step, at: epochMs() });
     const manifest = classifierManifest(config.classifier);
     const load = assetLoader(config.assets, onProgress, config.cache);
     const modelBytes = load(manifest.name, manifest.sha256);
@@ -41,14 +43,18 @@ export class InferenceService implements InferenceApi {
       glue: (backend) => load(backend === 'webgpu' ? 'ort-glue-webgpu' : 'ort-glue'),
     });
     this.context = { runtime, load, onProgress };
+    done('runtime');
     try {
       await this.faceDetector(config.faceDetector, detectorBytes);
+      done('detector-session');
       const bytes = await modelBytes;
       onProgress?.({ type: 'compile', model: manifest.name });
       const classifier = await EmotionSession.create(runtime, manifest, new Uint8Array(bytes), config.backend === 'webgpu');
+      done('classifier-session');
       await classifier.warmup();
+      done('classifier-warmup');
       this.classifier = classifier;
-      return { backend: classifier.backend, threads: runtime.threads };
+      return { backend: classifier.backend, threads: runtime.threads, steps };
     } catch (error) {
       this.context = undefined;
       await this.releaseDetectors();

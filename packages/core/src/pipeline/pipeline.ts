@@ -5,7 +5,7 @@
  */
 import { EmoLensError } from '@emolens/schema';
 import { assetLoader } from '../assets/asset-loader.js';
-import type { LoadProgressEvent, ProgressCallback } from '../assets/progress.js';
+import { epochMs, type LoadProgressEvent, type ProgressCallback } from '../assets/progress.js';
 import { classifierManifest, faceDetectorManifest, FACE_DETECTORS, type ClassifierManifest } from '../assets/registry.js';
 import { startInference, type Inference } from '../inference/inference-client.js';
 import { resolveTrackingOptions, type FrameOptions, type ResolvedTrackingOptions } from '../options.js';
@@ -38,6 +38,8 @@ export class Pipeline implements PipelineApi {
 
   async init(config: PipelineConfig, onProgress?: ProgressCallback): Promise<PipelineInfo> {
     const started = performance.now();
+    const startedAt = epochMs();
+    let warmedAt = 0;
     const progress = (event: LoadProgressEvent) => {
       try {
         onProgress?.(event);
@@ -79,6 +81,7 @@ export class Pipeline implements PipelineApi {
       });
       await finder.prepare();
       await warmUp(finder, renderer, manifest); // the first run through the whole detect stage allocates
+      warmedAt = epochMs();
       return finder;
     })();
     // Both settle before anything is reported, so that a failure of one never leaves the other running.
@@ -92,7 +95,10 @@ export class Pipeline implements PipelineApi {
     const inference = inferenceSettled.value;
     const stages = { finder, inference, crop: (frame: ImageBitmap, faces: Parameters<FrameStages['crop']>[1]) => cropFaces(renderer, frame, faces, manifest) };
     this.loaded = { stages, mediapipe, renderer };
-    progress({ type: 'ready', backend: inference.backend, elapsedMs: performance.now() - started });
+    const steps = [...inference.steps, { step: 'pipeline-warmup' as const, at: warmedAt }]
+      .sort((a, b) => a.at - b.at)
+      .map(({ step, at }) => ({ step, ms: Math.round((at - startedAt) * 10) / 10 }));
+    progress({ type: 'ready', backend: inference.backend, elapsedMs: performance.now() - started, steps });
     return { backend: inference.backend, classifier: manifest.name, threads: inference.threads, classifierPlacement: inference.placement };
   }
 

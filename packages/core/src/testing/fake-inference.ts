@@ -51,7 +51,7 @@ export class FakeInference implements InferenceApi {
   constructor(private readonly script: FakeInferenceScript = {}) {}
 
   async init(_config: InferenceConfig): Promise<InferenceInfo> {
-    return { backend: 'wasm', threads: 1 };
+    return { backend: 'wasm', threads: 1, steps: [] };
   }
 
   async classify(_input: Float32Array, count: number): Promise<Float32Array[]> {

@@ -4,7 +4,7 @@
  * main thread only ever talks to the pipeline worker (`pipeline-api.ts`).
  */
 import type { AssetUrls } from '../assets/asset-urls.js';
-import type { Backend, ProgressCallback } from '../assets/progress.js';
+import type { Backend, ProgressCallback, StartupStepName } from '../assets/progress.js';
 import type { ResolvedDetectorOptions } from '../options.js';
 import type { RawDetections } from '../pipeline/find/onnx-detection.js';
 
@@ -22,6 +22,8 @@ export interface InferenceInfo {
   backend: Backend;
   /** Threads the WASM backend actually uses. */
   threads: number;
+  /** When each of its start's steps ended ({@link epochMs}). */
+  steps: { step: StartupStepName; at: number }[];
 }
 
 /** The inference worker's interface (the in-thread fallback implements it too). */
