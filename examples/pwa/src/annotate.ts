@@ -1,0 +1,62 @@
+/**
+ * Corrections, queued on the device by `@emolens/uploader` and posted to an `/insert`-compatible server when the
+ * network allows: at once when online, on `online`, and on Background Sync where the browser has it (the service
+ * worker then asks an open page to drain the queue). Sending needs the user's consent; nothing is queued without it.
+ */
+import type { WiaFace } from '@emolens/core';
+import { createUploader, type Uploader } from '@emolens/uploader';
+import { byId } from './dom.ts';
+import { UPLOAD_SYNC_TAG } from './messages.ts';
+import type { PhotoRow } from './photo-rows.ts';
+
+const CONSENT_KEY = 'emolens-pwa:share-consent';
+/** The learning states are not estimated yet (issue 18): the midpoint of DAiSEE's 0–3 scale, as the webcam demo sends. */
+const UNESTIMATED = { boredom: 1.5, confusion: 1.5, engagement: 1.5, frustration: 1.5 };
+
+/** The `/insert` URL: `?collect=<url>`, else `/collect/insert` on this origin (proxied to the server). */
+function endpoint(): string {
+  return new URLSearchParams(location.search).get('collect') ?? new URL('collect/insert', location.href).href;
+}
+
+export class Annotations {
+  readonly uploader: Uploader;
+  private readonly consent = byId<HTMLInputElement>('share-consent');
+  private readonly status = byId('queue-status');
+
+  constructor() {
+    this.consent.checked = localStorage.getItem(CONSENT_KEY) === 'yes';
+    this.uploader = createUploader({ endpoint: endpoint(), consent: this.consent.checked });
+    this.consent.addEventListener('change', () => {
+      localStorage.setItem(CONSENT_KEY, this.consent.checked ? 'yes' : 'no');
+      this.uploader.setConsent(this.consent.checked);
+    });
+    this.uploader.on('change', (state) => {
+      this.status.textContent = `${state.queued.items} waiting, ${state.dead.items} refused${state.online ? '' : ' (offline)'}`;
+      document.body.dataset.queued = String(state.queued.items);
+    });
+  }
+
+  /** Queues the correction of `row`'s first face. */
+  correct = async (file: File, row: PhotoRow, label: string): Promise<void> => {
+    const face = row.result!.faces[0] as WiaFace;
+    await this.uploader.submit({
+      image: file,
+      predicted: UNESTIMATED,
+      corrected: UNESTIMATED,
+      extensions: { predicted_emotion: face.emotions.primary.label, user_emotion: label as WiaFace['emotions']['primary']['label'], wia_face: face },
+      meta: { source: 'emolens-pwa', file: row.file.slice(0, 256) },
+    });
+    await requestSync();
+  };
+
+  /** Drains the queue now (Background Sync woke the page). */
+  flush(): void {
+    void this.uploader.flush();
+  }
+}
+
+/** Asks for a Background Sync, where the browser has it, so the queue drains when the network returns. */
+async function requestSync(): Promise<void> {
+  const registration = (await navigator.serviceWorker?.getRegistration()) as (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined;
+  await registration?.sync?.register(UPLOAD_SYNC_TAG).catch(() => undefined);
+}

@@ -1,0 +1,122 @@
+import { EmoLensError, type WiaFaceResult } from '@emolens/schema';
+import { describe, expect, it } from 'vitest';
+import { answerRestRequest, type RestAnalyzer } from './answer.js';
+import { IMAGE_BODY_BYTES } from './routes.js';
+
+import { WIA_EMOTIONS, type WiaEmotion, type WiaFace } from '@emolens/schema';
+
+/** A face whose primary label is `label` (0.8), the other six sharing the rest. */
+function face(label: WiaEmotion): WiaFace {
+  const all = WIA_EMOTIONS.map((l) => ({ label: l, confidence: l === label ? 0.8 : 0.2 / 6 }));
+  return { face_id: 0, bbox: { x: 10, y: 20, width: 100, height: 120 }, emotions: { primary: { label, confidence: 0.8 }, all }, dimensions: { valence: 0.5, arousal: 0.5 } };
+}
+
+/** Records what each route handed over, and answers with one happy face (or the error it is given). */
+function analyzer(error?: EmoLensError) {
+  const seen: unknown[] = [];
+  const result = { request_id: 'req_1', processing_time_ms: 5, faces: [face('happiness')] } as unknown as WiaFaceResult;
+  const a: RestAnalyzer = {
+    analyzeFace: async (body) => (seen.push(body), error ? Promise.reject(error) : result),
+    analyzeFaceVideo: async (body) => (seen.push(body), Promise.reject(error ?? new Error('not in this test'))),
+    detect: async (input) => (seen.push(input), error ? Promise.reject(error) : result),
+  };
+  return { a, seen };
+}
+
+const post = (path: string, body: BodyInit, headers: Record<string, string> = {}) => new Request(`https://app.test${path}`, { method: 'POST', body, headers });
+const answer = (request: Request, a?: RestAnalyzer) => answerRestRequest(request, new URL(request.url).pathname, { analyzer: a, version: '9.9.9' });
+
+describe('answerRestRequest', () => {
+  it('leaves paths of no API alone', async () => {
+    expect(await answer(new Request('https://app.test/index.html'))).toBeUndefined();
+    expect(await answer(new Request('https://app.test/v1'))).toBeUndefined();
+  });
+
+  it('answers WIA face requests with the analyzer result, the body handed over as parsed JSON', async () => {
+    const { a, seen } = analyzer();
+    const response = (await answer(post('/v1/analyze/face', JSON.stringify({ image_base64: 'abc' })), a))!;
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect((await response.json()).faces[0].emotions.primary.label).toBe('happiness');
+    expect(seen).toEqual([{ image_base64: 'abc' }]);
+  });
+
+  it('gives WIA errors their status and a request id', async () => {
+    const { a } = analyzer(new EmoLensError('INVALID_IMAGE', 'bad', { kind: 'undecodable' }));
+    const bad = (await answer(post('/v1/analyze/face', '{"image_base64":"x"}'), a))!;
+    expect(bad.status).toBe(400);
+    const body = await bad.json();
+    expect(body.error).toMatchObject({ code: 'INVALID_IMAGE', details: { kind: 'undecodable' } });
+    expect(body.request_id).toMatch(/^req_[0-9a-f]{16}$/);
+    const notJson = (await answer(post('/v1/analyze/face', '{nope'), analyzer().a))!;
+    expect(notJson.status).toBe(400);
+    expect((await notJson.json()).error.details.kind).toBe('invalid_json');
+  });
+
+  it('answers 404 under /v1/ and 405 with Allow, in the WIA format', async () => {
+    const missing = (await answer(new Request('https://app.test/v1/analyze/voice', { method: 'POST', body: '{}' })))!;
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error).toMatchObject({ code: 'INVALID_REQUEST', details: { kind: 'not_found' } });
+    const get = (await answer(new Request('https://app.test/v1/analyze/face')))!;
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect((await get.json()).error.details.kind).toBe('method_not_allowed');
+  });
+
+  it('refuses bodies over the cap with 413 before reading them, in each format', async () => {
+    const big = { 'content-length': String(IMAGE_BODY_BYTES + 1) };
+    const wia = (await answer(post('/v1/analyze/face', '{}', big), analyzer().a))!;
+    expect(wia.status).toBe(413);
+    expect((await wia.json()).error.code).toBe('IMAGE_TOO_LARGE');
+    const emotion = (await answer(post('/emotion', new Uint8Array(IMAGE_BODY_BYTES + 1)), analyzer().a))!;
+    expect(emotion.status).toBe(413);
+    expect(await emotion.json()).toEqual({ error: 'Request Entity Too Large' });
+  });
+
+  it('answers /emotion from the multipart "image" field, without disgust', async () => {
+    const { a, seen } = analyzer();
+    const form = new FormData();
+    form.append('image', new Blob([new Uint8Array([0xff, 0xd8])], { type: 'image/jpeg' }), 'face.jpg');
+    const response = (await answer(new Request('https://app.test/emotion', { method: 'POST', body: form }), a))!;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual([{ bounding_box: [10, 20, 100, 120], emotion: 'happy', confidence: expect.any(Number) }]);
+    expect(seen[0]).toBeInstanceOf(Blob);
+    const none = (await answer(new Request('https://app.test/emotion', { method: 'POST', body: new FormData() }), a))!;
+    expect(none.status).toBe(400);
+    expect(await none.json()).toEqual({ error: 'No image provided' });
+  });
+
+  it('answers the webcam /predict from a JSON data URL, with its fixed error strings', async () => {
+    const { a, seen } = analyzer();
+    const ok = (await answer(post('/predict', JSON.stringify({ image: 'data:image/png;base64,AAAA' }), { 'content-type': 'application/json' }), a))!;
+    expect(await ok.json()).toEqual({ emotion: 'HAPPY' });
+    expect(seen).toEqual(['data:image/png;base64,AAAA']);
+    for (const body of ['{}', 'not json', '{"image": 3}']) {
+      const r = (await answer(post('/predict', body, { 'content-type': 'application/json' }), a))!;
+      expect([r.status, await r.json()]).toEqual([400, { error: 'No image provided' }]);
+    }
+    const { a: broken } = analyzer(new EmoLensError('INVALID_IMAGE', 'bad base64', { kind: 'invalid_base64' }));
+    const r = (await answer(post('/predict', '{"image":"data:,%%%"}'), broken))!;
+    expect([r.status, await r.json()]).toEqual([400, { error: 'Invalid base64 data' }]);
+  });
+
+  it('says 501 to the Wakee multipart /predict (no learning states yet)', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array([1])]), 'face.jpg');
+    const r = (await answer(new Request('https://app.test/predict', { method: 'POST', body: form }), analyzer().a))!;
+    expect(r.status).toBe(501);
+    expect((await r.json()).detail).toMatch(/learning states/);
+  });
+
+  it('answers 503 without an analyzer, and /health by whether one is there', async () => {
+    const r = (await answer(post('/v1/analyze/face', '{}')))!;
+    expect(r.status).toBe(503);
+    expect((await r.json()).error.code).toBe('DISPOSED');
+    const down = (await answer(new Request('https://app.test/health')))!;
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ status: 'unhealthy', model_loaded: false });
+    const up = (await answer(new Request('https://app.test/health'), analyzer().a))!;
+    expect(up.status).toBe(200);
+    expect(await up.json()).toMatchObject({ status: 'healthy', model_loaded: true, version: '9.9.9', endpoints: expect.arrayContaining(['/v1/analyze/face', '/emotion']) });
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * Answers one REST request with the seed API's exact bodies and status codes, errors included: the WIA routes
+ * with the WIA error object, `/emotion` and the webcam `/predict` with `{ "error": … }`, `/health` with the
+ * SAMO-DL health body. Runs in the page that holds the detector; the service worker runs it without one, for the
+ * answers that need no analysis (404, 405, 413, and 503 when no page is serving).
+ */
+import {
+  EmoLensError,
+  ERROR_HTTP_STATUS,
+  toEmotionApi,
+  toSamoError,
+  toWebcamError,
+  toWebcamPredict,
+  webcamHttpStatus,
+  type WiaFaceResult,
+  type WiaVideoResult,
+} from '@emolens/schema';
+import { asEmoLensError, json, parseForm, parseJson, readBody } from './http.js';
+import { matchRoute, REST_ROUTES, type RestApi, type RestRoute } from './routes.js';
+
+/** What answers the analysis routes: an EmoLens `Detector` has all three. */
+export interface RestAnalyzer {
+  analyzeFace(body: unknown): Promise<WiaFaceResult>;
+  analyzeFaceVideo(body: unknown): Promise<WiaVideoResult>;
+  detect(input: Blob | string): Promise<WiaFaceResult>;
+}
+
+/** Who answers: the analyzer (none in the service worker), and what `/health` reports. */
+export interface RestService {
+  analyzer: RestAnalyzer | undefined;
+  /** The version `/health` reports. */
+  version: string;
+}
+
+/** Answers the request for route path `path` (relative to the base); `undefined` when the path is not an API's. */
+export async function answerRestRequest(request: Request, path: string, service: RestService): Promise<Response | undefined> {
+  const match = matchRoute(request.method, path);
+  if (!match) return undefined;
+  if (match.kind === 'not_found') {
+    return errorResponse(match.api, new EmoLensError('INVALID_REQUEST', `No route ${request.method} ${path}`, { kind: 'not_found', reason: 'unknown route', suggestion: 'See the routes the device answers in @emolens/rest.' }), 404);
+  }
+  if (match.kind === 'method_not_allowed') {
+    const allowed = match.allowed.join(', ');
+    const error = new EmoLensError('INVALID_REQUEST', `${path} takes ${allowed}, not ${request.method}`, { kind: 'method_not_allowed', allowed: match.allowed, reason: 'method not allowed' });
+    return errorResponse(match.api, error, 405, { allow: allowed });
+  }
+  const { route } = match;
+  try {
+    if (route.api === 'health') return health(service);
+    const body = await readBody(request, route.maxBodyBytes);
+    const analyzer = service.analyzer;
+    if (!analyzer) return errorResponse(route.api, notServing(), 503);
+    return await analyze(route, request, body, analyzer);
+  } catch (error) {
+    const e = asEmoLensError(error);
+    return errorResponse(route.api, e, e.details.kind === 'too_large' ? 413 : undefined);
+  }
+}
+
+/** The answer when no page with a detector is open (the service worker's own). */
+function notServing(): EmoLensError {
+  return new EmoLensError('DISPOSED', 'No page of this app with an EmoLens detector is open to answer', {
+    reason: 'no page is serving the REST routes',
+    suggestion: 'Open the app (a page that calls serveRest) and retry.',
+  });
+}
+
+async function analyze(route: RestRoute, request: Request, body: ArrayBuffer, analyzer: RestAnalyzer): Promise<Response> {
+  switch (route.api) {
+    case 'wia-face':
+      return json(200, await analyzer.analyzeFace(parseJson(body)));
+    case 'wia-video':
+      return json(200, await analyzer.analyzeFaceVideo(parseJson(body)));
+    case 'emotion': {
+      const image = (await parseForm(request, body))?.get('image');
+      if (!(image instanceof Blob)) throw missingImage('a multipart/form-data body with the image in the field "image"');
+      return json(200, toEmotionApi(await analyzer.detect(image)));
+    }
+    case 'predict': {
+      const form = await parseForm(request, body);
+      if (form) return wakeeNotYet();
+      const data = safeJson(body);
+      const image = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).image : undefined;
+      if (typeof image !== 'string') throw missingImage('a JSON body {"image": "data:image/png;base64,…"}');
+      return json(200, toWebcamPredict(await analyzer.detect(image)));
+    }
+    case 'health':
+      throw new Error('unreachable: /health is answered before the body is read');
+  }
+}
+
+/** The webcam API reads `request.json` and answers "No image provided" to anything without an image. */
+function safeJson(body: ArrayBuffer): unknown {
+  try {
+    return parseJson(body);
+  } catch {
+    return undefined;
+  }
+}
+
+function missingImage(expected: string): EmoLensError {
+  return new EmoLensError('INVALID_REQUEST', 'No image provided', { kind: 'missing_image', reason: 'no image in the request', suggestion: `Send ${expected}.` });
+}
+
+/** Wakee's multipart `/predict` needs the learning states, which the SDK does not compute yet. */
+function wakeeNotYet(): Response {
+  return json(501, { detail: 'Not Implemented: the Wakee learning states (boredom, confusion, engagement, frustration) are not computed on the device yet' });
+}
+
+function health(service: RestService): Response {
+  const ready = service.analyzer !== undefined;
+  return json(ready ? 200 : 503, {
+    status: ready ? 'healthy' : 'unhealthy',
+    model_loaded: ready,
+    // Answered by the device itself: up whenever a page of the app is open.
+    uptime: ready ? '100.0%' : '0.0%',
+    version: service.version,
+    endpoints: REST_ROUTES.map((r) => r.path),
+    timestamp: new Date().toISOString(),
+  });
+}
+
+/** Fallback texts of the `{ "error": … }` APIs for statuses the SDK's errors do not carry. */
+const STATUS_TEXT: Record<number, string> = { 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Request Entity Too Large', 503: 'Service Unavailable' };
+
+/** `error` in the format of `api`, with `status` (default: the status the format gives the error). */
+export function errorResponse(api: RestApi, error: EmoLensError, status?: number, headers: Record<string, string> = {}): Response {
+  switch (api) {
+    case 'wia-face':
+    case 'wia-video': {
+      if (!error.requestId) error.requestId = `req_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+      return json(status ?? ERROR_HTTP_STATUS[error.code], error.toJSON(), headers);
+    }
+    case 'emotion':
+    case 'predict': {
+      const body = status !== undefined && status !== 400 && STATUS_TEXT[status] ? { error: STATUS_TEXT[status] } : toWebcamError(error);
+      return json(status ?? webcamHttpStatus(error), body, headers);
+    }
+    case 'health':
+      return json(status ?? 500, toSamoError(error), headers);
+  }
+}

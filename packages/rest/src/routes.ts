@@ -1,0 +1,64 @@
+/**
+ * The REST routes answered on the device: one table, read by the service worker (which requests to take) and by
+ * the page (how to answer them).
+ */
+
+/** Which seed API a route belongs to: it decides the body of every answer, errors included. */
+export type RestApi = 'wia-face' | 'wia-video' | 'emotion' | 'predict' | 'health';
+
+/** One route, relative to the base path (the service worker's scope by default). */
+export interface RestRoute {
+  path: string;
+  method: 'GET' | 'POST';
+  api: RestApi;
+  /** Largest body taken; a larger one gets 413 in the API's format. */
+  maxBodyBytes: number;
+}
+
+/** One image, as a multipart file or base64 in JSON (base64 adds a third). */
+export const IMAGE_BODY_BYTES = 24 * 2 ** 20;
+/** A WIA video request: `frames_base64` holds up to 1,000 frames. */
+export const VIDEO_BODY_BYTES = 256 * 2 ** 20;
+
+/** Every route. `/predict` is the webcam API with a JSON body and the Wakee API with a multipart one. */
+export const REST_ROUTES: readonly RestRoute[] = [
+  { path: '/v1/analyze/face', method: 'POST', api: 'wia-face', maxBodyBytes: IMAGE_BODY_BYTES },
+  { path: '/v1/analyze/face/video', method: 'POST', api: 'wia-video', maxBodyBytes: VIDEO_BODY_BYTES },
+  { path: '/emotion', method: 'POST', api: 'emotion', maxBodyBytes: IMAGE_BODY_BYTES },
+  { path: '/predict', method: 'POST', api: 'predict', maxBodyBytes: IMAGE_BODY_BYTES },
+  { path: '/health', method: 'GET', api: 'health', maxBodyBytes: 0 },
+];
+
+/** The WIA API's prefix: any other path under it is an unknown WIA route (404 in the WIA format). */
+export const WIA_PREFIX = '/v1/';
+
+/** What a request's method and path lead to. */
+export type RouteMatch =
+  | { kind: 'route'; route: RestRoute }
+  | { kind: 'not_found'; api: RestApi }
+  | { kind: 'method_not_allowed'; api: RestApi; allowed: string[] };
+
+/**
+ * The route for `method` and `path` (relative to the base, starting with `/`), a 404 or 405 for paths of the
+ * APIs, or `undefined` for every other path: those are not ours and go to the network or the app.
+ */
+export function matchRoute(method: string, path: string): RouteMatch | undefined {
+  const routes = REST_ROUTES.filter((r) => r.path === path);
+  if (routes.length > 0) {
+    const route = routes.find((r) => r.method === method.toUpperCase());
+    if (route) return { kind: 'route', route };
+    const allowed = routes.map((r) => r.method);
+    return { kind: 'method_not_allowed', api: routes[0]!.api, allowed };
+  }
+  if (path.startsWith(WIA_PREFIX)) return { kind: 'not_found', api: 'wia-face' };
+  return undefined;
+}
+
+/**
+ * `url`'s path relative to `basePath` (which ends with `/`), starting with `/`; `undefined` when the URL is not
+ * under it. Percent-encoded paths are compared as sent: `/v1/analyze/%66ace` is not a route.
+ */
+export function relativePath(url: URL, basePath: string): string | undefined {
+  if (!url.pathname.startsWith(basePath)) return undefined;
+  return '/' + url.pathname.slice(basePath.length);
+}
