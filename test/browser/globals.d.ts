@@ -8,6 +8,8 @@ interface Window {
   loadModule(url: string): Promise<unknown>;
   /** The uploader test page (`page/uploader.html`): `@emolens/uploader`, and helpers of `page/uploader.ts`. */
   emolensUploader: typeof import('@emolens/uploader');
+  /** The PWA example (`examples/pwa`): its detector and uploader. */
+  __pwa?: { detector: import('@emolens/core').Detector; uploader: import('@emolens/uploader').Uploader };
   uploaderTest: {
     makeImage(width: number, height: number, type?: string, seed?: number): Promise<Blob>;
     up?: import('@emolens/uploader').Uploader;
