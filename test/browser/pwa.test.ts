@@ -15,6 +15,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStaticServer, type StaticServer } from '../bench/server.ts';
+import { CollectionServer, freePort } from '../setup/collection-server.ts';
 import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from '../setup/chromium.ts';
 import { repoRoot, requireData } from '../setup/paths.ts';
 import { openTestPage } from './harness.ts';
@@ -27,8 +28,11 @@ const HAPPY = join('wild', 'happy', 'Karin_Stoiber_0002.jpg');
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 addFormats.default(ajv);
 const schema = (name: string) => JSON.parse(readFileSync(join(repoRoot, 'packages', 'schema', 'schemas', `${name}.schema.json`), 'utf8')) as object;
+// The video result refers to the face result by its file name.
+ajv.addSchema(schema('wia-face-result'), 'wia-face-result.schema.json');
 const validators = {
-  wia: ajv.compile(schema('wia-face-result')),
+  wia: ajv.getSchema('wia-face-result.schema.json')!,
+  video: ajv.compile(schema('wia-video-result')),
   wiaError: ajv.compile(schema('wia-error')),
   emotion: ajv.compile(schema('emotion-api-response')),
   webcam: ajv.compile(schema('webcam-predict-response')),
@@ -97,6 +101,11 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
+/** Items in the page's annotation queue. */
+function queuedItems(p: Page): Promise<number> {
+  return p.evaluate(async () => (await window.__pwa!.uploader.queued()).length);
+}
+
 /** A data URL of a wild photo. */
 function photoDataUrl(relative: string): string {
   return `data:image/jpeg;base64,${readFileSync(join(requireData(), relative)).toString('base64')}`;
@@ -131,6 +140,8 @@ async function seedCalls(p: Page, dataUrl: string) {
       wiaUnknown: await call('/v1/analyze/voice', json({})),
       wiaGet: await call('/v1/analyze/face'),
       wiaHuge: await call('/v1/analyze/face', json({ image_base64: 'A'.repeat(25 * 2 ** 20) })),
+      // WIA 5.3.2 with frames instead of a video URL
+      wiaVideo: await call('/v1/analyze/face/video', json({ frames_base64: [image, image, image], options: { sample_rate: 1 } })),
       // Face Emotion Recognition API (curl -F "image=@…")
       emotion: await call('/emotion', { method: 'POST', body: form('image', jpeg) }),
       emotionNoImage: await call('/emotion', { method: 'POST', body: form('picture', jpeg) }),
@@ -162,6 +173,9 @@ function expectSeedAnswers(r: Awaited<ReturnType<typeof seedCalls>>): void {
     expect((r[name].body as { error: { details: { kind: string } } }).error.details.kind, name).toBe(kind);
   }
   expect(r.wiaGet.allow).toBe('POST');
+  expect(r.wiaVideo.status).toBe(200);
+  expect(validators.video(r.wiaVideo.body), JSON.stringify(validators.video.errors)).toBe(true);
+  expect((r.wiaVideo.body as { timeline: unknown[]; summary: { dominant_emotion: string } }).summary.dominant_emotion).toBe('happiness');
 
   expect(r.emotion.status).toBe(200);
   expect(validators.emotion(r.emotion.body), JSON.stringify(validators.emotion.errors)).toBe(true);
@@ -261,7 +275,7 @@ describe('the offline PWA', () => {
     await page.setInputFiles('#photo-files', join(requireData(), HAPPY));
     await page.waitForFunction(() => document.body.dataset.photos === '1', undefined, { timeout: 30_000 });
     await page.locator('#photo-rows select').selectOption('neutral');
-    await page.waitForFunction(async () => (await window.__pwa!.uploader.queued()).length === 1, undefined, { timeout: 30_000 });
+    await expect.poll(() => queuedItems(page), { timeout: 30_000 }).toBe(1);
     expect(await page.evaluate(() => window.__pwa!.detector.classifier)).toBe('emolens-fer');
 
     serve(join(tmp, 'v2'));
@@ -274,4 +288,32 @@ describe('the offline PWA', () => {
     expect(await page.evaluate(async () => (await window.__pwa!.uploader.queued()).length)).toBe(1);
     expect(pageErrors).toEqual([]);
   }, 300_000);
+
+  it('offline, queues corrections; back online, drains them to a real collection server, each stored once', async () => {
+    // The server is not running yet: while "offline" nothing can reach it, even a request Playwright's offline
+    // emulation would let through (requests the service worker passes on escape it).
+    const collector = new CollectionServer({ port: await freePort(), dataDir: join(tmp, 'collected'), corsOrigins: [server.origin] });
+    try {
+      await context.setOffline(true);
+      await page.goto(`${server.origin}/?collect=${collector.origin}/insert`);
+      await waitReady(page);
+      await page.setInputFiles('#photo-files', join(requireData(), HAPPY));
+      await page.waitForFunction(() => document.body.dataset.photos === '1', undefined, { timeout: 30_000 });
+      await page.locator('#photo-rows select').selectOption('surprise');
+      await expect.poll(() => page.locator('#photo-rows .note').textContent(), { timeout: 30_000 }).toBe('queued');
+      // It waits (a queue per endpoint: the update test's item is in the queue of its own endpoint).
+      await page.waitForTimeout(2000);
+      expect(await queuedItems(page)).toBe(1);
+
+      await collector.start();
+      await context.setOffline(false); // the page's `online` event: the uploader drains at once
+      await expect.poll(() => queuedItems(page), { timeout: 60_000 }).toBe(0);
+      const load = (await (await fetch(`${collector.origin}/load?limit=10`)).json()) as { data: { meta: { source: string } }[]; statistics: { total: number } };
+      expect(load.statistics.total, collector.output.join('\n')).toBe(1);
+      expect(load.data[0]!.meta.source).toBe('emolens-pwa');
+      expect(await page.evaluate(async () => (await window.__pwa!.uploader.deadLetters()).length)).toBe(0);
+    } finally {
+      await collector.stop();
+    }
+  }, 180_000);
 });

@@ -66,13 +66,21 @@ export class PhotosPanel {
     const td = el('td');
     if (this.correct && row.result?.faces.length) {
       const select = el('select');
+      const note = el('span');
+      note.className = 'note';
       select.append(el('option', 'correct…'), ...LABELS.map((l) => el('option', l)));
       select.addEventListener('change', () => {
         if (select.selectedIndex === 0) return;
         select.disabled = true;
-        void this.correct!(file, row, select.value).catch(() => (select.disabled = false));
+        this.correct!(file, row, select.value).then(
+          () => (note.textContent = 'queued'),
+          (error: unknown) => {
+            select.disabled = false;
+            note.textContent = isEmoLensError(error) ? error.code : String(error);
+          },
+        );
       });
-      td.append(select);
+      td.append(select, ' ', note);
     }
     tr.append(td);
     return tr;
