@@ -3,12 +3,13 @@
  * static server). A first visit in a fresh profile: bytes on the wire per file and navigation → ready (the
  * service worker's precache included). Reload → first result with the network off, `--visits N` times. Then,
  * online, `POST /v1/analyze/face` through the service worker against a direct `detector.analyzeFace()` call on the
- * same body, interleaved. Chromium's installability checks. Written to `results/pwa.json`.
+ * same body, interleaved. Chromium's installability checks. Last, the alternative the REST routes did not take:
+ * inference inside a service worker (`sw-probe/`), its start and its warm runs. Written to `results/pwa.json`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { CHROMIUM, CHROMIUM_ARGS, assertChromium } from '../setup/chromium.ts';
 import { repoRoot, requireData } from '../setup/paths.ts';
@@ -46,6 +47,44 @@ async function toFirstResult(context: BrowserContext, origin: string, photo: Buf
   }, photo.toString('base64'));
   await page.close();
   return { readyMs: round(readyMs), resultMs: round(resultMs) };
+}
+
+interface ProbeTimes {
+  worker: string;
+  wasmReadMs: number;
+  startAndDetectorSessionMs: number;
+  classifierSessionMs: number;
+  firstRunMs: number;
+  warmRunMedianMs: number;
+  error?: string;
+}
+
+/** The service-worker probe (`sw-probe/`): a cold call (onnxruntime started in the worker), then a warm one. */
+async function probeServiceWorker(browser: Browser): Promise<{ cold: ProbeTimes; warm: ProbeTimes }> {
+  const server = await startStaticServer([
+    { prefix: '/', dir: join(repoRoot, 'test', 'bench', 'sw-probe') },
+    { prefix: '/ort/', dir: join(repoRoot, 'test', 'node_modules', 'onnxruntime-web', 'dist') },
+    { prefix: '/assets/', dir: join(repoRoot, 'packages', 'core', 'assets') },
+  ]);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/index.html`);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    const ask = async () => {
+      await page.evaluate(() => (window as unknown as { ask(): void }).ask());
+      await page.waitForFunction(() => (window as unknown as { probe?: unknown }).probe !== undefined, undefined, { timeout: 60_000 });
+      const times = await page.evaluate(() => (window as unknown as { probe: ProbeTimes }).probe);
+      if (times.error) throw new Error(`the probe failed: ${times.error}`);
+      return times;
+    };
+    const cold = await ask();
+    const warm = await ask();
+    return { cold, warm };
+  } finally {
+    await context.close();
+    await server.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -102,13 +141,18 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 2000));
         offline.push(await toFirstResult(context, server.origin, photo));
       }
-      const offlineRequests = Object.values(server.snapshot()).reduce((s, c) => s + c.requests, 0);
+      const reached = server.snapshot();
+      const offlineRequests = Object.values(reached).reduce((s, c) => s + c.requests, 0);
+
+      log('inference inside a service worker (the probe)…');
+      const inServiceWorker = await probeServiceWorker(browser);
 
       const results = {
         date: new Date().toISOString(),
         firstVisit: { ...first, bytes: firstBytes, files },
-        offline: { visits: offline, medianResultMs: median(offline.map((v) => v.resultMs)), medianReadyMs: median(offline.map((v) => v.readyMs)), requestsReachingServer: offlineRequests },
+        offline: { visits: offline, medianResultMs: median(offline.map((v) => v.resultMs)), medianReadyMs: median(offline.map((v) => v.readyMs)), requestsReachingServer: offlineRequests, pathsReachingServer: Object.keys(reached) },
         rest: { calls: CALLS, viaRestMedianMs: median(latency.viaRest), directMedianMs: median(latency.direct), viaRestP95Ms: round(quantile([...latency.viaRest].sort((a, b) => a - b), 0.95)), directP95Ms: round(quantile([...latency.direct].sort((a, b) => a - b), 0.95)) },
+        inServiceWorker,
         installability: { errors: installabilityErrors.map((e) => e.errorId), manifestUrl: manifest.url, manifestErrors: manifest.errors.length },
       };
       await mkdir(join(repoRoot, 'test', 'bench', 'results'), { recursive: true });
@@ -118,8 +162,9 @@ async function main(): Promise<void> {
         [
           `First visit: ${mib(firstBytes)} in ${files.reduce((s, f) => s + f.requests, 0)} requests; navigation → ready ${first.readyMs} ms, → first result ${first.resultMs} ms`,
           table(['file', 'requests', 'bytes'], files.slice(0, 12).map((f) => [f.path, String(f.requests), String(f.bytes)])),
-          `Offline reload → first result: median ${results.offline.medianResultMs} ms (ready ${results.offline.medianReadyMs} ms) over ${VISITS}: ${offline.map((v) => v.resultMs).join(', ')}; requests reaching the server: ${offlineRequests}`,
+          `Offline reload → first result: median ${results.offline.medianResultMs} ms (ready ${results.offline.medianReadyMs} ms) over ${VISITS}: ${offline.map((v) => v.resultMs).join(', ')}; requests reaching the server: ${offlineRequests} (${Object.keys(reached).join(', ') || 'none'})`,
           `POST /v1/analyze/face through the service worker: median ${results.rest.viaRestMedianMs} ms (p95 ${results.rest.viaRestP95Ms}); detector.analyzeFace(): ${results.rest.directMedianMs} ms (p95 ${results.rest.directP95Ms})`,
+          `Inside a service worker (onnxruntime alone, 1 thread): Worker ${inServiceWorker.cold.worker}; start + detector session ${round(inServiceWorker.cold.startAndDetectorSessionMs)} ms, classifier session ${round(inServiceWorker.cold.classifierSessionMs)} ms, first run ${round(inServiceWorker.cold.firstRunMs)} ms; warm detector + classifier run ${round(inServiceWorker.warm.warmRunMedianMs)} ms (median)`,
           `Installability: ${installabilityErrors.length === 0 ? 'no errors' : installabilityErrors.map((e) => e.errorId).join(', ')}; manifest ${manifest.url} (${manifest.errors.length} errors)`,
         ].join('\n') + '\n',
       );

@@ -248,6 +248,16 @@ describe('the offline PWA', () => {
     await page.setInputFiles('#photo-files', join(requireData(), HAPPY));
     await page.waitForFunction(() => document.body.dataset.photos === '1', undefined, { timeout: 30_000 });
     expect(await page.locator('#photo-rows tr td').nth(2).textContent()).toBe('happiness');
+    const read = async (button: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      return readFileSync((await file.path())!, 'utf8');
+    };
+    const csv = (await read('#export-csv')).split('\r\n');
+    expect(csv[0]).toBe('file,faces,emotion,confidence,valence,arousal,error');
+    expect(csv[1]).toMatch(/^Karin_Stoiber_0002\.jpg,1,happiness,0\.\d{3},-?\d\.\d{3},\d\.\d{3},$/);
+    const exported = JSON.parse(await read('#export-json')) as { file: string; result: unknown }[];
+    expect(exported).toHaveLength(1);
+    expect(validators.wia(exported[0]!.result), JSON.stringify(validators.wia.errors)).toBe(true);
 
     await page.setInputFiles('#video-file', { name: 'pwa.webm', mimeType: video.mimeType, buffer: Buffer.from(video.bytes) });
     await page.waitForFunction(() => Number(document.body.dataset.videoFrames) > 0, undefined, { timeout: 60_000 });

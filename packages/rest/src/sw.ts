@@ -6,11 +6,11 @@
  * The analysis runs in the page, not here: a service worker cannot start the SDK's workers (Chromium has no
  * `Worker` in service workers), and it is stopped after about 30 s idle, which would throw the loaded models away.
  */
+import { EmoLensError } from '@emolens/schema';
 import { answerRestRequest, errorResponse } from './answer.js';
 import { REST_REQUEST, REST_VERSION, type RestReplyMessage, type RestRequestMessage } from './bridge.js';
 import { asEmoLensError, readBody } from './http.js';
 import { matchRoute, relativePath, type RestRoute } from './routes.js';
-import { EmoLensError } from '@emolens/schema';
 
 /** The parts of a `FetchEvent` this module uses. */
 export interface RestFetchEvent {
