@@ -299,7 +299,7 @@ describe('the offline PWA', () => {
     expect(pageErrors).toEqual([]);
   }, 300_000);
 
-  it('offline, queues corrections; back online, drains them to a real collection server, each stored once', async () => {
+  it('offline, queues corrections; Background Sync reaches the page; back online, the queue drains to a real server', async () => {
     // The server is not running yet: while "offline" nothing can reach it, even a request Playwright's offline
     // emulation would let through (requests the service worker passes on escape it).
     const collector = new CollectionServer({ port: await freePort(), dataDir: join(tmp, 'collected'), corsOrigins: [server.origin] });
@@ -317,6 +317,21 @@ describe('the offline PWA', () => {
 
       await collector.start();
       await context.setOffline(false); // the page's `online` event: the uploader drains at once
+      // Background Sync, as the browser fires it once the network is back (never while offline): the service worker
+      // asks the page to drain.
+      const cdp = await context.newCDPSession(page);
+      const registered = new Promise<string>((resolve) =>
+        cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }: { registrations: { registrationId: string; isDeleted: boolean }[] }) => {
+          const live = registrations.find((r) => !r.isDeleted);
+          if (live) resolve(live.registrationId);
+        }),
+      );
+      await context.grantPermissions(['background-sync'], { origin: server.origin });
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: server.origin, registrationId: await registered, tag: 'emolens-uploads', lastChance: false });
+      await page.waitForFunction(() => Number(document.body.dataset.syncFlushes) >= 1, undefined, { timeout: 10_000 });
+      await cdp.detach();
+
       await expect.poll(() => queuedItems(page), { timeout: 60_000 }).toBe(0);
       const load = (await (await fetch(`${collector.origin}/load?limit=10`)).json()) as { data: { meta: { source: string } }[]; statistics: { total: number } };
       expect(load.statistics.total, collector.output.join('\n')).toBe(1);

@@ -46,7 +46,10 @@ async function main(): Promise<void> {
       update.onclick = apply;
       document.body.dataset.updateReady = 'true';
     },
-    onFlush: () => annotations.flush(),
+    onFlush: () => {
+      annotations.flush();
+      document.body.dataset.syncFlushes = String(Number(document.body.dataset.syncFlushes ?? 0) + 1);
+    },
   });
   status.textContent = 'Loading the models…';
   // The first start reads the SDK's files from the precache; the SDK then keeps them inflated and checked in its own
