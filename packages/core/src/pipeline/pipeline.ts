@@ -20,6 +20,7 @@ import { SECOND_LOOK_FLOOR } from './find/second-look.js';
 import { cropFaces } from './frame/crop-faces.js';
 import { CropRenderer } from './frame/crop.js';
 import { toDetectionSize, toSourcePixels } from './frame/detection-size.js';
+import { round } from '../round.js';
 import { runFrame, type FrameStages } from './run-frame.js';
 import { StreamTable } from './track/stream-state.js';
 
@@ -97,7 +98,7 @@ export class Pipeline implements PipelineApi {
     this.loaded = { stages, mediapipe, renderer };
     const steps = [...inference.steps, { step: 'pipeline-warmup' as const, at: warmedAt }]
       .sort((a, b) => a.at - b.at)
-      .map(({ step, at }) => ({ step, ms: Math.round((at - startedAt) * 10) / 10 }));
+      .map(({ step, at }) => ({ step, ms: round(at - startedAt, 1) }));
     progress({ type: 'ready', backend: inference.backend, elapsedMs: performance.now() - started, steps });
     return { backend: inference.backend, classifier: manifest.name, threads: inference.threads, classifierPlacement: inference.placement };
   }

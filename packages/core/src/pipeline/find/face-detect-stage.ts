@@ -28,14 +28,6 @@ export class FaceDetectStage {
     return withBorderRetry(frame, (input) => this.pass(input, frame, SECOND_LOOK_MARGIN));
   }
 
-  /**
-   * One pass on the whole frame, without the border retry: the first run of the stage allocates its canvases and
-   * the detector's buffers, so a start-up warm-up needs one pass, not the retry a faceless frame would add.
-   */
-  async warmUp(frame: ImageBitmap): Promise<void> {
-    await this.pass({ image: frame, padX: 0, padY: 0 }, frame, SECOND_LOOK_MARGIN);
-  }
-
   /** Faces in one tile of the frame (no border retry: most tiles hold no face), in frame pixels. */
   detectTile(frame: ImageBitmap, tile: Box): Promise<DetectedFace[]> {
     return this.pass({ image: tileCanvas(frame, tile), padX: -tile.x, padY: -tile.y }, frame, TILE_CONFIRM_MARGIN);

@@ -115,11 +115,6 @@ export class FaceFinder {
     await this.detector('short');
   }
 
-  /** Runs the short-range detector once on `frame` (a start-up warm-up: one pass, see {@link FaceDetectStage.warmUp}). */
-  async warmUp(frame: ImageBitmap): Promise<void> {
-    await (await this.detector('short')).warmUp(frame);
-  }
-
   /** Frees the video-mode mesh stages of `stream` (after its last frame). */
   async closeStream(stream: number): Promise<void> {
     const prefix = `${stream}/`;
