@@ -14,9 +14,10 @@ const collect = {
 };
 
 /**
- * Every file the build emits is precached, the SDK's wasm runtime and models included (Workbox's default cap is
- * 2 MiB a file; the largest here, the onnxruntime wasm, ships gzipped at 3.5 MiB). Only what the app's options
- * can load is emitted: the WebGPU runtime and the other classifiers are optional modules it does not import.
+ * The files the build emits are precached, the SDK's wasm runtime and models included, MediaPipe's excepted (see
+ * `globIgnores`). Workbox's default cap is 2 MiB a file; the largest here, the onnxruntime wasm, ships gzipped at
+ * 3.5 MiB. Only what the app's options can load is emitted: the WebGPU runtime and the other classifiers are
+ * optional modules it does not import.
  */
 const MAX_PRECACHED_FILE_BYTES = 8 * 2 ** 20;
 

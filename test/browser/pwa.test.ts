@@ -21,6 +21,7 @@ import { repoRoot, requireData } from '../setup/paths.ts';
 import { openTestPage } from './harness.ts';
 import { makeTestVideo } from './video-fixture.ts';
 import { writeFaceVideo } from './y4m.ts';
+import { UPLOAD_SYNC_TAG } from '../../examples/pwa/src/messages.ts';
 
 const pwaRoot = join(repoRoot, 'examples', 'pwa');
 const HAPPY = join('wild', 'happy', 'Karin_Stoiber_0002.jpg');
@@ -328,7 +329,7 @@ describe('the offline PWA', () => {
       );
       await context.grantPermissions(['background-sync'], { origin: server.origin });
       await cdp.send('ServiceWorker.enable');
-      await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: server.origin, registrationId: await registered, tag: 'emolens-uploads', lastChance: false });
+      await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: server.origin, registrationId: await registered, tag: UPLOAD_SYNC_TAG, lastChance: false });
       await page.waitForFunction(() => Number(document.body.dataset.syncFlushes) >= 1, undefined, { timeout: 10_000 });
       await cdp.detach();
 

@@ -3,7 +3,7 @@
  * network allows: at once when online, on `online`, and on Background Sync where the browser has it (the service
  * worker then asks an open page to drain the queue). Sending needs the user's consent; nothing is queued without it.
  */
-import type { WiaFace } from '@emolens/core';
+import type { WiaEmotion, WiaFace } from '@emolens/core';
 import { createUploader, type Uploader } from '@emolens/uploader';
 import { byId } from './dom.ts';
 import { UPLOAD_SYNC_TAG } from './messages.ts';
@@ -37,13 +37,13 @@ export class Annotations {
   }
 
   /** Queues the correction of `row`'s first face. */
-  correct = async (file: File, row: PhotoRow, label: string): Promise<void> => {
+  correct = async (file: File, row: PhotoRow, label: WiaEmotion): Promise<void> => {
     const face = row.result!.faces[0] as WiaFace;
     await this.uploader.submit({
       image: file,
       predicted: UNESTIMATED,
       corrected: UNESTIMATED,
-      extensions: { predicted_emotion: face.emotions.primary.label, user_emotion: label as WiaFace['emotions']['primary']['label'], wia_face: face },
+      extensions: { predicted_emotion: face.emotions.primary.label, user_emotion: label, wia_face: face },
       meta: { source: 'emolens-pwa', file: row.file.slice(0, 256) },
     });
     await requestSync();

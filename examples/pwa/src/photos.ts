@@ -2,14 +2,12 @@
  * Photo analysis: pick or drop files, or a whole folder; one row per photo, exported as CSV or JSON. Each row can
  * be corrected and the correction queued for the collection server (`annotate.ts`).
  */
-import { isEmoLensError, type Detector } from '@emolens/core';
+import { isEmoLensError, WIA_EMOTIONS, type Detector, type WiaEmotion } from '@emolens/core';
 import { byId, download, el } from './dom.ts';
 import { cells, COLUMNS, toCsv, toJson, type PhotoRow } from './photo-rows.ts';
 
 /** What a row's "correct" control calls with the photo, its result and the label the user chose. */
-export type CorrectionHandler = (file: File, row: PhotoRow, label: string) => Promise<void>;
-
-const LABELS = ['happiness', 'sadness', 'anger', 'fear', 'disgust', 'surprise', 'neutral'];
+export type CorrectionHandler = (file: File, row: PhotoRow, label: WiaEmotion) => Promise<void>;
 
 export class PhotosPanel {
   readonly rows: PhotoRow[] = [];
@@ -38,6 +36,7 @@ export class PhotosPanel {
   /** Analyses `files` one after another (images only; a folder's other files are skipped). */
   add(files: readonly File[]): Promise<void> {
     const images = files.filter((f) => f.type.startsWith('image/') || f.type === '');
+    // `analyse` turns every failure into a row: one photo never stops the ones after it.
     this.queue = this.queue.then(async () => {
       for (const file of images) await this.analyse(file);
     });
@@ -68,11 +67,11 @@ export class PhotosPanel {
       const select = el('select');
       const note = el('span');
       note.className = 'note';
-      select.append(el('option', 'correct…'), ...LABELS.map((l) => el('option', l)));
+      select.append(el('option', 'correct…'), ...WIA_EMOTIONS.map((l) => el('option', l)));
       select.addEventListener('change', () => {
         if (select.selectedIndex === 0) return;
         select.disabled = true;
-        this.correct!(file, row, select.value).then(
+        this.correct!(file, row, select.value as WiaEmotion).then(
           () => (note.textContent = 'queued'),
           (error: unknown) => {
             select.disabled = false;

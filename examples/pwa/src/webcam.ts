@@ -13,11 +13,14 @@ export class WebcamPanel {
   }
 
   private async start(): Promise<void> {
+    this.button.disabled = true; // one camera at a time, even when clicked twice while the browser asks
     try {
       this.media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
     } catch (error) {
       this.label.textContent = `camera unavailable: ${error instanceof Error ? error.name : String(error)}`;
       return;
+    } finally {
+      this.button.disabled = false;
     }
     byId<HTMLVideoElement>('webcam-video').srcObject = this.media;
     let results = 0;

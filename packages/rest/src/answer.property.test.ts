@@ -14,14 +14,17 @@ const RUNS = { seed: Number(process.env['FUZZ_SEED'] ?? 20261127), numRuns: Numb
 
 const EMPTY_RESULT = { request_id: 'req_x', processing_time_ms: 1, faces: [] } as unknown as WiaFaceResult;
 
-/** Parses requests for real; "analyses" only strings that look like base64 images and blobs that start like a JPEG. */
+/** Parses WIA requests for real; "analyses" only base64 and files that start like a JPEG. */
 const analyzer: RestAnalyzer = {
-  analyzeFace: async (body) => (parseWiaFaceRequest(body), EMPTY_RESULT),
+  analyzeFace: async (body) => {
+    const request = parseWiaFaceRequest(body);
+    if (request.image_base64?.startsWith('data:image/jpeg;base64,/9j/')) return EMPTY_RESULT;
+    throw new EmoLensError('INVALID_IMAGE', 'not an image', { kind: 'invalid_base64' });
+  },
   analyzeFaceVideo: async (body) => (parseWiaVideoRequest(body), { request_id: 'req_v', timeline: [], summary: {} } as unknown as WiaVideoResult),
   detect: async (input) => {
-    const head = typeof input === 'string' ? input.slice(0, 30) : new Uint8Array(await input.slice(0, 2).arrayBuffer()).join(',');
-    if (head === '255,216' || head.startsWith('data:image/jpeg;base64,/9j/')) return EMPTY_RESULT;
-    throw new EmoLensError('INVALID_IMAGE', 'not an image', { kind: typeof input === 'string' ? 'invalid_base64' : 'undecodable' });
+    if (new Uint8Array(await input.slice(0, 2).arrayBuffer()).join(',') === '255,216') return EMPTY_RESULT;
+    throw new EmoLensError('INVALID_IMAGE', 'not an image', { kind: 'undecodable' });
   },
 };
 

@@ -90,7 +90,8 @@ describe('answerRestRequest', () => {
     const { a, seen } = analyzer();
     const ok = (await answer(post('/predict', JSON.stringify({ image: 'data:image/png;base64,AAAA' }), { 'content-type': 'application/json' }), a))!;
     expect(await ok.json()).toEqual({ emotion: 'HAPPY' });
-    expect(seen).toEqual(['data:image/png;base64,AAAA']);
+    // Read as base64, never fetched: the data URL goes through the WIA request's image_base64.
+    expect(seen).toEqual([{ image_base64: 'data:image/png;base64,AAAA' }]);
     for (const body of ['{}', 'not json', '{"image": 3}']) {
       const r = (await answer(post('/predict', body, { 'content-type': 'application/json' }), a))!;
       expect([r.status, await r.json()]).toEqual([400, { error: 'No image provided' }]);

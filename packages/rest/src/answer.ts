@@ -15,14 +15,18 @@ import {
   type WiaFaceResult,
   type WiaVideoResult,
 } from '@emolens/schema';
+import { REST_VERSION } from './bridge.js';
 import { asEmoLensError, json, parseForm, parseJson, readBody } from './http.js';
 import { matchRoute, REST_ROUTES, type RestApi, type RestRoute } from './routes.js';
 
 /** What answers the analysis routes: an EmoLens `Detector` has all three. */
 export interface RestAnalyzer {
+  /** The WIA `POST /v1/analyze/face` body, parsed and analysed (also the webcam `/predict`'s data URL, as `image_base64`). */
   analyzeFace(body: unknown): Promise<WiaFaceResult>;
+  /** The WIA `POST /v1/analyze/face/video` body, parsed and analysed. */
   analyzeFaceVideo(body: unknown): Promise<WiaVideoResult>;
-  detect(input: Blob | string): Promise<WiaFaceResult>;
+  /** An uploaded image file (`/emotion`'s multipart field). */
+  detect(input: Blob): Promise<WiaFaceResult>;
 }
 
 /** Who answers: the analyzer (none in the service worker), and what `/health` reports. */
@@ -49,23 +53,28 @@ export async function answerRestRequest(request: Request, path: string, service:
     if (route.api === 'health') return health(service);
     const body = await readBody(request, route.maxBodyBytes);
     const analyzer = service.analyzer;
-    if (!analyzer) return errorResponse(route.api, notServing(), 503);
-    return await analyze(route, request, body, analyzer);
+    if (!analyzer) return notServingResponse(route);
+    return await analyze({ ...route, api: route.api }, request, body, analyzer);
   } catch (error) {
     const e = asEmoLensError(error);
     return errorResponse(route.api, e, e.details.kind === 'too_large' ? 413 : undefined);
   }
 }
 
-/** The answer when no page with a detector is open (the service worker's own). */
-function notServing(): EmoLensError {
-  return new EmoLensError('DISPOSED', 'No page of this app with an EmoLens detector is open to answer', {
+/**
+ * The answer to `route` when no page with a detector is open to answer it (the service worker's own): 503 in the
+ * route's format, and `/health`'s unhealthy body.
+ */
+export function notServingResponse(route: RestRoute): Response {
+  if (route.api === 'health') return health({ analyzer: undefined, version: REST_VERSION });
+  const error = new EmoLensError('DISPOSED', 'No page of this app with an EmoLens detector is open to answer', {
     reason: 'no page is serving the REST routes',
     suggestion: 'Open the app (a page that calls serveRest) and retry.',
   });
+  return errorResponse(route.api, error, 503);
 }
 
-async function analyze(route: RestRoute, request: Request, body: ArrayBuffer, analyzer: RestAnalyzer): Promise<Response> {
+async function analyze(route: RestRoute & { api: Exclude<RestApi, 'health'> }, request: Request, body: ArrayBuffer, analyzer: RestAnalyzer): Promise<Response> {
   switch (route.api) {
     case 'wia-face':
       return json(200, await analyzer.analyzeFace(parseJson(body)));
@@ -82,10 +91,9 @@ async function analyze(route: RestRoute, request: Request, body: ArrayBuffer, an
       const data = safeJson(body);
       const image = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).image : undefined;
       if (typeof image !== 'string') throw missingImage('a JSON body {"image": "data:image/png;base64,…"}');
-      return json(200, toWebcamPredict(await analyzer.detect(image)));
+      // As base64, never as a URL: a request body must not make the page fetch an address it names.
+      return json(200, toWebcamPredict(await analyzer.analyzeFace({ image_base64: image })));
     }
-    case 'health':
-      throw new Error('unreachable: /health is answered before the body is read');
   }
 }
 
@@ -121,7 +129,7 @@ function health(service: RestService): Response {
 }
 
 /** Fallback texts of the `{ "error": … }` APIs for statuses the SDK's errors do not carry. */
-const STATUS_TEXT: Record<number, string> = { 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Request Entity Too Large', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Request Entity Too Large', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
 /** `error` in the format of `api`, with `status` (default: the status the format gives the error). */
 export function errorResponse(api: RestApi, error: EmoLensError, status?: number, headers: Record<string, string> = {}): Response {

@@ -1,5 +1,5 @@
 /** JSON responses and request bodies, read with a byte cap. */
-import { EmoLensError } from '@emolens/schema';
+import { EmoLensError, isEmoLensError } from '@emolens/schema';
 
 /** A JSON response. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -46,7 +46,6 @@ export async function parseForm(request: Request, body: ArrayBuffer): Promise<Fo
 
 /** Any thrown value as an `EmoLensError` (`INTERNAL_ERROR`, `unexpected`, for anything else). */
 export function asEmoLensError(error: unknown): EmoLensError {
-  if (error instanceof EmoLensError) return error;
-  if (error instanceof Error && error.name === 'EmoLensError' && 'code' in error) return error as EmoLensError;
+  if (isEmoLensError(error)) return error;
   return new EmoLensError('INTERNAL_ERROR', 'The analysis failed', { kind: 'unexpected', reason: String(error) }, { cause: error });
 }

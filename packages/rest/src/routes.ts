@@ -8,8 +8,11 @@ export type RestApi = 'wia-face' | 'wia-video' | 'emotion' | 'predict' | 'health
 
 /** One route, relative to the base path (the service worker's scope by default). */
 export interface RestRoute {
+  /** The path relative to the base, e.g. `/v1/analyze/face`. */
   path: string;
+  /** The one method it takes (another gets 405). */
   method: 'GET' | 'POST';
+  /** The seed API whose bodies it answers with. */
   api: RestApi;
   /** Largest body taken; a larger one gets 413 in the API's format. */
   maxBodyBytes: number;
@@ -32,7 +35,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
 /** The WIA API's prefix: any other path under it is an unknown WIA route (404 in the WIA format). */
 export const WIA_PREFIX = '/v1/';
 
-/** What a request's method and path lead to. */
+/** What a request's method and path lead to: a route, an unknown path of an API (404), or a wrong method (405). */
 export type RouteMatch =
   | { kind: 'route'; route: RestRoute }
   | { kind: 'not_found'; api: RestApi }

@@ -1,9 +1,11 @@
 /**
  * The page side: answers the requests the service worker hands over ({@link serveRest}), with a detector.
  */
-import { answerRestRequest, type RestAnalyzer, type RestService } from './answer.js';
+import { EmoLensError } from '@emolens/schema';
+import { answerRestRequest, errorResponse, type RestAnalyzer, type RestService } from './answer.js';
 import { isRestRequest, REST_VERSION, type RestReplyMessage, type RestRequestMessage } from './bridge.js';
-import { json } from './http.js';
+import { asEmoLensError } from './http.js';
+import { matchRoute } from './routes.js';
 
 /** Options of {@link serveRest}. */
 export interface ServeRestOptions {
@@ -13,8 +15,9 @@ export interface ServeRestOptions {
   version?: string;
 }
 
-/** A page answering the REST routes; `stop()` ends it (the service worker then asks another page, or says 503). */
+/** A page answering the REST routes. */
 export interface RestServer {
+  /** Stops answering: the service worker then asks the app's other pages, or answers 503. */
   stop(): void;
 }
 
@@ -37,22 +40,26 @@ export function serveRest(analyzer: RestAnalyzer, options: ServeRestOptions = {}
     const port = event.ports[0];
     if (!isRestRequest(event.data) || !port) return;
     port.postMessage({ type: 'accepted' } satisfies RestReplyMessage);
-    void reply(event.data, port, service);
+    reply(event.data, port, service).catch(() => port.close()); // the service worker then answers 504
   };
   container.addEventListener('message', onMessage);
-  // Messages wait until the page listens: without this, requests made before the first `onmessage` would hang.
+  // Start delivering the service worker's messages now, not once the document has finished loading: requests made
+  // while the page is still starting are answered instead of timing out.
   container.startMessages();
   return { stop: () => container.removeEventListener('message', onMessage) };
 }
 
 async function reply(message: RestRequestMessage, port: MessagePort, service: RestService): Promise<void> {
-  let response: Response;
+  const match = matchRoute(message.method, message.path);
+  let response: Response | undefined;
   try {
     const request = new Request(message.url, { method: message.method, headers: message.headers, body: message.body });
-    response = (await answerRestRequest(request, message.path, service)) ?? json(404, { error: 'Not Found' });
+    response = await answerRestRequest(request, message.path, service);
   } catch (error) {
-    response = json(500, { error: String(error) });
+    // A request the page cannot even rebuild: an internal error, in the route's format.
+    if (match?.kind === 'route') response = errorResponse(match.route.api, asEmoLensError(error));
   }
+  response ??= errorResponse('wia-face', new EmoLensError('INVALID_REQUEST', `No route ${message.method} ${message.path}`, { kind: 'not_found' }), 404);
   const body = await response.arrayBuffer();
   port.postMessage({ type: 'response', status: response.status, headers: [...response.headers], body } satisfies RestReplyMessage, [body]);
   port.close();

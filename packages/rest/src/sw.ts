@@ -7,7 +7,7 @@
  * `Worker` in service workers), and it is stopped after about 30 s idle, which would throw the loaded models away.
  */
 import { EmoLensError } from '@emolens/schema';
-import { answerRestRequest, errorResponse } from './answer.js';
+import { answerRestRequest, errorResponse, notServingResponse } from './answer.js';
 import { REST_REQUEST, REST_VERSION, type RestReplyMessage, type RestRequestMessage } from './bridge.js';
 import { asEmoLensError, readBody } from './http.js';
 import { matchRoute, relativePath, type RestRoute } from './routes.js';
@@ -39,11 +39,14 @@ export interface RestRouteOptions {
   basePath?: string;
   /** How long a page has to take a request before the next one is asked (default 1,000 ms). */
   acceptTimeoutMs?: number;
-  /** How long a page that took a request has to answer it: a 504 after (default 600,000 ms; videos take long). */
+  /**
+   * How long a page that took a request has to answer it: a 504 after. Default 280,000 ms, under the 5 minutes
+   * Chromium lets one fetch event run (a long video request past that would end in a network error instead).
+   */
   answerTimeoutMs?: number;
 }
 
-const DEFAULTS = { acceptTimeoutMs: 1000, answerTimeoutMs: 600_000 };
+const DEFAULTS = { acceptTimeoutMs: 1000, answerTimeoutMs: 280_000 };
 
 /**
  * Answers `event` when it is a REST request (see the module's description) and returns `true`; returns `false`
@@ -54,7 +57,8 @@ export function handleRestFetch(scope: RestWorkerScope, event: RestFetchEvent, o
   if (request.mode === 'navigate') return false;
   const url = new URL(request.url);
   if (url.origin !== scope.location.origin) return false;
-  const path = relativePath(url, options.basePath ?? new URL(scope.registration.scope).pathname);
+  const base = options.basePath ?? new URL(scope.registration.scope).pathname;
+  const path = relativePath(url, base.endsWith('/') ? base : `${base}/`);
   if (path === undefined) return false;
   const match = matchRoute(request.method, path);
   if (!match) return false;
@@ -85,24 +89,24 @@ async function forward(scope: RestWorkerScope, event: RestFetchEvent, path: stri
   const { request } = event;
   let body: ArrayBuffer | null = null;
   try {
-    if (request.method !== 'GET' && request.method !== 'HEAD') body = await readBody(request, route.maxBodyBytes);
+    if (route.method === 'POST') body = await readBody(request, route.maxBodyBytes);
   } catch (error) {
     const e = asEmoLensError(error);
     return errorResponse(route.api, e, e.details.kind === 'too_large' ? 413 : undefined);
   }
   const message: Omit<RestRequestMessage, 'body'> = { type: REST_REQUEST, method: request.method, url: request.url, path, headers: [...request.headers] };
-  for (const client of await candidates(scope, event.clientId)) {
-    const copy = body === null ? null : body.slice(0);
-    const answer = await ask(client, { ...message, body: copy }, options);
+  const clients = await candidates(scope, event.clientId);
+  for (const [i, client] of clients.entries()) {
+    // The body is transferred: each page but the last one asked gets a copy.
+    const sent = body === null || i === clients.length - 1 ? body : body.slice(0);
+    const answer = await ask(client, { ...message, body: sent }, options);
     if (answer === 'not_taken') continue;
     if (answer === 'timeout') {
-      return errorResponse(route.api, new EmoLensError('TIMEOUT', `The page did not answer within ${options.answerTimeoutMs} ms`, { reason: 'answer timeout' }));
+      return errorResponse(route.api, new EmoLensError('TIMEOUT', `The page did not answer within ${options.answerTimeoutMs} ms`, { reason: 'answer timeout' }), 504);
     }
     return new Response(answer.body, { status: answer.status, headers: answer.headers });
   }
-  // No page serves: the answer a detector-less service gives (503, or /health's unhealthy body).
-  const replay = new Request(request.url, { method: request.method, headers: request.headers, body });
-  return (await answerRestRequest(replay, path, { analyzer: undefined, version: REST_VERSION }))!;
+  return notServingResponse(route);
 }
 
 /** The page that made the request, then every other window of the app. */
