@@ -230,11 +230,14 @@ describe('the offline PWA', () => {
     const video = await makeTestVideo(maker.page, { codec: 'vp8', name: 'pwa', segments: [{ label: 'happy', seconds: 1 }] }).finally(() => maker.close());
 
     const leaked: string[] = [];
+    const checks: Promise<void>[] = [];
     page.on('request', (request) => {
       if (request.url().startsWith('http') && !request.serviceWorker()) {
-        void request.response().then((response) => {
-          if (!response?.fromServiceWorker()) leaked.push(request.url());
-        });
+        checks.push(
+          request.response().then((response) => {
+            if (!response?.fromServiceWorker()) leaked.push(request.url());
+          }),
+        );
       }
     });
     context.on('request', (request) => {
@@ -269,6 +272,7 @@ describe('the offline PWA', () => {
     await page.click('#webcam-toggle');
 
     expectSeedAnswers(await seedCalls(page, photoDataUrl(HAPPY)));
+    await Promise.all(checks);
     expect(leaked).toEqual([]);
     // The one request the server may see is the browser's own update check of /sw.js on navigation, made outside
     // the page (and outside Playwright's offline emulation); it fails harmlessly on a real offline device.
