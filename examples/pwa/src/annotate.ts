@@ -4,6 +4,7 @@
  * worker then asks an open page to drain the queue). Sending needs the user's consent; nothing is queued without it.
  */
 import type { WiaEmotion, WiaFace } from '@emolens/core';
+import { UNESTIMATED_LEARNING_STATES } from '@emolens/schema';
 import { createUploader, type Uploader } from '@emolens/uploader';
 import { byId } from './dom.ts';
 import { UPLOAD_SYNC_TAG } from './messages.ts';
@@ -11,7 +12,7 @@ import type { PhotoRow } from './photo-rows.ts';
 
 const CONSENT_KEY = 'emolens-pwa:share-consent';
 /** The learning states are not estimated yet (issue 18): the midpoint of DAiSEE's 0–3 scale, as the webcam demo sends. */
-const UNESTIMATED = { boredom: 1.5, confusion: 1.5, engagement: 1.5, frustration: 1.5 };
+const UNESTIMATED = { ...UNESTIMATED_LEARNING_STATES };
 
 /** The `/insert` URL: `?collect=<url>`, else `/collect/insert` on this origin (proxied to the server). */
 function endpoint(): string {

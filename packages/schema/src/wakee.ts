@@ -19,6 +19,14 @@ export const LEARNING_STATE_MAX = 3;
 /** A score for each learning state, each in [{@link LEARNING_STATE_MIN}, {@link LEARNING_STATE_MAX}]. */
 export type LearningStateScores = Record<LearningState, number>;
 
+/**
+ * The scores an app sends as `predicted_*` while nothing estimates the learning states: the middle of the scale,
+ * for each state.
+ */
+export const UNESTIMATED_LEARNING_STATES: Readonly<LearningStateScores> = Object.freeze(
+  Object.fromEntries(LEARNING_STATES.map((s) => [s, (LEARNING_STATE_MIN + LEARNING_STATE_MAX) / 2])) as LearningStateScores,
+);
+
 /** Free key/value context an app attaches to an annotation (at most 32 entries; strings up to 256 characters). */
 export type AnnotationMeta = Record<string, string | number | boolean | null>;
 

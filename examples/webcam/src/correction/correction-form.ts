@@ -5,11 +5,11 @@
  * The SDK has no learning-state estimator yet, so the demo's predicted states are the scale's midpoint, sent as such:
  * the user's values are the labels that matter.
  */
-import { LEARNING_STATES, WIA_EMOTIONS, type LearningStateScores } from '@emolens/schema';
+import { LEARNING_STATES, UNESTIMATED_LEARNING_STATES, WIA_EMOTIONS, type LearningStateScores } from '@emolens/schema';
 import type { Snapshot } from './snapshot.ts';
 
 /** The predicted learning states until the SDK estimates them: the middle of DAiSEE's 0–3 scale. */
-export const UNESTIMATED_STATES: LearningStateScores = { boredom: 1.5, confusion: 1.5, engagement: 1.5, frustration: 1.5 };
+export const UNESTIMATED_STATES: LearningStateScores = { ...UNESTIMATED_LEARNING_STATES };
 
 export interface FormElements {
   sliders: Record<(typeof LEARNING_STATES)[number], HTMLInputElement>;
