@@ -8,6 +8,7 @@ import { buildMediapipeFace } from './mediapipe-face/build.ts';
 import { buildMediapipeFaceFull } from './mediapipe-face-full/build.ts';
 import { buildFaceapiExpression } from './faceapi-expression/convert.ts';
 import { buildHumanEmotion } from './human-emotion/convert.ts';
+import { buildHumanIris } from './human-iris/convert.ts';
 import { buildEmolensFer } from './emolens-fer/build.ts';
 import { buildEmolensFerplus } from './emolens-ferplus/build.ts';
 
@@ -18,6 +19,7 @@ const builds: [string, () => Promise<string>][] = [
   ['mediapipe-face-full', buildMediapipeFaceFull],
   ['faceapi-expression', buildFaceapiExpression],
   ['human-emotion', buildHumanEmotion],
+  ['human-iris', buildHumanIris],
   ['emolens-fer', buildEmolensFer],
   ['emolens-ferplus', buildEmolensFerplus],
 ];

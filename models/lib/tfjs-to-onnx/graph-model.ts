@@ -2,7 +2,8 @@
  * Translates a tfjs graph model (`model.json` with `format: "graph-model"`) into ONNX through
  * {@link NhwcNet}. Supported ops: Placeholder, Const, Identity, Conv2D, _FusedConv2D (BiasAdd +
  * Relu/Relu6/LeakyRelu), DepthwiseConv2dNative, FusedDepthwiseConv2dNative, MaxPool, AvgPool,
- * Add/AddV2, BiasAdd, Relu, Relu6, Mean, Softmax. Anything else throws, naming the op.
+ * Add/AddV2, BiasAdd, Relu, Relu6, Prelu (also fused into _FusedConv2D), Pad, ConcatV2, Mean, Softmax. Anything
+ * else throws, naming the op.
  */
 import { NhwcNet, type ConvOptions, type Tensor } from './nhwc-net.ts';
 import type { TfPadding } from './padding.ts';
@@ -48,6 +49,11 @@ export interface ConvertGraphOptions {
   outputName: string;
   /** Name of the dynamic batch dimension. */
   batchDim?: string;
+  /**
+   * Flatten a 4-D graph output `[N, H, W, C]` to `[N, H·W·C]` in TF element order (ONNX outputs are 2-D or less here,
+   * as a 4-D tensor is stored NCHW inside the graph). Without it, a 4-D output throws.
+   */
+  flattenOutput?: boolean;
 }
 
 type Value = { kind: 'tensor'; tensor: Tensor } | { kind: 'const'; weight: DecodedWeight };
@@ -168,6 +174,9 @@ export function convertGraphModel(model: GraphModelJson, weights: WeightMap, opt
     if (ops.length === 0) return x;
     if (ops.length > 1) throw new Error(`graph-model: ${node.name} fuses [${ops.join(', ')}]`);
     switch (ops[0]) {
+      case 'Prelu':
+        // _FusedConv2D's inputs: x, filter, then its num_args extra arguments: the bias, then the slopes.
+        return net.prelu(name, x, floatConst(node, 3));
       case 'Relu':
         return net.relu(name, x);
       case 'Relu6':
@@ -186,7 +195,7 @@ export function convertGraphModel(model: GraphModelJson, weights: WeightMap, opt
     let acts: string[] = [];
     if (first === 'BiasAdd') {
       const numArgs = Number(node.attr?.num_args?.i ?? 1);
-      if (numArgs !== 1) throw new Error(`graph-model: ${node.name} has num_args ${numArgs}`);
+      if (numArgs !== (rest[0] === 'Prelu' ? 2 : 1)) throw new Error(`graph-model: ${node.name} fuses [${fused.join(', ')}] with num_args ${numArgs}`);
       bias = floatConst(node, 2);
       acts = rest;
     } else if (first !== undefined) {
@@ -255,6 +264,20 @@ export function convertGraphModel(model: GraphModelJson, weights: WeightMap, opt
       }
       case 'Softmax':
         return tensor(net.softmax(node.name, tensorOf(node, 0)));
+      case 'Prelu':
+        return tensor(net.prelu(node.name, tensorOf(node, 0), floatConst(node, 1)));
+      case 'Pad': {
+        const paddings = constOf(node, 1);
+        if (paddings.dtype !== 'int32' || paddings.shape.length !== 2 || paddings.shape[1] !== 2) throw new Error(`graph-model: ${node.name} paddings must be int32 [rank, 2]`);
+        const pairs = Array.from({ length: paddings.shape[0]! }, (_, i) => [paddings.data[2 * i]!, paddings.data[2 * i + 1]!] as const);
+        return tensor(net.pad(node.name, tensorOf(node, 0), pairs));
+      }
+      case 'ConcatV2': {
+        const count = Number(node.attr?.N?.i ?? (node.input ?? []).filter((i) => !i.startsWith('^')).length - 1);
+        const axis = constOf(node, count);
+        if (axis.dtype !== 'int32' || axis.data.length !== 1) throw new Error(`graph-model: ${node.name} axis must be one int32`);
+        return tensor(net.concat(node.name, Array.from({ length: count }, (_, i) => tensorOf(node, i)), axis.data[0]!));
+      }
       default:
         throw new Error(`graph-model: unsupported op ${node.op} (${node.name})`);
     }
@@ -277,6 +300,6 @@ export function convertGraphModel(model: GraphModelJson, weights: WeightMap, opt
   const out = visit(findOutput(model, byName));
   if (placeholders !== 1) throw new Error(`graph-model: expected one input, found ${placeholders}`);
   if (out.kind !== 'tensor') throw new Error('graph-model: the output is a constant');
-  net.output(out.tensor, options.outputName);
+  net.output(options.flattenOutput && out.tensor.shape.length === 4 ? net.flatten(`${options.outputName}_flat`, out.tensor) : out.tensor, options.outputName);
   return net;
 }

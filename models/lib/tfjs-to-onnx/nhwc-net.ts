@@ -137,6 +137,17 @@ export class NhwcNet {
     return { name: this.graph.addNode('Clip', [x.name, lo, hi], name), shape: x.shape };
   }
 
+  /**
+   * TF/tfjs `prelu`: `x ≥ 0 ? x : alpha·x` with one `alpha` per channel (the last TF axis), as ONNX PRelu with the
+   * slope shaped to broadcast over the stored layout (`[C, 1, 1]` for a 4-D tensor).
+   */
+  prelu(name: string, x: Tensor, alpha: Float32Array): Tensor {
+    const c = x.shape[x.shape.length - 1];
+    if (alpha.length !== c) throw new Error(`${name}: prelu has ${alpha.length} slopes for ${String(c)} channels`);
+    const slope = this.graph.addInitializer(`${name}/alpha`, x.shape.length === 4 ? [alpha.length, 1, 1] : [alpha.length], alpha);
+    return { name: this.graph.addNode('PRelu', [x.name, slope], name), shape: x.shape };
+  }
+
   /** `x ≥ 0 ? x : alpha·x`. */
   leakyRelu(name: string, x: Tensor, alpha: number): Tensor {
     return { name: this.graph.addNode('LeakyRelu', [x.name], name, { alpha: float(alpha) }), shape: x.shape };
@@ -239,16 +250,18 @@ export class NhwcNet {
   }
 
   /**
-   * TF `concat` of tensors of rank below 4 (stored as is), along `axis`.
+   * TF `concat` of tensors of equal rank along the TF `axis` (for 4-D tensors, mapped to the stored NCHW axis).
    *
    * @param name - base name of the output
    */
   concat(name: string, xs: readonly Tensor[], axis: number): Tensor {
     const rank = xs[0]!.shape.length;
-    if (rank === 4 || xs.some((x) => x.shape.length !== rank)) throw new Error(`${name}: concat is only supported on tensors of equal rank below 4`);
+    if (xs.some((x) => x.shape.length !== rank)) throw new Error(`${name}: concat needs tensors of equal rank`);
     const a = axis < 0 ? axis + rank : axis;
+    if (a === 0) throw new Error(`${name}: concat along the batch is not supported`);
     const shape = xs[0]!.shape.map((d, i) => (i === a ? xs.reduce((sum, x) => sum + (x.shape[i] as number), 0) : d));
-    return { name: this.graph.addNode('Concat', xs.map((x) => x.name), name, { axis: int(a) }), shape };
+    const stored = rank === 4 ? nhwcAxisToNchw(a) : a;
+    return { name: this.graph.addNode('Concat', xs.map((x) => x.name), name, { axis: int(stored) }), shape };
   }
 
   /**

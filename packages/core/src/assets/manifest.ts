@@ -7,7 +7,7 @@
 export interface ModelManifest {
   /** Folder name under `models/`, also the model id users select (`classifier: 'human-emotion'`). */
   name: string;
-  kind: 'face-landmarker' | 'emotion-classifier' | 'face-detector';
+  kind: 'face-landmarker' | 'emotion-classifier' | 'face-detector' | 'iris-landmarker';
   /** Human-readable one-liner. */
   description: string;
   /** File name of the built asset (written to `models/<name>/build/<file>`). */
@@ -20,9 +20,9 @@ export interface ModelManifest {
   license: string;
   /** The npm package(s) the weights come from, with exact versions and file paths inside them. */
   source: { package: string; version: string; files: string[] }[];
-  /** Classifier only: the input tensor. */
+  /** Classifier and iris landmarker: the input tensor. */
   input?: ClassifierInput;
-  /** Classifier only: the output tensor (probabilities after softmax, shape [N, labels.length]). */
+  /** Classifier: the output tensor (probabilities after softmax, shape [N, labels.length]); iris landmarker: the points. */
   output?: { name: string };
   /** Classifier only: the labels in the model's own output order, in its own vocabulary. */
   labels?: string[];
@@ -30,6 +30,8 @@ export interface ModelManifest {
   vocabulary?: 'fer2013' | 'faceapi' | 'wia';
   /** Classifier only: how the face is framed in the crop the model was trained on. */
   crop?: CropFraming;
+  /** Iris landmarker only: its eye crop is `scale` × the distance between the eye corners (`pipeline/find/iris-geometry.ts`). */
+  eyeCrop?: { scale: number };
   /** Face detector only: its tensors and how to decode them. */
   detector?: DetectorSpec;
   /** Set when the file is a quantised version of a float model: how it was quantised and what it cost. */
