@@ -49,3 +49,16 @@ export function landmarkerManifest(id: 'mediapipe-face' | 'mediapipe-face-full')
   if (!manifest) throw new Error(`the face-landmarker model ${id} is missing from this build`);
   return manifest;
 }
+
+/** An iris landmarker manifest with its fields present. */
+export type IrisManifest = RuntimeManifest & Required<Pick<RuntimeManifest, 'input' | 'output' | 'eyeCrop'>>;
+
+/** The iris model, run on the eye crops of the mesh when a requested signal needs `iris`. */
+export const IRIS_MODEL = 'human-iris';
+
+/** The manifest of the iris model. */
+export function irisManifest(): IrisManifest {
+  const manifest = MANIFESTS.find((m) => m.name === IRIS_MODEL && m.kind === 'iris-landmarker');
+  if (!manifest?.eyeCrop) throw new Error(`the iris model ${IRIS_MODEL} is missing from this build`);
+  return manifest as IrisManifest;
+}

@@ -1,5 +1,5 @@
 /**
- * Starts inference for the pipeline (onnxruntime-web: the ONNX face detectors and the emotion classifier): in
+ * Starts inference for the pipeline (onnxruntime-web: the ONNX face detectors, the iris model and the emotion classifier): in
  * an inference worker nested in the pipeline worker, so its threads and its start-up stay off the pipeline
  * worker's thread. Where a nested worker cannot start (no `Worker` in workers, or its script could not be
  * loaded), it runs in the pipeline worker itself.
@@ -26,6 +26,8 @@ export interface Inference {
   classify(input: Float32Array, count: number): Promise<Float32Array[]>;
   /** Runs the ONNX face detector `model` on one letterboxed image (it is transferred: do not reuse it). */
   detectFaces(input: Float32Array, model: string): Promise<RawDetections>;
+  /** Runs the iris model on `count` eye crops (`input` is transferred: do not reuse it). */
+  detectIris(input: Float32Array, count: number): Promise<Float32Array>;
   warmup(): Promise<void>;
   release(): Promise<void>;
   /** Testing hook: an uncaught error where inference runs. */
@@ -53,6 +55,7 @@ export async function startInference(config: InferenceConfig, ownWorker: boolean
     placement: 'inline',
     classify: (input, count) => service.classify(input, count),
     detectFaces: (input, model) => service.detectFaces(input, model),
+    detectIris: (input, count) => service.detectIris(input, count),
     warmup: () => service.warmup(),
     release: () => service.release(),
     crashForTesting: () => service.crashForTesting(),
@@ -136,6 +139,10 @@ class RemoteInference implements Inference {
 
   detectFaces(input: Float32Array, model: string): Promise<RawDetections> {
     return this.call(() => this.api.detectFaces(transfer(input, [input.buffer]), model));
+  }
+
+  detectIris(input: Float32Array, count: number): Promise<Float32Array> {
+    return this.call(() => this.api.detectIris(transfer(input, [input.buffer]), count));
   }
 
   async release(): Promise<void> {

@@ -1,17 +1,18 @@
 /**
- * Inference: loads the onnxruntime-web build for the backend, the emotion classifier ({@link EmotionSession})
- * and the ONNX face detectors ({@link FaceDetectorSession}: the configured one at start, others when first asked
- * for), and runs them. It runs in the inference worker (`worker/inference-worker.ts`), or in the pipeline
+ * Inference: loads the onnxruntime-web build for the backend, the emotion classifier ({@link EmotionSession}),
+ * the ONNX face detectors ({@link FaceDetectorSession}: the configured one at start, others when first asked
+ * for) and the iris model ({@link IrisSession}: when first asked for), and runs them. It runs in the inference worker (`worker/inference-worker.ts`), or in the pipeline
  * worker where nested workers are unavailable.
  */
 import { EmoLensError } from '@emolens/schema';
 import { assetLoader, type AssetLoad } from '../assets/asset-loader.js';
 import { epochMs, type ProgressCallback, type StartupStepName } from '../assets/progress.js';
-import { classifierManifest, faceDetectorManifest } from '../assets/registry.js';
+import { classifierManifest, faceDetectorManifest, irisManifest } from '../assets/registry.js';
 import type { RawDetections } from '../pipeline/find/onnx-detection.js';
 import type { InferenceApi, InferenceConfig, InferenceInfo } from '../worker/inference-api.js';
 import { FaceDetectorSession } from './face-detector-session.js';
 import { EmotionSession } from './emotion-session.js';
+import { IrisSession } from './iris-session.js';
 import { loadRuntime, type Runtime } from './runtime.js';
 
 /** What face detector sessions are created with: set once the runtime is loaded. */
@@ -26,6 +27,8 @@ export class InferenceService implements InferenceApi {
   private classifier: EmotionSession | undefined;
   /** Face detector sessions by model id, created on first use (the configured one during `init`). */
   private readonly detectors = new Map<string, Promise<FaceDetectorSession>>();
+  /** The iris model's session, created on the first call that needs it. */
+  private iris: Promise<IrisSession> | undefined;
 
   async init(config: InferenceConfig, onProgress?: ProgressCallback): Promise<InferenceInfo> {
     const steps: InferenceInfo['steps'] = [];
@@ -75,6 +78,22 @@ export class InferenceService implements InferenceApi {
     return (await this.faceDetector(model)).run(input);
   }
 
+  async detectIris(input: Float32Array, count: number): Promise<Float32Array> {
+    this.ready();
+    if (!this.iris) {
+      const { runtime, load, onProgress } = this.context!;
+      const manifest = irisManifest();
+      const session = (async () => {
+        const model = new Uint8Array(await load(manifest.name, manifest.sha256));
+        onProgress?.({ type: 'compile', model: manifest.name });
+        return IrisSession.create(runtime, manifest, model);
+      })();
+      this.iris = session;
+      session.catch(() => (this.iris = undefined)); // a failed load is retried by the next call
+    }
+    return (await this.iris).run(input, count);
+  }
+
   async release(): Promise<void> {
     const classifier = this.classifier;
     this.classifier = undefined;
@@ -117,6 +136,8 @@ export class InferenceService implements InferenceApi {
   private async releaseDetectors(): Promise<void> {
     const sessions = [...this.detectors.values()];
     this.detectors.clear();
-    for (const session of sessions) await (await session.catch(() => undefined))?.release();
+    const iris = this.iris;
+    this.iris = undefined;
+    for (const session of [...sessions, iris]) await (await session?.catch(() => undefined))?.release();
   }
 }

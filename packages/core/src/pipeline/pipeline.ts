@@ -6,7 +6,7 @@
 import { EmoLensError } from '@emolens/schema';
 import { assetLoader } from '../assets/asset-loader.js';
 import { epochMs, type LoadProgressEvent, type ProgressCallback } from '../assets/progress.js';
-import { classifierManifest, faceDetectorManifest, FACE_DETECTORS, type ClassifierManifest } from '../assets/registry.js';
+import { classifierManifest, faceDetectorManifest, FACE_DETECTORS, irisManifest, type ClassifierManifest } from '../assets/registry.js';
 import { startInference, type Inference } from '../inference/inference-client.js';
 import { resolveTrackingOptions, type FrameOptions, type ResolvedTrackingOptions } from '../options.js';
 import type { FrameResult, PipelineApi, PipelineConfig, PipelineInfo, StreamFrameRef } from '../worker/pipeline-api.js';
@@ -14,6 +14,7 @@ import type { DetectorRange, StageOptions } from './find/detector-range.js';
 import { FaceDetectStage } from './find/face-detect-stage.js';
 import { FaceFinder } from './find/face-finder.js';
 import { greyCanvas } from './find/grey-canvas.js';
+import { IrisStage } from './find/iris-stage.js';
 import { MediapipeLoader } from './find/mediapipe-loader.js';
 import { OnnxDetectionModel } from './find/onnx-detection.js';
 import { SECOND_LOOK_FLOOR } from './find/second-look.js';
@@ -79,6 +80,7 @@ export class Pipeline implements PipelineApi {
           return new FaceDetectStage(new OnnxDetectionModel(face.detector, detectWith(face.name), floor), stage.minDetectionConfidence);
         },
         mesh: (range, mode) => mediapipe.landmarker(range, options(range), mode),
+        iris: async () => new IrisStage(irisManifest(), async (input, count) => (await inferenceStarted).detectIris(input, count)),
       });
       await finder.prepare();
       await warmUp(finder, renderer, manifest); // the first run through the whole detect stage allocates

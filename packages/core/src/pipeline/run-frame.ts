@@ -48,7 +48,7 @@ export async function runFrame(stages: FrameStages, frame: ImageBitmap, options:
   const signals = requestedSignals(options, stages.signals ?? SIGNALS);
   const needs = needsOf(signals);
   // A mesh describes its own frame only: frames whose signals need it always run the detector.
-  const reused = streamFrame && !needs.has('mesh') && !needs.has('transform') ? streamFrame.state.reusableDetection(streamFrame.timestampMs, frame.width, frame.height) : undefined;
+  const reused = streamFrame && !needs.has('mesh') && !needs.has('transform') && !needs.has('iris') ? streamFrame.state.reusableDetection(streamFrame.timestampMs, frame.width, frame.height) : undefined;
   const found = reused ? { faces: [...reused.faces], tiles: 0, tilesMs: 0 } : await stages.finder.find(frame, { range: options.faceRange, maxFaces: options.maxFaces, needs, video: streamFrame && { stream: streamFrame.state.id, timestampMs: streamFrame.timestampMs } });
   const faces = reused ? found.faces : found.faces.filter(({ bbox }) => Math.max(bbox.width, bbox.height) >= options.minFaceSize);
   const t1 = performance.now();

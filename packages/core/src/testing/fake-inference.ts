@@ -68,6 +68,11 @@ export class FakeInference implements InferenceApi {
     return encodeDetections(spec, this.script.faces?.[model] ?? [], this.imageSize.width, this.imageSize.height);
   }
 
+  /** Every point of every crop at the crop's centre (32, 32, 0). */
+  async detectIris(_input: Float32Array, count: number): Promise<Float32Array> {
+    return new Float32Array(count * 76 * 3).map((_, i) => (i % 3 === 2 ? 0 : 32));
+  }
+
   async release(): Promise<void> {}
 
   crashForTesting(): void {

@@ -1,6 +1,6 @@
 /**
  * The boundary between the pipeline worker and the inference worker it starts: onnxruntime-web in a thread of
- * its own, running every ONNX model — the face detectors (fast path) and the emotion classifier. Internal: the
+ * its own, running every ONNX model — the face detectors (fast path), the iris model and the emotion classifier. Internal: the
  * main thread only ever talks to the pipeline worker (`pipeline-api.ts`).
  */
 import type { AssetUrls } from '../assets/asset-urls.js';
@@ -36,6 +36,11 @@ export interface InferenceApi {
   warmup(): Promise<void>;
   /** Runs the ONNX face detector `model` on one letterboxed image (see `pipeline/find/onnx-detection.ts`); `input` is transferred. */
   detectFaces(input: Float32Array, model: string): Promise<RawDetections>;
+  /**
+   * Runs the iris model on `count` eye crops (see `pipeline/find/iris-stage.ts`; its session is created on the first
+   * call); `input` is transferred. Its points, 76 × x/y/z per crop, one crop's after the other.
+   */
+  detectIris(input: Float32Array, count: number): Promise<Float32Array>;
   /** Frees every session. */
   release(): Promise<void>;
   /** Testing hook: throws an uncaught error where inference runs, as a crash would. */

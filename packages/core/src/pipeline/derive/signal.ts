@@ -7,15 +7,17 @@
 import type { WiaEmotionScore, WiaFace } from '@emolens/schema';
 import type { SignalOption } from '../../options.js';
 import type { DetectedFace } from '../find/detected-face.js';
+import type { FaceFeatures } from './face-features.js';
 
 /**
  * What a signal may need:
  * - `scores`: the face's emotion scores (always computed);
  * - `mesh`: the 468-point face mesh (`DetectedFace.mesh`);
  * - `transform`: MediaPipe's facial transformation matrix (`DetectedFace.transform`);
+ * - `iris`: the iris points of both eyes (`DetectedFace.iris`; implies the mesh);
  * - `previous`: its own value for this face on the stream's previous frame.
  */
-export type SignalNeed = 'scores' | 'mesh' | 'transform' | 'previous';
+export type SignalNeed = 'scores' | 'mesh' | 'transform' | 'iris' | 'previous';
 
 /** The optional fields of a WIA face that signals write. */
 export type SignalField = Exclude<keyof WiaFace, 'face_id' | 'bbox' | 'emotions' | 'raw'>;
@@ -27,6 +29,11 @@ export interface SignalInput<F extends SignalField> {
   scores: readonly WiaEmotionScore[];
   /** Its value for this face on the stream's previous frame (only for signals that need `previous`). */
   previous: WiaFace[F] | undefined;
+  /**
+   * The face's mesh features (`face-features.ts`), computed on first call and shared by the face's signals;
+   * `undefined` without a mesh.
+   */
+  features: () => FaceFeatures | undefined;
 }
 
 /** One derived signal. */

@@ -11,4 +11,10 @@ export interface DetectedFace {
   mesh?: Float32Array;
   /** MediaPipe facial transformation matrix (4×4, column-major), when a requested signal needs it. */
   transform?: Float32Array;
+  /**
+   * Iris points when a requested signal needs them: 10 points × x/y/z in source pixels — the subject's right eye
+   * (image left) first, then the left, each as centre, then the four points round the iris (right, top, left,
+   * bottom as seen in the image) — from the iris model run on each eye's crop of the mesh.
+   */
+  iris?: Float32Array;
 }

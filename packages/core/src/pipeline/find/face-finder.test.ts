@@ -6,6 +6,7 @@ import type { DetectorRange } from './detector-range.js';
 import type { FaceDetectStage } from './face-detect-stage.js';
 import type { Box } from '../box.js';
 import { AUTO_FULL_RANGE_PIXELS, DENSE_FACES, FaceFinder, rangesFor, wantsTiles, type StageFactory } from './face-finder.js';
+import type { IrisStage } from './iris-stage.js';
 import type { MeshStage } from './mesh-stage.js';
 
 const face = (x: number, y: number, side = 100): DetectedFace => ({ bbox: { x, y, width: side, height: side }, frame: { cx: x + side / 2, cy: y + side / 2, side, angle: 0 } });
@@ -37,6 +38,10 @@ function stages(found: Partial<Record<`${'detector' | 'mesh'}-${DetectorRange}${
         detectTile: async () => (ran.push(`mesh-${range}-tile`), found[`mesh-${range}-tile`] ?? []),
         close: () => ran.push(`close-${name}`),
       } as unknown as MeshStage;
+    },
+    iris: async () => {
+      created.push('iris');
+      return { locate: async (_frame: ImageBitmap, faces: readonly DetectedFace[]) => void ran.push(`iris×${faces.length}`) } as unknown as IrisStage;
     },
   };
   return { factory, ran, created, failMeshOnce: () => (failNext = true) };
@@ -104,6 +109,16 @@ describe('FaceFinder', () => {
     await find(finder, 640, 480, ['scores', 'mesh']);
     await find(finder, 640, 480, ['transform']);
     expect(s.ran).toEqual(['detector-short', 'mesh-short', 'mesh-short+transform']);
+  });
+
+  it('runs the mesh, then the iris stage once on all the faces kept, when a signal needs the iris', async () => {
+    const s = stages({ 'mesh-short': [face(0, 0), face(200, 0), face(400, 0)] });
+    const finder = new FaceFinder(s.factory);
+    await find(finder, 640, 480, ['iris'], 'auto', 2);
+    await find(finder, 640, 480, ['mesh']);
+    await find(finder, 640, 480, ['iris', 'transform']);
+    expect(s.ran).toEqual(['mesh-short', 'iris×2', 'mesh-short', 'mesh-short+transform', 'iris×3']);
+    expect(s.created).toEqual(['mesh-short', 'iris']);
   });
 
   it('merges the passes of a large image, short-range faces first, a face found twice kept once', async () => {

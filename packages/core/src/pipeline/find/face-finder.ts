@@ -1,7 +1,8 @@
 /**
  * Which face stages a frame gets (the pass policy).
- * - Fast path: BlazeFace boxes and eye keypoints. Mesh path, only when a requested signal needs the mesh or
- *   the facial transformation matrix: the 468-point mesh (FaceLandmarker).
+ * - Fast path: BlazeFace boxes and eye keypoints. Mesh path, only when a requested signal needs the mesh, the
+ *   facial transformation matrix or the iris: the 468-point mesh (FaceLandmarker), then for `iris` the iris model
+ *   on both eyes of every face found (`iris-stage.ts`).
  * - Range: the short-range model finds faces near the camera (webcams, portraits, tight crops); on large
  *   photos a full-range pass is added for small faces (group photos), and tiles when the frame looks like a
  *   crowd (`tiles.ts`).
@@ -14,6 +15,7 @@ import { dedupe } from './dedupe.js';
 import type { DetectedFace } from './detected-face.js';
 import type { DetectorRange } from './detector-range.js';
 import type { FaceDetectStage } from './face-detect-stage.js';
+import type { IrisStage } from './iris-stage.js';
 import type { MeshMode, MeshStage } from './mesh-stage.js';
 import { tilesOf } from './tiles.js';
 
@@ -31,13 +33,15 @@ export interface StageFactory {
   detector(range: DetectorRange): Promise<FaceDetectStage>;
   /** A mesh stage in `mode` (`image` when not given). */
   mesh(range: DetectorRange, mode?: MeshMode): Promise<MeshStage>;
+  /** The iris stage (needed only by calls whose signals need `iris`). */
+  iris?(): Promise<IrisStage>;
 }
 
 /** What one call asks of the face finder. */
 export interface FindOptions {
   range: FaceRange;
   maxFaces: number;
-  /** What the requested signals need of each face (`mesh`, `transform`: the mesh path). */
+  /** What the requested signals need of each face (`mesh`, `transform`, `iris`: the mesh path; `iris`: then the iris stage). */
   needs: ReadonlySet<SignalNeed>;
   /**
    * The frame is the next of stream `stream`, captured at `timestampMs`: on the mesh path it goes to that stream's
@@ -85,13 +89,21 @@ export class FaceFinder {
   private readonly meshes = new Map<DetectorRange, Promise<MeshStage>>();
   /** Video-mode mesh stages, one per stream and range (key `stream/range`), closed with their stream. */
   private readonly videoMeshes = new Map<string, Promise<MeshStage>>();
+  /** The iris stage, under its one key (a map for {@link once}'s retry after a failed load). */
+  private readonly irises = new Map<'iris', Promise<IrisStage>>();
 
   constructor(private readonly factory: StageFactory) {}
 
   /** Faces in the frame, de-duplicated, at most `maxFaces`: short-range faces first, then full range, then tiles. */
   async find(frame: ImageBitmap, options: FindOptions): Promise<FoundFaces> {
+    const found = await this.findFaces(frame, options);
+    if (options.needs.has('iris')) await (await this.iris()).locate(frame, found.faces);
+    return found;
+  }
+
+  private async findFaces(frame: ImageBitmap, options: FindOptions): Promise<FoundFaces> {
     const transform = options.needs.has('transform');
-    const useMesh = transform || options.needs.has('mesh');
+    const useMesh = transform || options.needs.has('mesh') || options.needs.has('iris');
     const faces: DetectedFace[] = [];
     const { maxFaces } = options;
     const { video } = options;
@@ -129,7 +141,14 @@ export class FaceFinder {
     this.meshes.clear();
     this.videoMeshes.clear();
     this.detectors.clear();
+    this.irises.clear();
     for (const mesh of meshes) (await mesh.catch(() => undefined))?.close();
+  }
+
+  private iris(): Promise<IrisStage> {
+    const { iris } = this.factory;
+    if (!iris) throw new Error('a signal needs iris points but the face finder has no iris stage');
+    return once(this.irises, 'iris', () => iris.call(this.factory));
   }
 
   private detector(range: DetectorRange): Promise<FaceDetectStage> {
