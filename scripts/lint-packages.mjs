@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PACKAGES = ['packages/schema', 'packages/core', 'packages/uploader', 'packages/rest', 'packages/server'];
+const PACKAGES = ['packages/schema', 'packages/core', 'packages/uploader', 'packages/personalise', 'packages/rest', 'packages/server'];
 const keepAt = process.argv.indexOf('--keep');
 const outDir = keepAt > 0 ? resolve(process.argv[keepAt + 1] ?? 'packed') : mkdtempSync(join(tmpdir(), 'emolens-pack-'));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
