@@ -62,18 +62,19 @@ function rotation(yawDeg: number, pitchDeg: number, rollDeg: number): Float32Arr
 }
 
 describe('head pose', () => {
-  it('recovers yaw, pitch and roll from the transformation matrix, to 0.1°', () => {
+  it('recovers yaw, pitch and roll from the (y-up) transformation matrix, to 0.1°, in the image\'s signs', () => {
     expect(headPose(rotation(0, 0, 0))).toEqual({ yaw: 0, pitch: 0, roll: 0 });
     expect(headPose(rotation(30, 0, 0))).toEqual({ yaw: 30, pitch: 0, roll: 0 });
-    expect(headPose(rotation(0, -20, 0))).toEqual({ yaw: 0, pitch: -20, roll: 0 });
-    expect(headPose(rotation(0, 0, 15))).toEqual({ yaw: 0, pitch: 0, roll: 15 });
-    expect(headPose(rotation(-25, 10, 5))).toEqual({ yaw: -25, pitch: 10, roll: 5 });
+    // y up: a positive rotation about x lowers the face's front (looks down), about z turns it counter-clockwise.
+    expect(headPose(rotation(0, -20, 0))).toEqual({ yaw: 0, pitch: 20, roll: 0 });
+    expect(headPose(rotation(0, 0, 15))).toEqual({ yaw: 0, pitch: 0, roll: -15 });
+    expect(headPose(rotation(-25, 10, 5))).toEqual({ yaw: -25, pitch: -10, roll: -5 });
   });
 
   it('is left out of a face that has no matrix', () => {
     const face = { bbox: { x: 0, y: 0, width: 1, height: 1 }, frame: { cx: 0, cy: 0, side: 1, angle: 0 } };
-    expect(headPoseSignal.derive({ face, scores: [], previous: undefined })).toBeUndefined();
-    expect(landmarksSignal.derive({ face, scores: [], previous: undefined })).toBeUndefined();
+    expect(headPoseSignal.derive({ face, scores: [], previous: undefined, features: () => undefined })).toBeUndefined();
+    expect(landmarksSignal.derive({ face, scores: [], previous: undefined, features: () => undefined })).toBeUndefined();
   });
 });
 
