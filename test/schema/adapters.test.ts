@@ -31,8 +31,10 @@ import {
   toRankedList,
   toSamoError,
   toWebcamError,
+  toWakeePrediction,
   toWebcamPredict,
   toWia,
+  wakeeTimestamp,
   webcamHttpStatus,
   type ErrorCode,
   type WiaEmotion,
@@ -74,6 +76,12 @@ const ONE = result(
       { x: 160, y: 121, z: 0 },
     ],
     head_pose: { yaw: 12.5, pitch: -4, roll: 1.2 },
+    action_units: [
+      { au: 'AU6', intensity: 0.8 },
+      { au: 'AU12', intensity: 0.9 },
+    ],
+    attention: { eyes: { left: 0.8, right: 0.75 }, eyes_closed: false, blink_rate: 14.5, gaze: { yaw: 3.5, pitch: -1 }, head_pose: { yaw: 12.5, pitch: -4, roll: 1.2 } },
+    learning_states: { boredom: 0.4, confusion: 0.5, engagement: 2.6, frustration: 0.1 },
   }),
 );
 /** The largest face (by area) is the middle one, the disgusted one. */
@@ -99,6 +107,7 @@ const SCHEMA_FILES = [
   'webcam-error',
   'ranked-list',
   'samo-error',
+  'wakee-predict-response',
 ] as const;
 type SchemaName = (typeof SCHEMA_FILES)[number];
 
@@ -829,6 +838,37 @@ describe('wia-video-result schema', () => {
       bad.push({ ...good, summary: Object.fromEntries(Object.entries(good.summary).filter(([k]) => k !== key)) });
     }
     for (const value of bad) expectInvalid('wia-video-result', value);
+  });
+});
+
+describe('Wakee /predict', () => {
+  const WHEN = new Date('2025-02-04T10:30:00.456Z');
+
+  it('gives the largest face\'s four states and a timestamp to the second, as the API writes them', () => {
+    expect(toWakeePrediction(ONE, WHEN)).toEqual({ boredom: 0.4, confusion: 0.5, engagement: 2.6, frustration: 0.1, timestamp: '2025-02-04T10:30:00' });
+    expect(wakeeTimestamp(WHEN)).toBe('2025-02-04T10:30:00');
+    expectValid('wakee-predict-response', wire(toWakeePrediction(ONE, WHEN)));
+    expectValid('wia-face-result', wire(ONE));
+  });
+
+  it('refuses no face, a face without states, and scores off the 0-3 scale', () => {
+    expect(caught(() => toWakeePrediction(NONE, WHEN)).code).toBe('NO_FACE_DETECTED');
+    expect(caught(() => toWakeePrediction(THREE, WHEN)).details).toMatchObject({ field: 'learning_states' });
+    for (const boredom of [3.5, -1, Number.NaN, Number.POSITIVE_INFINITY, '1' as unknown as number]) {
+      const bad = result({ ...ONE.faces[0]!, learning_states: { ...ONE.faces[0]!.learning_states!, boredom } });
+      const error = caught(() => toWakeePrediction(bad, WHEN));
+      expect(error.code).toBe('INVALID_REQUEST');
+      expect(error.details).toMatchObject({ field: 'learning_states.boredom' });
+    }
+  });
+
+  it('has a schema that refuses what the API would not send', () => {
+    const good = wire(toWakeePrediction(ONE, WHEN)) as Record<string, unknown>;
+    for (const bad of [{ ...good, boredom: 4 }, { ...good, timestamp: '2025-02-04 10:30' }, { ...good, extra: 1 }, { ...good, engagement: undefined }]) {
+      expectInvalid('wakee-predict-response', wire(bad));
+    }
+    expectInvalid('wia-face-result', wire(result({ ...ONE.faces[0]!, action_units: [{ au: 'AU99', intensity: 0.5 }] as never })));
+    expectInvalid('wia-face-result', wire(result({ ...ONE.faces[0]!, action_units: [{ au: 'AU6', intensity: 1.5 }] })));
   });
 });
 

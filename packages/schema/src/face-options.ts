@@ -11,4 +11,4 @@ export const MAX_FACES = { min: 1, max: 100, default: 5 } as const;
 export const MIN_FACE_SIZE = { min: 0, max: 100_000, default: 0 } as const;
 
 /** Whether a face result includes each optional field when the request does not say (the WIA standard's defaults). */
-export const FIELD_DEFAULTS = { dimensions: true, landmarks: false } as const;
+export const FIELD_DEFAULTS = { dimensions: true, landmarks: false, actionUnits: false } as const;

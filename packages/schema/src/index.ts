@@ -13,6 +13,7 @@ export * from './wakee.js';
 export * from './adapters/largest-face.js';
 export * from './adapters/emotion-api.js';
 export * from './adapters/webcam.js';
+export * from './adapters/wakee-predict.js';
 export * from './adapters/ranked-list.js';
 export * from './adapters/samo-error.js';
 export * from './adapters/wia-request.js';

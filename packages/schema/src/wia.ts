@@ -52,6 +52,43 @@ export interface HeadPose {
   roll: number;
 }
 
+/** FACS action units EmoLens estimates from the face mesh (definitions: `docs/action-units.md`). */
+export const ACTION_UNITS = [
+  'AU1', 'AU2', 'AU4', 'AU5', 'AU6', 'AU7', 'AU9', 'AU10', 'AU12', 'AU14', 'AU15', 'AU17', 'AU20', 'AU23', 'AU25', 'AU26', 'AU43',
+] as const;
+
+/** An action unit's code, e.g. `AU12` (lip corner puller). */
+export type ActionUnitCode = (typeof ACTION_UNITS)[number];
+
+/** One action unit with its intensity in [0, 1] (WIA `action_units` entry). */
+export interface ActionUnit {
+  au: ActionUnitCode;
+  intensity: number;
+}
+
+/** Gaze direction in degrees, relative to the head's frontal direction plus the head's own pose (camera frame). */
+export interface Gaze {
+  /** Left/right, positive toward the viewer's right (the same sign as {@link HeadPose.yaw}). */
+  yaw: number;
+  /** Up/down, positive looking up. */
+  pitch: number;
+}
+
+/**
+ * Eyes, gaze and head of a face (EmoLens extension, present when asked for with `return_attention`).
+ */
+export interface Attention {
+  /** Openness of each eye in [0, 1] (0 closed; ~1 wide open), the subject's own left and right. */
+  eyes: { left: number; right: number };
+  /** Both eyes closed on this frame. */
+  eyes_closed: boolean;
+  /** Blinks per minute over the stream's last minute (streams only, once 10 s have been seen). */
+  blink_rate?: number;
+  /** Where the eyes look, in the camera's frame (head pose plus eye-in-head), when the irises were located. */
+  gaze?: Gaze;
+  head_pose: HeadPose;
+}
+
 /** One detected face. */
 export interface WiaFace {
   face_id: number;
@@ -62,6 +99,12 @@ export interface WiaFace {
   landmarks?: Landmark[];
   /** EmoLens extension, present when asked for. */
   head_pose?: HeadPose;
+  /** FACS action units with their intensity, sorted by AU number, present when asked for (`return_action_units`). */
+  action_units?: ActionUnit[];
+  /** EmoLens extension: eyes, gaze and head, present when asked for (`return_attention`). */
+  attention?: Attention;
+  /** EmoLens extension: the four Wakee/DAiSEE learning states on their 0–3 scale, present when asked for. */
+  learning_states?: Record<'boredom' | 'confusion' | 'engagement' | 'frustration', number>;
   /**
    * EmoLens extension, in the results of a stream whose smoothing is on: this frame's own, unsmoothed `emotions`
    * and `dimensions` (present when `dimensions` is), as a single image would give them; the face's `emotions` and

@@ -6,10 +6,7 @@ import { describe, invalid, isObject, readObject } from './request-body.js';
 
 /** `options` of a WIA face request as a client sends them (every field optional). */
 export interface WiaFaceRequestOptionsBody {
-  /**
-   * Accepted, but EmoLens has no action-unit model yet: a response to a request with `true` has no
-   * `action_units` (none are invented).
-   */
+  /** Include `action_units` (FACS action units with intensities in [0, 1]). Default `false`. */
   return_action_units?: boolean;
   /** Include `dimensions` (valence/arousal). Default `true`. */
   return_dimensions?: boolean;
@@ -39,7 +36,7 @@ export type WiaFaceRequest = ({ image_url: string; image_base64?: undefined } | 
 
 /** The defaults of {@link parseWiaFaceRequest}. */
 export const WIA_FACE_REQUEST_DEFAULTS: Readonly<WiaFaceRequestOptions> = {
-  return_action_units: false,
+  return_action_units: FIELD_DEFAULTS.actionUnits,
   return_dimensions: FIELD_DEFAULTS.dimensions,
   return_landmarks: FIELD_DEFAULTS.landmarks,
   min_face_size: MIN_FACE_SIZE.default,
@@ -59,9 +56,8 @@ const TOP_LEVEL_KEYS = ['image_url', 'image_base64', 'options'];
  * `return_landmarks: false`, `return_action_units: false`, `max_faces: 5`, `min_face_size: 0`). A field
  * whose value is `undefined` (possible from JavaScript, not from JSON) counts as absent.
  *
- * `return_action_units: true` is accepted but the SDK has no action-unit model yet, so the response then
- * has no `action_units` field. The image strings are only checked to be non-empty: whether they are a
- * fetchable URL or valid base64 is for the decoder to say.
+ * The image strings are only checked to be non-empty: whether they are a fetchable URL or valid base64 is for
+ * the decoder to say.
  *
  * @throws EmoLensError `INVALID_REQUEST`, with `details.field` the dotted path of the offending
  * value (`'image_url'`, `'options.max_faces'`, `'body'` for the body itself), `reason` and `suggestion`:
