@@ -6,6 +6,8 @@ interface Window {
     classifiers: Record<string, typeof import('@emolens/core/classifiers/human-emotion').humanEmotion>;
   };
   loadModule(url: string): Promise<unknown>;
+  /** The WASM detector `openDetectorPage` (harness.ts) creates. */
+  detector: import('@emolens/core').Detector;
   /** The uploader test page (`page/uploader.html`): `@emolens/uploader`, and helpers of `page/uploader.ts`. */
   emolensUploader: typeof import('@emolens/uploader');
   /** The PWA example (`examples/pwa`): its detector and uploader. */

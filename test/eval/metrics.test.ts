@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, confusion, macroF1, perClass } from './metrics.ts';
+import { accuracy, confusion, macroF1, perClass, rocAuc } from './metrics.ts';
 
 describe('eval metrics', () => {
   // 3 classes, 8 samples.
@@ -33,5 +33,14 @@ describe('eval metrics', () => {
   it('rejects mismatched lengths and out-of-range classes', () => {
     expect(() => confusion([0], [0, 1], 2)).toThrow();
     expect(() => confusion([0], [2], 2)).toThrow();
+  });
+
+  it('ROC AUC by ranks: perfect, reversed, ties and chance', () => {
+    expect(rocAuc([3, 4], [1, 2])).toBe(1);
+    expect(rocAuc([1, 2], [3, 4])).toBe(0);
+    expect(rocAuc([1], [1])).toBe(0.5);
+    // pairs (p > n): 2>1 yes, 2>3 no, 4>1 yes, 4>3 yes → 3 of 4.
+    expect(rocAuc([2, 4], [1, 3])).toBe(0.75);
+    expect(rocAuc([], [1])).toBeNaN();
   });
 });

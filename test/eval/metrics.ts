@@ -53,3 +53,22 @@ export function macroF1(m: Confusion): number {
   const scores = perClass(m).filter((s) => s.support > 0 || s.predicted > 0);
   return scores.length === 0 ? NaN : scores.reduce((s, c) => s + c.f1, 0) / scores.length;
 }
+
+/**
+ * ROC AUC of scores: the probability that a random positive scores above a random negative (ties count half),
+ * by ranks (Mann–Whitney U). `NaN` when either side is empty.
+ */
+export function rocAuc(positives: readonly number[], negatives: readonly number[]): number {
+  if (positives.length === 0 || negatives.length === 0) return Number.NaN;
+  const all = [...positives.map((v) => ({ v, p: true })), ...negatives.map((v) => ({ v, p: false }))].sort((a, b) => a.v - b.v);
+  let rankSum = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j < all.length && all[j]!.v === all[i]!.v) j++;
+    const rank = (i + j + 1) / 2; // mean 1-based rank of the tie group
+    for (let k = i; k < j; k++) if (all[k]!.p) rankSum += rank;
+    i = j;
+  }
+  const n = positives.length, m = negatives.length;
+  return (rankSum - (n * (n + 1)) / 2) / (n * m);
+}

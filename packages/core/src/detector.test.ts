@@ -5,7 +5,9 @@
  */
 import { expose, type Endpoint } from 'comlink';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EmoLensError } from '@emolens/schema';
+import { ACTION_UNITS, EmoLensError } from '@emolens/schema';
+import type { FrameOptions } from './options.js';
+import type { Baseline } from './pipeline/derive/baseline.js';
 import { createDetector, type Detector } from './detector.js';
 import { forRequest } from './error-boundary.js';
 import { fakeFrame } from './testing/fake-inference.js';
@@ -26,8 +28,15 @@ class FakePipeline implements PipelineApi {
   async init(): Promise<PipelineInfo> {
     return { backend: 'wasm', classifier: 'emolens-fer', threads: 1, classifierPlacement: 'inline' };
   }
-  async analyze(_frame: ImageBitmap, _options: unknown, requestId: string, stream?: StreamFrameRef): Promise<FrameResult> {
+  /** The `calibration` each analysed frame was given. */
+  readonly calibrations: unknown[] = [];
+  async calibrate(): Promise<Baseline> {
+    if (this.mode === 'throw') throw new EmoLensError('NO_FACE_DETECTED', 'calibrate() found no face to measure in the frame', { kind: 'calibration' });
+    return { version: 1, actionUnits: ACTION_UNITS.map((_, i) => i / 10) };
+  }
+  async analyze(_frame: ImageBitmap, options: FrameOptions, requestId: string, stream?: StreamFrameRef): Promise<FrameResult> {
     this.seen.push(requestId);
+    this.calibrations.push(options.calibration);
     if (stream) this.streams.push(`frame ${stream.id} at ${stream.timestampMs}`);
     if (this.mode === 'throw') throw new EmoLensError('INTERNAL_ERROR', 'Model output has the wrong shape', { kind: 'model_mismatch' });
     if (this.mode === 'hang') return new Promise<never>(() => undefined);
@@ -157,6 +166,45 @@ describe('request ids of detector calls', () => {
     expect(crashes).toHaveLength(1);
     expect(crashes[0]!.requestId).toBeUndefined();
     expect(crashes[0]!.toJSON().request_id).toBe('');
+  });
+});
+
+describe('the detector\'s calibration', () => {
+  let pipeline: FakePipeline;
+  let detector: Detector;
+
+  beforeEach(async () => {
+    vi.stubGlobal('createImageBitmap', async () => fakeFrame(4, 4));
+    pipeline = new FakePipeline();
+    detector = await createDetector({ worker: fakeWorker(pipeline) });
+  });
+  afterEach(() => {
+    detector.dispose();
+    vi.unstubAllGlobals();
+  });
+
+  it('keeps what calibrate() learned and sends it with every later frame, unless a call gives its own or null', async () => {
+    expect(detector.calibration).toBeUndefined();
+    await detector.detect(png());
+    const baseline = await detector.calibrate(png());
+    expect(detector.calibration).toEqual(baseline);
+    await detector.detect(png());
+    const own = { version: 1 as const, actionUnits: ACTION_UNITS.map(() => 0) };
+    await detector.detect(png(), { calibration: own });
+    await detector.detect(png(), { calibration: null });
+    detector.setCalibration(null);
+    await detector.detect(png());
+    expect(pipeline.calibrations).toEqual([undefined, baseline, own, null, undefined]);
+  });
+
+  it('refuses a foreign calibration with INVALID_REQUEST, keeping the one it had; a failed calibrate() keeps it too', async () => {
+    const baseline = await detector.calibrate(png());
+    expect(() => detector.setCalibration({ version: 2 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+    expect(() => detector.setCalibration(new Proxy({}, { get: () => { throw new TypeError('trap'); } }) as never)).toThrow(EmoLensError);
+    expect((await rejection(detector.detect(png(), { calibration: { version: 1, actionUnits: [] } as never }))).details).toMatchObject({ field: 'calibration' });
+    pipeline.mode = 'throw';
+    expect((await rejection(detector.calibrate(png()))).code).toBe('NO_FACE_DETECTED');
+    expect(detector.calibration).toEqual(baseline);
   });
 });
 

@@ -3,16 +3,17 @@
  * through the one typed interface of `worker/api.ts`. No inference runs on this thread.
  */
 import { transfer } from 'comlink';
-import { EmoLensError, parseWiaFaceRequest, parseWiaVideoRequest, summarizeTimeline, type WiaFaceResult, type WiaVideoResult } from '@emolens/schema';
+import { EmoLensError, parseWiaFaceRequest, parseWiaVideoRequest, summarizeTimeline, toWakeePrediction, type WakeePrediction, type WiaFaceResult, type WiaVideoResult } from '@emolens/schema';
 import { availableBackend, requireClassifierAsset, resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend } from './assets/progress.js';
 import { decodeImage, type DecodeLimits, type ImageInput, type StringRules } from './input/decode.js';
-import { callSignal, detectOptionsFromWia, type FrameOptions, resolveCallOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions } from './options.js';
+import { callSignal, detectOptionsFromWia, type FrameOptions, resolveCallOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions, type SignalOption } from './options.js';
 import { round } from './round.js';
 import type { StageTimings } from './worker/pipeline-api.js';
 import { registerErrorTransfer } from './worker/error-transfer.js';
 import { abortError, callStop, stoppable } from './call-stop.js';
-import { typed } from './error-boundary.js';
+import { asEmoLensError, typed } from './error-boundary.js';
+import { parseBaseline, type Baseline } from './pipeline/derive/baseline.js';
 import { StartSteps, withStartDeadline } from './start-deadline.js';
 import { disposedError, WorkerHost } from './worker-host.js';
 import { resolveStreamOptions, resolveVideoOptions, type ResolvedVideoOptions, type StreamOptions, type VideoOptions } from './options.js';
@@ -57,8 +58,8 @@ export interface Detector {
    * return_action_units } }`) with the WIA response. The body is validated first: unknown or out-of-range
    * fields reject with `INVALID_REQUEST` naming the field (`details.field`, e.g. `options.max_faces`).
    * `image_base64` is only ever decoded (base64 or a data URL), never fetched, whatever it holds.
-   * `max_faces` is honoured as given (1–100), whatever the detector's `maxFaces`; `return_action_units` is accepted, but no
-   * action units are computed yet, so the response has none.
+   * `max_faces` is honoured as given (1–100), whatever the detector's `maxFaces`; `return_action_units: true` adds
+   * each face's `action_units`.
    */
   analyzeFace(body: unknown, options?: { signal?: AbortSignal }): Promise<WiaFaceResult>;
   /**
@@ -138,6 +139,25 @@ export interface Detector {
    * and a fatal error is thrown from the loop.
    */
   frames(source: StreamSource, options?: Omit<StreamOptions, 'onResult'>): AsyncIterableIterator<StreamFrameResult>;
+  /**
+   * Learns the neutral baseline of the one face in `input` (a frame where the person looks at the screen with a
+   * neutral face): from then on every call measures action units from it and gaze relative to it, and streams
+   * start each face's own learning from it (see docs/signals.md, "Calibration"). Returns the baseline, plain JSON
+   * an app may keep and give back later (`setCalibration`, or a call's `calibration` option).
+   * @throws EmoLensError `NO_FACE_DETECTED` (no face, or none whose mesh could be measured); `INVALID_REQUEST`
+   * (`details.field: 'input'`, `kind: 'several_faces'`) when the frame has more than one face; as `detect` for the input.
+   */
+  calibrate(input: ImageInput, options?: Pick<DetectOptions, 'faceRange' | 'timeoutMs' | 'signal'>): Promise<Baseline>;
+  /** Sets (a baseline from `calibrate`) or clears (`null`) the detector's neutral baseline. @throws EmoLensError `INVALID_REQUEST` (`details.field: 'calibration'`) for anything else. */
+  setCalibration(baseline: Baseline | null): void;
+  /** The detector's neutral baseline, if one is set. */
+  readonly calibration: Baseline | undefined;
+  /**
+   * The Wakee `/predict` answer for the largest face of `input`: `{ boredom, confusion, engagement, frustration,
+   * timestamp }`, each state on its 0–3 scale (the estimator of docs/learning-states.md, a documented prior).
+   * @throws EmoLensError `NO_FACE_DETECTED` when no face is found; as `detect` otherwise.
+   */
+  predictWakee(input: ImageInput, options?: Omit<DetectOptions, SignalOption>): Promise<WakeePrediction>;
   /** Runs the face detector and the classifier once, so the first real call is fast. */
   warmup(): Promise<void>;
   /** Frees the worker, its models and its memory. Later calls reject with `DISPOSED`. */
@@ -203,6 +223,8 @@ function spawner(worker: DetectorOptions['worker']): () => Worker {
 
 class WorkerDetector implements Detector {
   private disposed = false;
+  /** The neutral baseline every call measures from unless it says otherwise (`calibrate`, `setCalibration`). */
+  private baseline: Baseline | undefined;
 
   constructor(
     private readonly host: WorkerHost,
@@ -235,10 +257,12 @@ class WorkerDetector implements Detector {
     return typed(() => this.run(id, input, options, {}), id);
   }
 
-  /** The call `id`: its options read, then {@link WorkerDetector.analyze} under its stop signal. */
-  private async run(id: string, input: ImageInput, options: DetectOptions, rules: StringRules): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
+  /** The call `id`: its options read (`signals`: switches that replace the options' own), then {@link WorkerDetector.analyze} under its stop signal. */
+  private async run(id: string, input: ImageInput, options: DetectOptions, rules: StringRules, signals?: Record<SignalOption, boolean>): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
     const started = performance.now();
-    const { frame, signal: caller, timeoutMs } = resolveCallOptions(options, this.maxFaces, this.timeoutMs);
+    const resolved = resolveCallOptions(options, this.maxFaces, this.timeoutMs);
+    const { signal: caller, timeoutMs } = resolved;
+    const frame = signals ? { ...resolved.frame, ...signals } : resolved.frame;
     this.assertUsable(caller);
     const stop = callStop(caller, timeoutMs);
     try {
@@ -257,7 +281,7 @@ class WorkerDetector implements Detector {
       throw disposedError();
     }
     // At the source size: the worker downscales it for detection and answers in source pixels.
-    const call = this.host.call((api) => api.analyze(transfer(bitmap, [bitmap]), frame, id));
+    const call = this.host.call((api) => api.analyze(transfer(bitmap, [bitmap]), this.calibrated(frame), id));
     // A bitmap that could not be sent (a tainted one) is still ours to free; after the transfer this is a no-op.
     call.catch(() => bitmap.close());
     const { result, timings } = await stoppable(call, signal);
@@ -317,7 +341,7 @@ class WorkerDetector implements Detector {
           bitmap.close();
           throw disposedError();
         }
-        const call = this.host.call((api) => api.analyze(transfer(bitmap, [bitmap]), frame, id, stream));
+        const call = this.host.call((api) => api.analyze(transfer(bitmap, [bitmap]), this.calibrated(frame), id, stream));
         call.catch(() => bitmap.close());
         return (await call).result.faces;
       },
@@ -359,7 +383,7 @@ class WorkerDetector implements Detector {
           }
           const stop = callStop(signal, timeoutMs);
           try {
-            const call = this.host.call((api) => api.analyze(transfer(bitmap, [bitmap]), frame, request, { id, timestampMs }));
+            const call = this.host.call((api) => api.analyze(transfer(bitmap, [bitmap]), this.calibrated(frame), request, { id, timestampMs }));
             call.catch(() => bitmap.close());
             const { result } = await stoppable(call, stop.signal);
             result.processing_time_ms = round(performance.now() - started, 2);
@@ -373,6 +397,50 @@ class WorkerDetector implements Detector {
     };
   }
 
+  get calibration(): Baseline | undefined {
+    return this.baseline;
+  }
+
+  setCalibration(baseline: Baseline | null): void {
+    try {
+      this.baseline = baseline === null ? undefined : parseBaseline(baseline);
+    } catch (error) {
+      throw asEmoLensError(error);
+    }
+  }
+
+  calibrate(input: ImageInput, options: Pick<DetectOptions, 'faceRange' | 'timeoutMs' | 'signal'> = {}): Promise<Baseline> {
+    const id = requestId();
+    return typed(async () => {
+      const { frame, signal: caller, timeoutMs } = resolveCallOptions(options, this.maxFaces, this.timeoutMs);
+      this.assertUsable(caller);
+      const stop = callStop(caller, timeoutMs);
+      try {
+        const bitmap = await stoppable(decodeImage(input, { ...this.limits, signal: stop.signal }, {}), stop.signal, (late) => late.close());
+        if (this.disposed) {
+          bitmap.close();
+          throw disposedError();
+        }
+        const call = this.host.call((api) => api.calibrate(transfer(bitmap, [bitmap]), frame, id));
+        call.catch(() => bitmap.close());
+        const baseline = await stoppable(call, stop.signal);
+        this.baseline = baseline;
+        return baseline;
+      } finally {
+        stop.release();
+      }
+    }, id);
+  }
+
+  predictWakee(input: ImageInput, options: Omit<DetectOptions, SignalOption> = {}): Promise<WakeePrediction> {
+    const id = requestId();
+    return typed(async () => {
+      // Only the learning states: the options' own signal switches (if any) are overridden.
+      const { result } = await this.run(id, input, options, {}, { returnLearningStates: true, returnDimensions: false, returnLandmarks: false, returnHeadPose: false, returnActionUnits: false, returnAttention: false });
+      return toWakeePrediction(result, new Date());
+    }, id);
+  }
+
   warmup(): Promise<void> {
     return typed(async () => {
       this.assertUsable(undefined);
@@ -384,6 +452,11 @@ class WorkerDetector implements Detector {
     if (this.disposed) return;
     this.disposed = true;
     void this.host.dispose();
+  }
+
+  /** `frame` with the detector's baseline, unless the call gave its own (or `null`). */
+  private calibrated(frame: FrameOptions): FrameOptions {
+    return frame.calibration === undefined && this.baseline ? { ...frame, calibration: this.baseline } : frame;
   }
 
   private assertUsable(signal: AbortSignal | undefined): void {

@@ -241,14 +241,21 @@ describe('hostile option objects (found by the property tests)', () => {
 
 describe('resolveTrackingOptions', () => {
   it('fills in every default, and resolves a resolved object to itself', () => {
-    const defaults = { trackGraceMs: 500, smoothing: 'one-euro', smoothingMinCutoffHz: 0.5, smoothingBeta: 0.3, emaHalfLifeMs: 150, labelHysteresis: 0.1, detectionReuseMs: 25 };
+    const defaults = { calibrate: true, trackGraceMs: 500, smoothing: 'one-euro', smoothingMinCutoffHz: 0.5, smoothingBeta: 0.3, emaHalfLifeMs: 150, labelHysteresis: 0.1, detectionReuseMs: 25 };
     expect(resolveTrackingOptions(undefined)).toEqual(defaults);
     expect(resolveTrackingOptions({})).toEqual(defaults);
     expect(TRACKING_DEFAULTS).toEqual(defaults);
-    const given: TrackingOptions = { trackGraceMs: 0, smoothing: 'ema', smoothingMinCutoffHz: 100, smoothingBeta: 0, emaHalfLifeMs: 10_000, labelHysteresis: 1, detectionReuseMs: 0 };
+    const given: TrackingOptions = { trackGraceMs: 0, smoothing: 'ema', smoothingMinCutoffHz: 100, smoothingBeta: 0, emaHalfLifeMs: 10_000, labelHysteresis: 1, detectionReuseMs: 0, calibrate: false };
     expect(resolveTrackingOptions(given)).toEqual(given);
     expect(resolveTrackingOptions(resolveTrackingOptions(given))).toEqual(given);
     expect(resolveTrackingOptions({ smoothing: 'off', labelHysteresis: 0 })).toEqual({ ...defaults, smoothing: 'off', labelHysteresis: 0 });
+  });
+
+  it('takes calibrate as a boolean only', () => {
+    expect(resolveTrackingOptions({ calibrate: false }).calibrate).toBe(false);
+    for (const value of ['yes', 1, {}, Number.NaN]) {
+      expect(() => resolveTrackingOptions({ calibrate: value } as TrackingOptions)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST', details: expect.objectContaining({ field: 'calibrate' }) }));
+    }
   });
 
   // Per field: values at the edges of its range are taken; values outside it or of the wrong type are refused

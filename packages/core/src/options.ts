@@ -5,6 +5,7 @@
  * defaulted or checked anywhere else. A bad value rejects with `INVALID_REQUEST`, `details.field` naming it.
  */
 import { EmoLensError, FIELD_DEFAULTS, MAX_FACES, MIN_FACE_SIZE, parseWiaVideoOptions, type WiaFaceRequestOptions, type WiaVideoRequestOptions, type WiaVideoRequestOptionsBody } from '@emolens/schema';
+import { parseBaseline, type Baseline } from './pipeline/derive/baseline.js';
 import type { AssetUrlMap, ClassifierModule, WebGpuRuntime } from './assets/extras.js';
 import { DEFAULT_CLASSIFIER } from './assets/registry.js';
 import type { Backend, ProgressCallback } from './assets/progress.js';
@@ -136,7 +137,14 @@ export interface DetectorOptions {
  * The per-call switches of the derived signals and their defaults. Each is read by the signal in
  * `pipeline/derive/` that names it; the worker computes a signal only when its switch is on.
  */
-export const SIGNAL_DEFAULTS = { returnDimensions: FIELD_DEFAULTS.dimensions, returnLandmarks: FIELD_DEFAULTS.landmarks, returnHeadPose: false } as const;
+export const SIGNAL_DEFAULTS = {
+  returnDimensions: FIELD_DEFAULTS.dimensions,
+  returnLandmarks: FIELD_DEFAULTS.landmarks,
+  returnHeadPose: false,
+  returnActionUnits: FIELD_DEFAULTS.actionUnits,
+  returnAttention: false,
+  returnLearningStates: false,
+} as const;
 
 /** The name of a derived signal's per-call switch. */
 export type SignalOption = keyof typeof SIGNAL_DEFAULTS;
@@ -149,6 +157,12 @@ export interface DetectOptions extends Partial<Record<SignalOption, boolean>> {
   returnDimensions?: boolean;
   /** Include head pose in degrees. Defaults to `false`. */
   returnHeadPose?: boolean;
+  /** Include the FACS action units (`action_units`, intensities in [0, 1]; see docs/action-units.md). Defaults to `false`. */
+  returnActionUnits?: boolean;
+  /** Include `attention`: eye openness, closed eyes, blink rate (streams), gaze and head pose. Defaults to `false`. */
+  returnAttention?: boolean;
+  /** Include the Wakee learning states (`learning_states`, 0–3; a documented prior, see docs/learning-states.md). Defaults to `false`. */
+  returnLearningStates?: boolean;
   /** At most this many faces, an integer from 1 to 100 (it may exceed the detector's). Defaults to the detector's `maxFaces`. */
   maxFaces?: number;
   /** Drop faces smaller than this many source pixels (their box's larger side). Defaults to 0. */
@@ -164,6 +178,11 @@ export interface DetectOptions extends Partial<Record<SignalOption, boolean>> {
   timeoutMs?: number;
   /** Aborting rejects the call with `ABORTED`; the detector stays usable. */
   signal?: AbortSignal;
+  /**
+   * A neutral baseline (what `detector.calibrate()` returned, kept by the app) to measure action units and gaze
+   * from; `null`: none, even when the detector has one. Defaults to the detector's (`calibrate()`/`setCalibration()`).
+   */
+  calibration?: Baseline | null;
 }
 
 /** {@link DetectorOptions} with every default filled in and every value checked (callbacks and `worker` apart). */
@@ -191,6 +210,8 @@ export interface ResolvedDetectorOptions {
 
 /** {@link DetectOptions} as one frame's pipeline takes them: resolved, and without the signal. */
 export type FrameOptions = Readonly<Record<SignalOption, boolean>> & {
+  /** The neutral baseline to measure action units and gaze from; `null`: none, whatever the detector's. */
+  readonly calibration?: Baseline | null;
   readonly maxFaces: number;
   readonly minFaceSize: number;
   readonly faceRange: FaceRange;
@@ -283,19 +304,18 @@ function frameOptions(options: Partial<DetectOptions>, detectorMaxFaces: number)
   const signals = Object.fromEntries(
     (Object.keys(SIGNAL_DEFAULTS) as SignalOption[]).map((name) => [name, flag(options, name, SIGNAL_DEFAULTS[name])]),
   ) as Record<SignalOption, boolean>;
-  return { ...signals, maxFaces, minFaceSize, faceRange };
+  const calibration = options.calibration === undefined || options.calibration === null ? options.calibration : parseBaseline(options.calibration);
+  return { ...signals, ...(calibration !== undefined ? { calibration } : {}), maxFaces, minFaceSize, faceRange };
 }
 
-/**
- * The `detect` options that answer a validated WIA face request's `options` (`parseWiaFaceRequest`).
- * `return_action_units` has no signal yet and is ignored.
- */
+/** The `detect` options that answer a validated WIA face request's `options` (`parseWiaFaceRequest`). */
 export function detectOptionsFromWia(options: WiaFaceRequestOptions): DetectOptions {
   return {
     maxFaces: options.max_faces,
     minFaceSize: options.min_face_size,
     returnLandmarks: options.return_landmarks,
     returnDimensions: options.return_dimensions,
+    returnActionUnits: options.return_action_units,
   };
 }
 
@@ -363,6 +383,12 @@ export interface TrackingOptions {
    * 60 fps detects on every other frame and at 30 fps or slower on every frame.
    */
   detectionReuseMs?: number;
+  /**
+   * Learn each face's neutral baseline from its frames and measure its action units and gaze from it (see
+   * docs/signals.md, "Calibration"); it starts from `detector.calibrate()`'s baseline when one is set. Only signals
+   * that read the mesh use it. Defaults to `true`.
+   */
+  calibrate?: boolean;
 }
 
 /** {@link TrackingOptions} with every default filled in and every value checked. */
@@ -397,6 +423,7 @@ export const TRACKING_DEFAULTS: ResolvedTrackingOptions = {
   emaHalfLifeMs: 150,
   labelHysteresis: 0.1,
   detectionReuseMs: 25,
+  calibrate: true,
 };
 
 /**
@@ -411,9 +438,9 @@ const TRACKING_RANGES = {
   emaHalfLifeMs: { min: 0, max: 10_000, above: true, unit: 'a number of milliseconds' },
   labelHysteresis: { min: 0, max: 1, above: false, unit: 'a probability' },
   detectionReuseMs: { min: 0, max: 1000, above: false, unit: 'a number of milliseconds' },
-} as const satisfies Record<Exclude<keyof TrackingOptions, 'smoothing'>, { min: number; max: number; above: boolean; unit: string }>;
+} as const satisfies Record<Exclude<keyof TrackingOptions, 'smoothing' | 'calibrate'>, { min: number; max: number; above: boolean; unit: string }>;
 
-const TRACKING_OPTION_KEYS: readonly (keyof TrackingOptions)[] = ['trackGraceMs', 'smoothing', 'smoothingMinCutoffHz', 'smoothingBeta', 'emaHalfLifeMs', 'labelHysteresis', 'detectionReuseMs'];
+const TRACKING_OPTION_KEYS: readonly (keyof TrackingOptions)[] = ['trackGraceMs', 'smoothing', 'smoothingMinCutoffHz', 'smoothingBeta', 'emaHalfLifeMs', 'labelHysteresis', 'detectionReuseMs', 'calibrate'];
 
 /**
  * Resolves the tracking options of a stream (each read once; a resolved object resolves to itself).
@@ -424,6 +451,8 @@ export function resolveTrackingOptions(options: TrackingOptions | undefined): Re
   const given = snapshot<TrackingOptions>(options, TRACKING_OPTION_KEYS);
   const smoothing = given.smoothing ?? TRACKING_DEFAULTS.smoothing;
   if (!SMOOTHINGS.includes(smoothing)) fail('smoothing', "smoothing must be 'one-euro', 'ema' or 'off'", smoothing);
+  const calibrate = given.calibrate ?? TRACKING_DEFAULTS.calibrate;
+  if (typeof calibrate !== 'boolean') fail('calibrate', 'calibrate must be true or false', calibrate);
   const number = (field: keyof typeof TRACKING_RANGES): number => {
     const value = given[field] ?? TRACKING_DEFAULTS[field];
     const { min, max, above, unit } = TRACKING_RANGES[field];
@@ -440,6 +469,7 @@ export function resolveTrackingOptions(options: TrackingOptions | undefined): Re
     emaHalfLifeMs: number('emaHalfLifeMs'),
     labelHysteresis: number('labelHysteresis'),
     detectionReuseMs: number('detectionReuseMs'),
+    calibrate,
   };
 }
 
@@ -571,7 +601,7 @@ const DETECTOR_OPTION_KEYS: readonly (keyof DetectorOptions)[] = [
   'classifier', 'backend', 'webgpu', 'threads', 'baseUrl', 'cache', 'maxFaces', 'minDetectionConfidence', 'classifierWorker',
   'onProgress', 'onError', 'maxPixels', 'maxBytes', 'timeoutMs', 'startTimeoutMs', 'worker',
 ];
-const DETECT_OPTION_KEYS: readonly (keyof DetectOptions)[] = [...(Object.keys(SIGNAL_DEFAULTS) as SignalOption[]), 'maxFaces', 'minFaceSize', 'faceRange', 'timeoutMs', 'signal'];
+const DETECT_OPTION_KEYS: readonly (keyof DetectOptions)[] = [...(Object.keys(SIGNAL_DEFAULTS) as SignalOption[]), 'maxFaces', 'minFaceSize', 'faceRange', 'timeoutMs', 'signal', 'calibration'];
 
 /**
  * The caller's options as a plain object, each known key read once: a getter or proxy trap that throws is

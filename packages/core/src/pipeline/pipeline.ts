@@ -23,6 +23,8 @@ import { CropRenderer } from './frame/crop.js';
 import { toDetectionSize, toSourcePixels } from './frame/detection-size.js';
 import { round } from '../round.js';
 import { runFrame, type FrameStages } from './run-frame.js';
+import { calibrateFrame } from './calibrate-frame.js';
+import type { Baseline } from './derive/baseline.js';
 import { StreamTable } from './track/stream-state.js';
 
 interface Loaded {
@@ -120,6 +122,24 @@ export class Pipeline implements PipelineApi {
           const out = await runFrame(stages, sized.bitmap, scaled, requestId, streamFrame);
           toSourcePixels(out.result, sized);
           return out;
+        } finally {
+          sized.bitmap.close();
+        }
+      } finally {
+        frame.close();
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async calibrate(frame: ImageBitmap, options: FrameOptions, _requestId: string): Promise<Baseline> {
+    const next = this.queue.then(async () => {
+      try {
+        const { stages } = this.ready();
+        const sized = await toDetectionSize(frame);
+        try {
+          return await calibrateFrame(stages.finder, sized.bitmap, sized.scale === 1 ? options : { ...options, minFaceSize: options.minFaceSize / sized.scale });
         } finally {
           sized.bitmap.close();
         }

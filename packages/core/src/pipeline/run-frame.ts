@@ -10,6 +10,7 @@ import { round } from '../round.js';
 import type { FrameResult } from '../worker/pipeline-api.js';
 import { emotionScores } from './classify/emotion-scores.js';
 import { needsOf, requestedSignals, SIGNALS } from './derive/registry.js';
+import type { Baseline } from './derive/baseline.js';
 import type { DerivedSignal } from './derive/signal.js';
 import type { DetectedFace } from './find/detected-face.js';
 import type { FaceFinder } from './find/face-finder.js';
@@ -60,10 +61,13 @@ export async function runFrame(stages: FrameStages, frame: ImageBitmap, options:
   const t3 = performance.now();
 
   const scores = faces.map((_, i) => emotionScores(probabilities[i]!, stages.inference.manifest));
+  const calibration = options.calibration ?? undefined;
   const result: WiaFaceResult = {
     request_id: requestId,
     processing_time_ms: 0,
-    faces: streamFrame ? streamFaces(streamFrame, { width: frame.width, height: frame.height, reused }, faces, scores, signals) : faces.map((face, i) => formatFace(i, face, scores[i]!, signals)),
+    faces: streamFrame
+      ? streamFaces(streamFrame, { width: frame.width, height: frame.height, reused }, faces, scores, signals, calibration)
+      : faces.map((face, i) => formatFace(i, face, scores[i]!, signals, undefined, { calibration })),
   };
   const t4 = performance.now();
   result.processing_time_ms = round(t4 - t0, 2);
@@ -77,10 +81,19 @@ export async function runFrame(stages: FrameStages, frame: ImageBitmap, options:
  * tracker (a reused box at a later time would read as a face standing still, then jumping): a frame that reused
  * a detection takes that detection's ids, and a detected frame is kept for the frames after it.
  */
-function streamFaces({ state, timestampMs }: StreamFrame, frame: { width: number; height: number; reused: Detection | undefined }, faces: readonly DetectedFace[], scores: readonly WiaEmotionScore[][], signals: readonly DerivedSignal[]): WiaFace[] {
+function streamFaces(
+  { state, timestampMs }: StreamFrame,
+  frame: { width: number; height: number; reused: Detection | undefined },
+  faces: readonly DetectedFace[],
+  scores: readonly WiaEmotionScore[][],
+  signals: readonly DerivedSignal[],
+  calibration: Baseline | undefined,
+): WiaFace[] {
   const ids = frame.reused ? [...frame.reused.ids] : state.faceIds(faces.map((face) => face.bbox), timestampMs);
   if (!frame.reused) state.recordDetection({ faces, ids, timestampMs, width: frame.width, height: frame.height });
-  const own = faces.map((face, i) => formatFace(ids[i]!, face, scores[i]!, signals, (field) => state.previous(field, ids[i]!)));
+  const own = faces.map((face, i) =>
+    formatFace(ids[i]!, face, scores[i]!, signals, (field) => state.previous(field, ids[i]!), { calibration, memory: state.memory(ids[i]!), timestampMs }),
+  );
   remember(state, signals, own);
   const reported = own.map((face) => state.smooth(face, timestampMs));
   state.advance(timestampMs);

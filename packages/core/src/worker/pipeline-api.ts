@@ -5,6 +5,7 @@
 import type { WiaFaceResult } from '@emolens/schema';
 import type { AssetUrls } from '../assets/asset-urls.js';
 import type { Backend, ProgressCallback } from '../assets/progress.js';
+import type { Baseline } from '../pipeline/derive/baseline.js';
 import type { FrameOptions, ResolvedDetectorOptions, ResolvedTrackingOptions } from '../options.js';
 
 /** Everything the pipeline worker needs to start: the resolved detector options it uses, and the asset URLs. */
@@ -72,6 +73,11 @@ export interface PipelineApi {
    * finite, or before the stream's last frame).
    */
   analyze(frame: ImageBitmap, options: FrameOptions, requestId: string, stream?: StreamFrameRef): Promise<FrameResult>;
+  /**
+   * The neutral baseline of the one face in `frame` (transferred), found as `options` say (`faceRange`).
+   * @throws EmoLensError `NO_FACE_DETECTED`; `INVALID_REQUEST` (`details.field: 'input'`, `kind: 'several_faces'`).
+   */
+  calibrate(frame: ImageBitmap, options: FrameOptions, requestId: string): Promise<Baseline>;
   /**
    * Opens a stream (a sequence of frames sharing state: face tracks, smoothing, labels) tracked with `options`
    * (from `resolveTrackingOptions`), and returns its id.

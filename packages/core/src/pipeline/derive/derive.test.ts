@@ -9,7 +9,7 @@ import { CIRCUMPLEX, dimensionsSignal, valenceArousal } from './valence-arousal.
 
 describe('the signal registry', () => {
   it('lists the signals in the order their fields appear in a WIA face', () => {
-    expect(SIGNALS.map((s) => s.field)).toEqual(['dimensions', 'landmarks', 'head_pose']);
+    expect(SIGNALS.map((s) => s.field)).toEqual(['dimensions', 'landmarks', 'head_pose', 'action_units', 'attention', 'learning_states']);
   });
 
   it('switches each signal by its own option; the defaults ask for dimensions only', () => {

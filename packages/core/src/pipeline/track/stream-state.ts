@@ -4,7 +4,8 @@
  * and closing it drops everything it held. Single images belong to no stream and keep nothing.
  *
  * It keeps the face tracker (stable face ids, `face-tracker.ts`), each tracked face's smoothing and label
- * (`face-smoothing.ts`), each derived signal's last value per face id (for signals that need `previous`), and the
+ * (`face-smoothing.ts`), each tracked face's memory for the mesh-based signals (`face-memory.ts`: its learned
+ * baseline and recent history), each derived signal's last value per face id (for signals that need `previous`), and the
  * last detection, which the frames just after it reuse (`detectionReuseMs`).
  */
 import { EmoLensError, type WiaFace } from '@emolens/schema';
@@ -12,6 +13,7 @@ import type { ResolvedTrackingOptions } from '../../options.js';
 import type { Box } from '../box.js';
 import type { SignalField } from '../derive/signal.js';
 import type { DetectedFace } from '../find/detected-face.js';
+import { FaceMemory } from './face-memory.js';
 import { FaceSmoothing } from './face-smoothing.js';
 import { FaceTracker } from './face-tracker.js';
 
@@ -33,6 +35,7 @@ export class StreamState {
   private readonly signals = new Map<SignalField, Map<number, unknown>>();
   private readonly tracker: FaceTracker;
   private readonly smoothing = new Map<number, FaceSmoothing>();
+  private readonly memories = new Map<number, FaceMemory>();
   private detection: Detection | undefined;
 
   constructor(
@@ -68,8 +71,18 @@ export class StreamState {
    */
   faceIds(boxes: readonly Box[], timestampMs: number): number[] {
     const { ids, dropped } = this.tracker.update(boxes, timestampMs);
-    for (const id of dropped) this.smoothing.delete(id);
+    for (const id of dropped) {
+      this.smoothing.delete(id);
+      this.memories.delete(id);
+    }
     return ids;
+  }
+
+  /** The memory of tracked face `faceId` for its mesh-based signals (baseline, history), made on first use. */
+  memory(faceId: number): FaceMemory {
+    let memory = this.memories.get(faceId);
+    if (!memory) this.memories.set(faceId, (memory = new FaceMemory(this.tracking.calibrate)));
+    return memory;
   }
 
   /** `face` (as its frame alone gives it, with its stable id) as the stream reports it: see {@link FaceSmoothing.apply}. */
@@ -87,6 +100,11 @@ export class StreamState {
   /** Faces whose smoothing the stream holds: never more than {@link StreamState.tracks} (what a soak test checks). */
   get smoothedFaces(): number {
     return this.smoothing.size;
+  }
+
+  /** Faces whose memory the stream holds: never more than {@link StreamState.tracks}. */
+  get rememberedFaces(): number {
+    return this.memories.size;
   }
 
   /**
