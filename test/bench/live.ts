@@ -53,11 +53,14 @@ export interface LiveBenchPlan {
   fps?: number | undefined;
   /** `--live-landmarks`: EmoLens's streams ask for the face mesh (`returnLandmarks`), so its landmarker runs. */
   landmarks?: boolean | undefined;
+  /** `--live-signals a,b`: EmoLens's streams switch these signals on (e.g. `returnActionUnits,returnAttention`). */
+  signals?: string[] | undefined;
 }
 
 /** The EmoLens live page's query: its threads and, when given, the stream's `detectionReuseMs` and `returnLandmarks`. */
 function liveQuery(plan: LiveBenchPlan): string {
-  return `?threads=${plan.threads}${plan.detectionReuseMs === undefined ? '' : `&detectionReuseMs=${plan.detectionReuseMs}`}${plan.landmarks ? '&landmarks=1' : ''}`;
+  const signals = plan.signals?.length ? `&signals=${plan.signals.join(',')}` : '';
+  return `?threads=${plan.threads}${plan.detectionReuseMs === undefined ? '' : `&detectionReuseMs=${plan.detectionReuseMs}`}${plan.landmarks ? '&landmarks=1' : ''}${signals}`;
 }
 
 const benchDir = dirname(fileURLToPath(import.meta.url));

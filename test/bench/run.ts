@@ -27,7 +27,8 @@
  * results/s, latency, skipped frames, long tasks (`live.ts`), written to `results/live.json`. `--quick`: 5 s per
  * run instead of 20; `--no-peers`, `--peer-backend` and `--threads` apply, and `--detection-reuse-ms N` sets the
  * streams' `detectionReuseMs`, `--live-fps N` the source's frame rate (60 by default), `--live-landmarks` has
- * EmoLens's streams ask for the face mesh.
+ * EmoLens's streams ask for the face mesh, and `--live-signals a,b` switches those signals on (e.g.
+ * `returnActionUnits,returnAttention`).
  *
  * A tool, not a test: apart from the soak threshold, it only fails on real errors.
  */
@@ -99,6 +100,9 @@ const liveFpsArg = process.argv.indexOf('--live-fps');
 const liveFps = liveFpsArg >= 0 ? Number(process.argv[liveFpsArg + 1]) : undefined;
 /** `--live-landmarks`: EmoLens's live streams ask for the face mesh. */
 const liveLandmarks = process.argv.includes('--live-landmarks');
+const liveSignalsArg = process.argv.indexOf('--live-signals');
+/** `--live-signals a,b`: EmoLens's live streams switch these signals on (`returnActionUnits,returnAttention,…`). */
+const liveSignals = liveSignalsArg >= 0 ? process.argv[liveSignalsArg + 1]!.split(',') : undefined;
 /** Live runs: untimed warm-up, then the measured window, per system and scene. */
 const LIVE_WARMUP_MS = 2000;
 const LIVE_DURATION_MS = quick ? 5000 : 20_000;
@@ -312,6 +316,7 @@ async function main(): Promise<void> {
         detectionReuseMs,
         fps: liveFps,
         landmarks: liveLandmarks,
+        signals: liveSignals,
       }, logs, log);
       const results: LiveResults = { date: new Date().toISOString(), quick, machine: machine(browser.version(), loadAvgStart), ...run, pageLogs: collapse(logs) };
       await report('live.json', results, formatLive(results), logs);

@@ -142,7 +142,7 @@ export interface Detector {
   /**
    * Learns the neutral baseline of the one face in `input` (a frame where the person looks at the screen with a
    * neutral face): from then on every call measures action units from it and gaze relative to it, and streams
-   * start each face's own learning from it (see docs/signals.md, "Calibration"). Returns the baseline, plain JSON
+   * start each face's own learning from it (see docs/signals.md ("Calibration")). Returns the baseline, plain JSON
    * an app may keep and give back later (`setCalibration`, or a call's `calibration` option).
    * @throws EmoLensError `NO_FACE_DETECTED` (no face, or none whose mesh could be measured); `INVALID_REQUEST`
    * (`details.field: 'input'`, `kind: 'several_faces'`) when the frame has more than one face; as `detect` for the input.
@@ -154,7 +154,7 @@ export interface Detector {
   readonly calibration: Baseline | undefined;
   /**
    * The Wakee `/predict` answer for the largest face of `input`: `{ boredom, confusion, engagement, frustration,
-   * timestamp }`, each state on its 0–3 scale (the estimator of docs/learning-states.md, a documented prior).
+   * timestamp }`, each state on its 0–3 scale (the estimator of docs/signals.md ("Learning states"), a documented prior).
    * @throws EmoLensError `NO_FACE_DETECTED` when no face is found; as `detect` otherwise.
    */
   predictWakee(input: ImageInput, options?: Omit<DetectOptions, SignalOption>): Promise<WakeePrediction>;

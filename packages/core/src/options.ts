@@ -157,11 +157,11 @@ export interface DetectOptions extends Partial<Record<SignalOption, boolean>> {
   returnDimensions?: boolean;
   /** Include head pose in degrees. Defaults to `false`. */
   returnHeadPose?: boolean;
-  /** Include the FACS action units (`action_units`, intensities in [0, 1]; see docs/action-units.md). Defaults to `false`. */
+  /** Include the FACS action units (`action_units`, intensities in [0, 1]; see docs/signals.md ("Action units")). Defaults to `false`. */
   returnActionUnits?: boolean;
   /** Include `attention`: eye openness, closed eyes, blink rate (streams), gaze and head pose. Defaults to `false`. */
   returnAttention?: boolean;
-  /** Include the Wakee learning states (`learning_states`, 0–3; a documented prior, see docs/learning-states.md). Defaults to `false`. */
+  /** Include the Wakee learning states (`learning_states`, 0–3; a documented prior, see docs/signals.md ("Learning states")). Defaults to `false`. */
   returnLearningStates?: boolean;
   /** At most this many faces, an integer from 1 to 100 (it may exceed the detector's). Defaults to the detector's `maxFaces`. */
   maxFaces?: number;
@@ -385,7 +385,7 @@ export interface TrackingOptions {
   detectionReuseMs?: number;
   /**
    * Learn each face's neutral baseline from its frames and measure its action units and gaze from it (see
-   * docs/signals.md, "Calibration"); it starts from `detector.calibrate()`'s baseline when one is set. Only signals
+   * docs/signals.md ("Calibration")); it starts from `detector.calibrate()`'s baseline when one is set. Only signals
    * that read the mesh use it. Defaults to `true`.
    */
   calibrate?: boolean;

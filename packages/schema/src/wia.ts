@@ -52,7 +52,7 @@ export interface HeadPose {
   roll: number;
 }
 
-/** FACS action units EmoLens estimates from the face mesh (definitions: `docs/action-units.md`). */
+/** FACS action units EmoLens estimates from the face mesh (definitions: `docs/signals.md` ("Action units")). */
 export const ACTION_UNITS = [
   'AU1', 'AU2', 'AU4', 'AU5', 'AU6', 'AU7', 'AU9', 'AU10', 'AU12', 'AU14', 'AU15', 'AU17', 'AU20', 'AU23', 'AU25', 'AU26', 'AU43',
 ] as const;

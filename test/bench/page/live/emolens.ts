@@ -6,15 +6,23 @@
 import { createBenchDetector } from '../peers/emolens.ts';
 import type { LiveRunner } from './harness.ts';
 
+/** The signal switches the bench's query asks for: `landmarks=1` (returnLandmarks), `signals=returnActionUnits,…`. */
+function signalOptions(query: URLSearchParams): Record<string, true> {
+  const names = [...(query.get('landmarks') === '1' ? ['returnLandmarks'] : []), ...(query.get('signals')?.split(',').filter(Boolean) ?? [])];
+  return Object.fromEntries(names.map((name) => [name, true]));
+}
+
 export async function createEmoLensLive(): Promise<LiveRunner> {
   const detector = await createBenchDetector();
+  const signals = signalOptions(new URLSearchParams(location.search));
+  const shown = Object.keys(signals).map((name) => `${name}: true, `).join('');
   return {
     info: {
       system: 'emolens',
       backend: detector.backend,
       threads: detector.threads,
       version: '@emolens/core (workspace)',
-      call: new URLSearchParams(location.search).get('landmarks') === '1' ? 'detector.stream(mediaStream, { returnLandmarks: true, onResult })' : 'detector.stream(mediaStream, { onResult })',
+      call: `detector.stream(mediaStream, { ${shown}onResult })`,
     },
     async warm(image) {
       await detector.detect(image);
@@ -24,7 +32,7 @@ export async function createEmoLensLive(): Promise<LiveRunner> {
       const reuse = query.get('detectionReuseMs');
       const live = detector.stream(stream, {
         ...(reuse === null ? {} : { detectionReuseMs: Number(reuse) }),
-        ...(query.get('landmarks') === '1' ? { returnLandmarks: true } : {}),
+        ...signals,
         onResult: (r) => onResult({ at: performance.now(), latencyMs: r.latency_ms, faceWidths: r.result.faces.map((f) => f.bbox.width) }),
         onError,
       });

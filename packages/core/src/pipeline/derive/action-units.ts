@@ -15,7 +15,7 @@
  * Geometry sees what moves the mesh's points; it cannot see wrinkles, furrows or skin texture, so units that FACS
  * codes chiefly by appearance (AU6's crow's feet, AU9's wrinkles, AU14's dimples) are measured by the movement
  * they cause, and are weaker. How well each unit separates what it should, on real photos, is in
- * `docs/action-units.md`; units whose separation is weak are marked `weak` here and there (AU9, AU15, AU17, AU20,
+ * `docs/signals.md` ("Action units"); units whose separation is weak are marked `weak` here and there (AU9, AU15, AU17, AU20,
  * AU23: the face mesh, a regression toward average faces, moves the lips and nose wings little).
  */
 import type { ActionUnit, ActionUnitCode } from '@emolens/schema';
@@ -36,7 +36,7 @@ export interface ActionUnitDefinition {
   /** The expression whose faces set `span` (read by the fit, `test/eval/signals/fit-action-units.ts`). */
   fittedOn: string;
   /**
-   * Every contrast the unit should show scored below 0.6 ROC AUC on FER2013 PrivateTest (docs/action-units.md): the
+   * Every contrast the unit should show scored below 0.6 ROC AUC on FER2013 PrivateTest (docs/signals.md ("Action units")): the
    * unit is reported, but is not to be trusted alone.
    */
   weak?: true;

@@ -6,7 +6,7 @@
  *
  * This is an explicit prior, not a model trained on DAiSEE (which is not available to us): each score is a bias plus
  * a weighted sum of named inputs in [0, 1], clamped to [0, 3]. Every coefficient is below with the reason for it;
- * `docs/learning-states.md` discusses the evidence and the limits. On-device personalisation (`@emolens/personalise`)
+ * `docs/signals.md` ("Learning states") discusses the evidence and the limits. On-device personalisation (`@emolens/personalise`)
  * learns each user's corrections on top of it.
  */
 import { LEARNING_STATE_MAX, LEARNING_STATE_MIN, LEARNING_STATES, type LearningState, type LearningStateScores, type WiaEmotion, type WiaEmotionScore } from '@emolens/schema';

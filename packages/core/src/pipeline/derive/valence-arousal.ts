@@ -56,7 +56,7 @@ export const dimensionsSignal = signal({
  * valence/arousal on 1,527 FER2013 Training faces, over the units the circumplex suggests (AU6, AU12, AU4 for
  * valence; AU5, AU25 for arousal; `test/eval/signals/fit-dimensions.ts`). The fit keeps a smile's lift of valence
  * beyond what the classifier gives; the arousal weights came out near zero (the classifier's surprise and fear
- * already carry wide eyes and an open mouth) and are kept as fitted. Effect on PrivateTest: docs/action-units.md.
+ * already carry wide eyes and an open mouth) and are kept as fitted. Effect on PrivateTest: docs/signals.md ("Action units").
  */
 export const DIMENSION_AU_WEIGHTS: Readonly<{ valence: Readonly<Record<string, number>>; arousal: Readonly<Record<string, number>> }> = {
   valence: { AU6: 0.053, AU12: 0.13, AU4: 0.012 },
