@@ -164,6 +164,32 @@ describe('head pose and gaze', () => {
   });
 });
 
+describe('on a stream', () => {
+  it('reports the blink rate once 10 s are seen, and learning states from the face\'s history', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const base64 = await new Promise<string>(async (resolve) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(reader.result as string);
+        reader.readAsDataURL(await (await fetch(url)).blob());
+      });
+      // 10.5 s of one photo at 30 fps: a face that never blinks, looking at the camera.
+      const frames = Array.from({ length: 316 }, () => base64);
+      const video = await window.detector.analyzeVideo(frames, { returnAttention: true, returnLearningStates: true });
+      return video.timeline.map((entry) => ({ t: entry.timestamp_ms, id: entry.faces[0]?.face_id, attention: entry.faces[0]?.attention, states: entry.faces[0]?.learning_states }));
+    }, happyPhoto());
+    expect(out.every((f) => f.id === out[0]!.id && f.attention && f.states)).toBe(true);
+    const before = out.filter((f) => f.t < 9_900);
+    const after = out.filter((f) => f.t >= 10_050);
+    expect(before.every((f) => f.attention!.blink_rate === undefined)).toBe(true);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((f) => f.attention!.blink_rate === 0)).toBe(true);
+    // A steady, smiling face at the camera: engaged, not bored, from the first frames to the last.
+    const last = out.at(-1)!.states!;
+    expect(last.engagement).toBeGreaterThan(last.boredom);
+    expect(Math.abs(last.engagement - out[30]!.states!.engagement)).toBeLessThan(0.5);
+  }, 240_000);
+});
+
 describe('calibration', () => {
   it('refuses a frame without a face, and one with two faces, with typed errors; the detector goes on', async () => {
     const codes = await t.page.evaluate(async (url) => {
