@@ -14,7 +14,7 @@ const RUNS = { seed: Number(process.env['FUZZ_SEED'] ?? 20261127), numRuns: Numb
 
 /** Values a hostile caller may pass: anything, objects with option-like keys, and objects whose getters throw. */
 const optionValue = fc.oneof(fc.anything({ withBigInt: true }), fc.constantFrom(0, -1, 1.5, 5, 100, 101, NaN, Infinity, '5', true, 'auto', 'wasm', 'short', null, Symbol('x'), () => 5));
-const optionKeys = ['classifier', 'backend', 'webgpu', 'startTimeoutMs', 'threads', 'cache', 'maxFaces', 'minDetectionConfidence', 'classifierWorker', 'maxPixels', 'maxBytes', 'timeoutMs', 'baseUrl', 'onProgress', 'onError', 'worker', 'returnLandmarks', 'returnDimensions', 'returnHeadPose', 'minFaceSize', 'faceRange', 'signal'];
+const optionKeys = ['classifier', 'backend', 'webgpu', 'startTimeoutMs', 'threads', 'cache', 'maxFaces', 'minDetectionConfidence', 'classifierWorker', 'maxPixels', 'maxBytes', 'timeoutMs', 'baseUrl', 'onProgress', 'onError', 'worker', 'returnLandmarks', 'returnDimensions', 'returnHeadPose', 'returnActionUnits', 'returnAttention', 'returnLearningStates', 'calibration', 'minFaceSize', 'faceRange', 'signal'];
 const optionsObject = fc.dictionary(fc.constantFrom(...optionKeys), optionValue);
 const hostile = fc.constantFrom(...optionKeys).map((key) => Object.defineProperty({}, key, { enumerable: true, get: () => { throw new TypeError('hostile getter'); } }));
 /**
@@ -67,14 +67,37 @@ describe('option resolution, for any input', () => {
         if (!frame) return;
         expect(frame.maxFaces >= MAX_FACES.min && frame.maxFaces <= MAX_FACES.max).toBe(true);
         expect(Number.isFinite(frame.minFaceSize) && frame.minFaceSize >= 0).toBe(true);
-        for (const flag of [frame.returnDimensions, frame.returnLandmarks, frame.returnHeadPose]) expect(typeof flag).toBe('boolean');
+        for (const flag of [frame.returnDimensions, frame.returnLandmarks, frame.returnHeadPose, frame.returnActionUnits, frame.returnAttention, frame.returnLearningStates]) expect(typeof flag).toBe('boolean');
+        if (frame.calibration) expect(frame.calibration.actionUnits.every(Number.isFinite)).toBe(true);
       }),
       RUNS,
     );
   });
 
+  it('calibrations: a copy of a valid baseline, or INVALID_REQUEST on calibration, for any mutation of one', () => {
+    const valid = { version: 1, actionUnits: Array.from({ length: 17 }, (_, i) => i / 10), gaze: { yaw: 1, pitch: -2 } };
+    const hostileArray = new Proxy([...valid.actionUnits], { get: (target, key) => (key === 'length' ? 17 : key === '3' ? (() => { throw new TypeError('trap'); })() : Reflect.get(target, key)) });
+    const mutated = fc.oneof(
+      optionValue,
+      fc.record({ version: optionValue, actionUnits: fc.oneof(optionValue, fc.array(optionValue, { maxLength: 20 }), fc.constant(valid.actionUnits)), gaze: fc.oneof(optionValue, fc.record({ yaw: optionValue, pitch: optionValue })) }, { requiredKeys: [] }),
+      fc.constant({ ...valid, actionUnits: hostileArray }),
+      fc.constant(Object.defineProperty({ version: 1 }, 'actionUnits', { enumerable: true, get: () => { throw new TypeError('hostile getter'); } })),
+    );
+    fc.assert(
+      fc.property(mutated, (calibration) => {
+        const frame = settlesTyped(() => resolveDetectOptions({ calibration } as never, 5)) as ReturnType<typeof resolveDetectOptions> | undefined;
+        if (!frame?.calibration) return;
+        expect(frame.calibration.actionUnits).toHaveLength(17);
+        expect(frame.calibration.actionUnits.every(Number.isFinite)).toBe(true);
+        expect(frame.calibration).not.toBe(calibration);
+      }),
+      RUNS,
+    );
+    expect(resolveDetectOptions({ calibration: valid as never }, 5).calibration).toEqual(valid);
+  });
+
   it('video options: in-range values or INVALID_REQUEST naming the field', () => {
-    const videoKeys = ['sample_rate', 'start_time_ms', 'end_time_ms', 'track_faces', 'frame_rate', 'onProgress', 'maxFaces', 'trackGraceMs', 'smoothing', 'timeoutMs', 'signal'];
+    const videoKeys = ['sample_rate', 'start_time_ms', 'end_time_ms', 'track_faces', 'frame_rate', 'onProgress', 'maxFaces', 'trackGraceMs', 'smoothing', 'calibrate', 'timeoutMs', 'signal'];
     const videoOptions = fc.oneof(
       anyOptions,
       fc.dictionary(fc.constantFrom(...videoKeys), optionValue),

@@ -33,23 +33,39 @@ export interface Baseline {
  * version, the wrong number of action units, a value that is not a finite number.
  */
 export function parseBaseline(value: unknown): Baseline {
-  const bad = (reason: string): never => {
-    throw new EmoLensError('INVALID_REQUEST', `Not an EmoLens calibration: ${reason}`, { field: 'calibration', reason, suggestion: 'Pass what calibrate() returned, or null to clear it.' });
-  };
+  try {
+    return readBaseline(value);
+  } catch (error) {
+    if (error instanceof EmoLensError) throw error;
+    // A getter or proxy trap that throws: the value cannot be read, so it is no calibration.
+    return invalidBaseline('it cannot be read');
+  }
+}
+
+function invalidBaseline(reason: string): never {
+  throw new EmoLensError('INVALID_REQUEST', `Not an EmoLens calibration: ${reason}`, { field: 'calibration', reason, suggestion: 'Pass what calibrate() returned, or null to clear it.' });
+}
+
+function readBaseline(value: unknown): Baseline {
+  const bad = invalidBaseline;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('not an object');
   const v = value as Record<string, unknown>;
   if (v.version !== 1) return bad('version must be 1');
-  const units = v.actionUnits;
-  if (!Array.isArray(units) || units.length !== ACTION_UNITS.length) return bad(`actionUnits must be ${ACTION_UNITS.length} numbers`);
-  if (!units.every((x) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < 100)) return bad('actionUnits must be finite numbers');
+  // Each value is read once, then checked: a getter cannot show one value to the check and another to the copy.
+  const given = v.actionUnits;
+  if (!Array.isArray(given) || given.length !== ACTION_UNITS.length) return bad(`actionUnits must be ${ACTION_UNITS.length} numbers`);
+  const units: unknown[] = Array.from(given);
+  if (units.length !== ACTION_UNITS.length || !units.every((x) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < 100)) return bad('actionUnits must be finite numbers');
   let gaze: EyeGaze | undefined;
-  if (v.gaze !== undefined) {
-    const g = v.gaze as Record<string, unknown> | null;
-    const angle = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= 90;
-    if (typeof g !== 'object' || g === null || !angle(g.yaw) || !angle(g.pitch)) return bad('gaze must be { yaw, pitch } in degrees');
-    gaze = { yaw: g.yaw as number, pitch: g.pitch as number };
+  const g = v.gaze;
+  if (g !== undefined) {
+    if (typeof g !== 'object' || g === null) return bad('gaze must be { yaw, pitch } in degrees');
+    const { yaw, pitch } = g as Record<string, unknown>;
+    const angle = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= 90;
+    if (!angle(yaw) || !angle(pitch)) return bad('gaze must be { yaw, pitch } in degrees');
+    gaze = { yaw, pitch };
   }
   const extra = Object.keys(v).filter((k) => !['version', 'actionUnits', 'gaze'].includes(k));
   if (extra.length > 0) return bad(`unknown field ${extra[0]}`);
-  return { version: 1, actionUnits: [...(units as number[])], ...(gaze ? { gaze } : {}) };
+  return { version: 1, actionUnits: units as number[], ...(gaze ? { gaze } : {}) };
 }
