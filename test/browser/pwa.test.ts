@@ -38,6 +38,7 @@ const validators = {
   emotion: ajv.compile(schema('emotion-api-response')),
   webcam: ajv.compile(schema('webcam-predict-response')),
   webcamError: ajv.compile(schema('webcam-error')),
+  wakee: ajv.compile(schema('wakee-predict-response')),
 };
 
 let tmp: string;
@@ -133,6 +134,12 @@ async function seedCalls(p: Page, dataUrl: string) {
       return f;
     };
     const json = (body: unknown) => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    // A grey picture: an image with no face.
+    const canvas = Object.assign(document.createElement('canvas'), { width: 320, height: 240 });
+    const g = canvas.getContext('2d')!;
+    g.fillStyle = '#808080';
+    g.fillRect(0, 0, 320, 240);
+    const blank = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/jpeg'));
     return {
       // WIA 5.3.1 (curl -H "X-WIA-API-Key: …" -d '{"image_base64": …}')
       wia: await call('/v1/analyze/face', { ...json({ image_base64: image, options: { return_action_units: true, return_dimensions: true, max_faces: 5 } }), headers: { 'Content-Type': 'application/json', 'X-WIA-API-Key': 'sk_live_abc123' } }),
@@ -151,8 +158,13 @@ async function seedCalls(p: Page, dataUrl: string) {
       predictNoImage: await call('/predict', json({})),
       predictBadBase64: await call('/predict', json({ image: 'data:image/png;base64,@@@@' })),
       predictCorrupt: await call('/predict', json({ image: `data:image/jpeg;base64,${btoa('\xff\xd8\xff\xe0 not a jpeg at all')}` })),
-      // Wakee /predict (curl -F "file=@…"): needs the learning states
+      // Wakee /predict (curl -F "file=@…"), and its errors in FastAPI's format
       wakee: await call('/predict', { method: 'POST', body: form('file', jpeg) }),
+      wakeeNoFile: await call('/predict', { method: 'POST', body: form('image', jpeg) }),
+      wakeeNotImage: await call('/predict', { method: 'POST', body: form('file', new Blob(['not an image'], { type: 'image/jpeg' })) }),
+      wakeeNoFace: await call('/predict', { method: 'POST', body: form('file', blank) }),
+      // What the page's detector says of the same file, called directly.
+      wakeeDirect: await window.__pwa!.detector.predictWakee(jpeg),
       health: await call('/health'),
     };
   }, dataUrl);
@@ -190,7 +202,15 @@ function expectSeedAnswers(r: Awaited<ReturnType<typeof seedCalls>>): void {
   expect(r.predictCorrupt).toMatchObject({ status: 400, body: { error: 'Failed to decode image' } });
   for (const e of [r.predictNoImage, r.predictBadBase64, r.predictCorrupt]) expect(validators.webcamError(e.body)).toBe(true);
 
-  expect(r.wakee.status).toBe(501);
+  expect(r.wakee.status).toBe(200);
+  expect(validators.wakee(r.wakee.body), JSON.stringify(validators.wakee.errors)).toBe(true);
+  for (const state of ['boredom', 'confusion', 'engagement', 'frustration'] as const) {
+    expect(Math.abs((r.wakee.body as Record<string, number>)[state]! - r.wakeeDirect[state]), state).toBeLessThanOrEqual(0.02);
+  }
+  expect(r.wakeeNoFile).toEqual({ status: 422, allow: null, body: { detail: [{ type: 'missing', loc: ['body', 'file'], msg: 'Field required', input: null }] } });
+  expect(r.wakeeNotImage.status).toBe(400);
+  expect(r.wakeeNoFace).toMatchObject({ status: 422, body: { detail: 'No face detected in the image' } });
+  for (const e of [r.wakeeNotImage, r.wakeeNoFace]) expect(Object.keys(e.body as object)).toEqual(['detail']);
   expect(r.health).toMatchObject({ status: 200, body: { status: 'healthy', model_loaded: true } });
 }
 

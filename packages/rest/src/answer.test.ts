@@ -1,4 +1,4 @@
-import { EmoLensError, type WiaFaceResult } from '@emolens/schema';
+import { EmoLensError, type WakeePrediction, type WiaFaceResult } from '@emolens/schema';
 import { describe, expect, it } from 'vitest';
 import { answerRestRequest, type RestAnalyzer } from './answer.js';
 import { IMAGE_BODY_BYTES } from './routes.js';
@@ -11,16 +11,27 @@ function face(label: WiaEmotion): WiaFace {
   return { face_id: 0, bbox: { x: 10, y: 20, width: 100, height: 120 }, emotions: { primary: { label, confidence: 0.8 }, all }, dimensions: { valence: 0.5, arousal: 0.5 } };
 }
 
+const WAKEE: WakeePrediction = { boredom: 0.42, confusion: 0.8, engagement: 2.15, frustration: 0.35, timestamp: '2025-02-04T10:30:00' };
+
 /** Records what each route handed over, and answers with one happy face (or the error it is given). */
-function analyzer(error?: EmoLensError) {
+function analyzer(error?: EmoLensError | Error) {
   const seen: unknown[] = [];
   const result = { request_id: 'req_1', processing_time_ms: 5, faces: [face('happiness')] } as unknown as WiaFaceResult;
   const a: RestAnalyzer = {
     analyzeFace: async (body) => (seen.push(body), error ? Promise.reject(error) : result),
     analyzeFaceVideo: async (body) => (seen.push(body), Promise.reject(error ?? new Error('not in this test'))),
     detect: async (input) => (seen.push(input), error ? Promise.reject(error) : result),
+    predictWakee: async (input) => (seen.push(input), error ? Promise.reject(error) : WAKEE),
   };
   return { a, seen };
+}
+
+/** A Wakee request: `curl -F "file=@face.jpg"` (or another field, or a text value). */
+function wakee(field = 'file', value: Blob | string = new Blob([new Uint8Array([0xff, 0xd8])], { type: 'image/jpeg' })): Request {
+  const form = new FormData();
+  if (typeof value === 'string') form.append(field, value);
+  else form.append(field, value, 'face.jpg');
+  return new Request('https://app.test/predict', { method: 'POST', body: form });
 }
 
 const post = (path: string, body: BodyInit, headers: Record<string, string> = {}) => new Request(`https://app.test${path}`, { method: 'POST', body, headers });
@@ -101,12 +112,51 @@ describe('answerRestRequest', () => {
     expect([r.status, await r.json()]).toEqual([400, { error: 'Invalid base64 data' }]);
   });
 
-  it('says 501 to the Wakee multipart /predict (no learning states yet)', async () => {
-    const form = new FormData();
-    form.append('file', new Blob([new Uint8Array([1])]), 'face.jpg');
-    const r = (await answer(new Request('https://app.test/predict', { method: 'POST', body: form }), analyzer().a))!;
-    expect(r.status).toBe(501);
-    expect((await r.json()).detail).toMatch(/learning states/);
+  it('answers the Wakee /predict (multipart, field "file") with the learning states of the file', async () => {
+    const { a, seen } = analyzer();
+    const r = (await answer(wakee(), a))!;
+    expect([r.status, r.headers.get('content-type'), await r.json()]).toEqual([200, 'application/json', WAKEE]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeInstanceOf(Blob);
+    expect(new Uint8Array(await (seen[0] as Blob).arrayBuffer())).toEqual(new Uint8Array([0xff, 0xd8]));
+    // The content type decides: the same path with JSON is still the webcam API.
+    const json = (await answer(post('/predict', JSON.stringify({ image: 'data:image/png;base64,AAAA' }), { 'content-type': 'application/json' }), a))!;
+    expect(await json.json()).toEqual({ emotion: 'HAPPY' });
+  });
+
+  it('gives the Wakee /predict FastAPI’s errors: 422 without a file, 400 for a non-image, 422 without a face', async () => {
+    const { a, seen } = analyzer();
+    const missing = (await answer(wakee('image'), a))!;
+    expect([missing.status, await missing.json()]).toEqual([422, { detail: [{ type: 'missing', loc: ['body', 'file'], msg: 'Field required', input: null }] }]);
+    const text = (await answer(wakee('file', 'face.jpg'), a))!;
+    expect(text.status).toBe(422);
+    expect((await text.json()).detail[0]).toMatchObject({ type: 'value_error', loc: ['body', 'file'], input: 'face.jpg' });
+    expect(seen).toEqual([]); // neither reached the detector
+    const cut = (await answer(post('/predict', '--x\r\nnot a part', { 'content-type': 'multipart/form-data; boundary=x' }), a))!;
+    expect([cut.status, await cut.json()]).toEqual([400, { detail: 'There was an error parsing the body' }]);
+
+    const cases = [
+      [new EmoLensError('INVALID_IMAGE', 'The image could not be decoded', { kind: 'undecodable' }), 400],
+      [new EmoLensError('NO_FACE_DETECTED', 'No face detected in the image'), 422],
+      [new EmoLensError('INVALID_REQUEST', 'The face has no learning_states', { field: 'learning_states' }), 422],
+      [new EmoLensError('IMAGE_TOO_LARGE', 'The image is 9000 × 9000 pixels', { kind: 'too_many_pixels' }), 413],
+      [new EmoLensError('TIMEOUT', 'The call took too long'), 504],
+      [new Error('boom'), 500],
+    ] as const;
+    for (const [error, status] of cases) {
+      const r = (await answer(wakee(), analyzer(error).a))!;
+      const body = await r.json();
+      expect([r.status, Object.keys(body)], error.message).toEqual([status, ['detail']]);
+      expect(body.detail).toBe(error instanceof EmoLensError ? error.message : 'The analysis failed');
+    }
+
+    const big = (await answer(new Request('https://app.test/predict', { method: 'POST', body: new FormData(), headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(IMAGE_BODY_BYTES + 1) } }), a))!;
+    expect(big.status).toBe(413);
+    expect(typeof (await big.json()).detail).toBe('string');
+    const down = (await answer(wakee()))!;
+    expect([down.status, typeof (await down.json()).detail]).toEqual([503, 'string']);
+    const put = (await answer(new Request('https://app.test/predict', { method: 'PUT', body: new FormData() }), a))!;
+    expect([put.status, put.headers.get('allow'), await put.json()]).toEqual([405, 'POST', { detail: 'Method Not Allowed' }]);
   });
 
   it('answers 503 without an analyzer, and /health by whether one is there', async () => {

@@ -1,8 +1,9 @@
 /**
  * Answers one REST request with the seed API's exact bodies and status codes, errors included: the WIA routes
- * with the WIA error object, `/emotion` and the webcam `/predict` with `{ "error": … }`, `/health` with the
- * SAMO-DL health body. Runs in the page that holds the detector; the service worker runs it without one, for the
- * answers that need no analysis (404, 405, 413, and 503 when no page is serving).
+ * with the WIA error object, `/emotion` and the webcam `/predict` with `{ "error": … }`, the Wakee `/predict`
+ * with FastAPI's `{ "detail": … }`, `/health` with the SAMO-DL health body. Runs in the page that holds the
+ * detector; the service worker runs it without one, for the answers that need no analysis (404, 405, 413, and 503
+ * when no page is serving).
  */
 import {
   EmoLensError,
@@ -12,14 +13,15 @@ import {
   toWebcamError,
   toWebcamPredict,
   webcamHttpStatus,
+  type WakeePrediction,
   type WiaFaceResult,
   type WiaVideoResult,
 } from '@emolens/schema';
 import { REST_VERSION } from './bridge.js';
 import { asEmoLensError, json, parseForm, parseJson, readBody } from './http.js';
-import { matchRoute, REST_ROUTES, type RestApi, type RestRoute } from './routes.js';
+import { matchRoute, requestApi, REST_ROUTES, type RestApi } from './routes.js';
 
-/** What answers the analysis routes: an EmoLens `Detector` has all three. */
+/** What answers the analysis routes: an EmoLens `Detector` has all four. */
 export interface RestAnalyzer {
   /** The WIA `POST /v1/analyze/face` body, parsed and analysed (also the webcam `/predict`'s data URL, as `image_base64`). */
   analyzeFace(body: unknown): Promise<WiaFaceResult>;
@@ -27,6 +29,11 @@ export interface RestAnalyzer {
   analyzeFaceVideo(body: unknown): Promise<WiaVideoResult>;
   /** An uploaded image file (`/emotion`'s multipart field). */
   detect(input: Blob): Promise<WiaFaceResult>;
+  /**
+   * An uploaded image file (the Wakee `/predict`'s multipart field `file`): the learning states of its largest face,
+   * rejecting with `NO_FACE_DETECTED` when it has none.
+   */
+  predictWakee(input: Blob): Promise<WakeePrediction>;
 }
 
 /** Who answers: the analyzer (none in the service worker), and what `/health` reports. */
@@ -40,42 +47,44 @@ export interface RestService {
 export async function answerRestRequest(request: Request, path: string, service: RestService): Promise<Response | undefined> {
   const match = matchRoute(request.method, path);
   if (!match) return undefined;
+  const contentType = request.headers.get('content-type');
   if (match.kind === 'not_found') {
     return errorResponse(match.api, new EmoLensError('INVALID_REQUEST', `No route ${request.method} ${path}`, { kind: 'not_found', reason: 'unknown route', suggestion: 'See the routes the device answers in @emolens/rest.' }), 404);
   }
   if (match.kind === 'method_not_allowed') {
     const allowed = match.allowed.join(', ');
     const error = new EmoLensError('INVALID_REQUEST', `${path} takes ${allowed}, not ${request.method}`, { kind: 'method_not_allowed', allowed: match.allowed, reason: 'method not allowed' });
-    return errorResponse(match.api, error, 405, { allow: allowed });
+    return errorResponse(requestApi(match, contentType), error, 405, { allow: allowed });
   }
   const { route } = match;
+  const api = requestApi(route, contentType);
   try {
-    if (route.api === 'health') return health(service);
+    if (api === 'health') return health(service);
     const body = await readBody(request, route.maxBodyBytes);
     const analyzer = service.analyzer;
-    if (!analyzer) return notServingResponse(route);
-    return await analyze({ ...route, api: route.api }, request, body, analyzer);
+    if (!analyzer) return notServingResponse(api);
+    return await analyze(api, request, body, analyzer);
   } catch (error) {
     const e = asEmoLensError(error);
-    return errorResponse(route.api, e, e.details.kind === 'too_large' ? 413 : undefined);
+    return errorResponse(api, e, e.details.kind === 'too_large' ? 413 : undefined);
   }
 }
 
 /**
- * The answer to `route` when no page with a detector is open to answer it (the service worker's own): 503 in the
- * route's format, and `/health`'s unhealthy body.
+ * The answer to a request of `api` when no page with a detector is open to answer it (the service worker's own):
+ * 503 in the API's format, and `/health`'s unhealthy body.
  */
-export function notServingResponse(route: RestRoute): Response {
-  if (route.api === 'health') return health({ analyzer: undefined, version: REST_VERSION });
+export function notServingResponse(api: RestApi): Response {
+  if (api === 'health') return health({ analyzer: undefined, version: REST_VERSION });
   const error = new EmoLensError('DISPOSED', 'No page of this app with an EmoLens detector is open to answer', {
     reason: 'no page is serving the REST routes',
     suggestion: 'Open the app (a page that calls serveRest) and retry.',
   });
-  return errorResponse(route.api, error, 503);
+  return errorResponse(api, error, 503);
 }
 
-async function analyze(route: RestRoute & { api: Exclude<RestApi, 'health'> }, request: Request, body: ArrayBuffer, analyzer: RestAnalyzer): Promise<Response> {
-  switch (route.api) {
+async function analyze(api: Exclude<RestApi, 'health'>, request: Request, body: ArrayBuffer, analyzer: RestAnalyzer): Promise<Response> {
+  switch (api) {
     case 'wia-face':
       return json(200, await analyzer.analyzeFace(parseJson(body)));
     case 'wia-video':
@@ -85,9 +94,14 @@ async function analyze(route: RestRoute & { api: Exclude<RestApi, 'health'> }, r
       if (!(image instanceof Blob)) throw missingImage('a multipart/form-data body with the image in the field "image"');
       return json(200, toEmotionApi(await analyzer.detect(image)));
     }
-    case 'predict': {
+    case 'wakee': {
       const form = await parseForm(request, body);
-      if (form) return wakeeNotYet();
+      if (!form) throw new EmoLensError('INVALID_REQUEST', 'There was an error parsing the body', { kind: 'invalid_multipart', reason: 'the multipart body does not parse' });
+      const file = form.get('file');
+      if (!(file instanceof Blob)) throw missingFile(file);
+      return json(200, await analyzer.predictWakee(file));
+    }
+    case 'predict': {
       const data = safeJson(body);
       const image = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).image : undefined;
       if (typeof image !== 'string') throw missingImage('a JSON body {"image": "data:image/png;base64,…"}');
@@ -110,9 +124,15 @@ function missingImage(expected: string): EmoLensError {
   return new EmoLensError('INVALID_REQUEST', 'No image provided', { kind: 'missing_image', reason: 'no image in the request', suggestion: `Send ${expected}.` });
 }
 
-/** Wakee's multipart `/predict` needs the learning states, which the SDK does not compute yet. */
-function wakeeNotYet(): Response {
-  return json(501, { detail: 'Not Implemented: the Wakee learning states (boredom, confusion, engagement, frustration) are not computed on the device yet' });
+/** Wakee's `/predict` without a file in the field `file` (absent, or a text field: `value` is what it held). */
+function missingFile(value: FormDataEntryValue | null): EmoLensError {
+  return new EmoLensError('INVALID_REQUEST', 'No image provided', {
+    kind: 'missing_file',
+    field: 'file',
+    reason: value === null ? 'no field "file"' : 'the field "file" is not a file',
+    suggestion: 'Send a multipart/form-data body with the image in the field "file" (curl -F "file=@face.jpg").',
+    ...(value === null ? {} : { value }),
+  });
 }
 
 function health(service: RestService): Response {
@@ -144,7 +164,33 @@ export function errorResponse(api: RestApi, error: EmoLensError, status?: number
       const body = status !== undefined && status !== 400 && STATUS_TEXT[status] ? { error: STATUS_TEXT[status] } : toWebcamError(error);
       return json(status ?? webcamHttpStatus(error), body, headers);
     }
+    case 'wakee':
+      return wakeeError(error, status, headers);
     case 'health':
       return json(status ?? 500, toSamoError(error), headers);
   }
+}
+
+/**
+ * `error` as the Wakee API (FastAPI) answers it. A request without a file is FastAPI's own validation error, 422
+ * with `detail` the list of Pydantic errors; a multipart body that does not parse is FastAPI's 400 "There was an
+ * error parsing the body". Every other error is `{ "detail": message }`: 400 for a file that is not an image;
+ * **422 for an image without a face**, or a face whose states could not be estimated (the request is valid but
+ * cannot be processed: Wakee's own model scores any image, the device needs a face); 413, 503 and 504 as the other
+ * APIs; 500 for a failure of the analysis.
+ */
+function wakeeError(error: EmoLensError, status: number | undefined, headers: Record<string, string>): Response {
+  if (error.details.kind === 'missing_file') {
+    const value = error.details['value'];
+    const problem =
+      value === undefined
+        ? { type: 'missing', loc: ['body', 'file'], msg: 'Field required', input: null }
+        : { type: 'value_error', loc: ['body', 'file'], msg: "Value error, Expected UploadFile, received: <class 'str'>", input: value, ctx: { error: {} } };
+    return json(status ?? 422, { detail: [problem] }, headers);
+  }
+  const unprocessable = error.code === 'NO_FACE_DETECTED' || error.details['field'] === 'learning_states';
+  const code = status ?? (unprocessable ? 422 : error.code === 'DISPOSED' ? 503 : ERROR_HTTP_STATUS[error.code]);
+  // Starlette's own bodies for the answers it gives without the app.
+  const detail = code === 404 || code === 405 ? STATUS_TEXT[code]! : error.message || error.code;
+  return json(code, { detail }, headers);
 }

@@ -5,5 +5,5 @@
  */
 export { serveRest, type RestServer, type ServeRestOptions } from './serve.js';
 export { answerRestRequest, errorResponse, type RestAnalyzer, type RestService } from './answer.js';
-export { REST_ROUTES, WIA_PREFIX, IMAGE_BODY_BYTES, VIDEO_BODY_BYTES, matchRoute, type RestApi, type RestRoute, type RouteMatch } from './routes.js';
+export { REST_ROUTES, WIA_PREFIX, IMAGE_BODY_BYTES, VIDEO_BODY_BYTES, matchRoute, requestApi, type RestApi, type RestRoute, type RouteMatch } from './routes.js';
 export { REST_VERSION } from './bridge.js';

@@ -3,8 +3,11 @@
  * the page (how to answer them).
  */
 
-/** Which seed API a route belongs to: it decides the body of every answer, errors included. */
-export type RestApi = 'wia-face' | 'wia-video' | 'emotion' | 'predict' | 'health';
+/**
+ * Which seed API a request belongs to: it decides the body of every answer, errors included. `predict` is the
+ * webcam API's `/predict` and `wakee` the Wakee API's, on the same path ({@link requestApi} tells them apart).
+ */
+export type RestApi = 'wia-face' | 'wia-video' | 'emotion' | 'predict' | 'wakee' | 'health';
 
 /** One route, relative to the base path (the service worker's scope by default). */
 export interface RestRoute {
@@ -12,8 +15,8 @@ export interface RestRoute {
   path: string;
   /** The one method it takes (another gets 405). */
   method: 'GET' | 'POST';
-  /** The seed API whose bodies it answers with. */
-  api: RestApi;
+  /** The seed API whose bodies it answers with (`predict` for `/predict`: see {@link requestApi}). */
+  api: Exclude<RestApi, 'wakee'>;
   /** Largest body taken; a larger one gets 413 in the API's format. */
   maxBodyBytes: number;
 }
@@ -31,6 +34,19 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { path: '/predict', method: 'POST', api: 'predict', maxBodyBytes: IMAGE_BODY_BYTES },
   { path: '/health', method: 'GET', api: 'health', maxBodyBytes: 0 },
 ];
+
+/**
+ * The API a request to `route` belongs to: the route's, except on `/predict`, where a `multipart/form-data` body
+ * is the Wakee API's (`curl -F "file=@face.jpg"`) and any other body the webcam API's (JSON `{"image": …}`).
+ */
+export function requestApi(route: { api: RestApi }, contentType: string | null): RestApi {
+  return route.api === 'predict' && isMultipart(contentType) ? 'wakee' : route.api;
+}
+
+/** True for a `multipart/form-data` content type (with its boundary parameter, or without one). */
+export function isMultipart(contentType: string | null): boolean {
+  return /^\s*multipart\/form-data\s*(;|$)/i.test(contentType ?? '');
+}
 
 /** The WIA API's prefix: any other path under it is an unknown WIA route (404 in the WIA format). */
 export const WIA_PREFIX = '/v1/';

@@ -5,7 +5,7 @@ import { EmoLensError } from '@emolens/schema';
 import { answerRestRequest, errorResponse, type RestAnalyzer, type RestService } from './answer.js';
 import { isRestRequest, REST_VERSION, type RestReplyMessage, type RestRequestMessage } from './bridge.js';
 import { asEmoLensError } from './http.js';
-import { matchRoute } from './routes.js';
+import { matchRoute, requestApi } from './routes.js';
 
 /** Options of {@link serveRest}. */
 export interface ServeRestOptions {
@@ -23,8 +23,9 @@ export interface RestServer {
 
 /**
  * Answers, in this page, the REST requests the service worker takes (`@emolens/rest/sw`): the analysis runs on
- * `analyzer` (an EmoLens `Detector`), so the page's own `fetch('/v1/analyze/face', …)`, or any client code written
- * against the seeds' APIs, gets the seed's exact body without a server.
+ * `analyzer` (an EmoLens `Detector`: `detect`, `analyzeFace`, `analyzeFaceVideo`, `predictWakee`), so the page's own
+ * `fetch('/v1/analyze/face', …)`, or any client code written against the seeds' APIs, gets the seed's exact body
+ * without a server.
  *
  * @example
  * ```ts
@@ -57,7 +58,8 @@ async function reply(message: RestRequestMessage, port: MessagePort, service: Re
     response = await answerRestRequest(request, message.path, service);
   } catch (error) {
     // A request the page cannot even rebuild: an internal error, in the route's format.
-    if (match?.kind === 'route') response = errorResponse(match.route.api, asEmoLensError(error));
+    const contentType = message.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? null;
+    if (match?.kind === 'route') response = errorResponse(requestApi(match.route, contentType), asEmoLensError(error));
   }
   response ??= errorResponse('wia-face', new EmoLensError('INVALID_REQUEST', `No route ${message.method} ${message.path}`, { kind: 'not_found' }), 404);
   const body = await response.arrayBuffer();

@@ -10,7 +10,7 @@ import { EmoLensError } from '@emolens/schema';
 import { answerRestRequest, errorResponse, notServingResponse } from './answer.js';
 import { REST_REQUEST, REST_VERSION, type RestReplyMessage, type RestRequestMessage } from './bridge.js';
 import { asEmoLensError, readBody } from './http.js';
-import { matchRoute, relativePath, type RestRoute } from './routes.js';
+import { matchRoute, relativePath, requestApi, type RestRoute } from './routes.js';
 
 /** The parts of a `FetchEvent` this module uses. */
 export interface RestFetchEvent {
@@ -87,12 +87,13 @@ export function installRestRoutes(scope: RestWorkerScope, options: RestRouteOpti
 
 async function forward(scope: RestWorkerScope, event: RestFetchEvent, path: string, route: RestRoute, options: Required<Omit<RestRouteOptions, 'basePath'>>): Promise<Response> {
   const { request } = event;
+  const api = requestApi(route, request.headers.get('content-type'));
   let body: ArrayBuffer | null = null;
   try {
     if (route.method === 'POST') body = await readBody(request, route.maxBodyBytes);
   } catch (error) {
     const e = asEmoLensError(error);
-    return errorResponse(route.api, e, e.details.kind === 'too_large' ? 413 : undefined);
+    return errorResponse(api, e, e.details.kind === 'too_large' ? 413 : undefined);
   }
   const message: Omit<RestRequestMessage, 'body'> = { type: REST_REQUEST, method: request.method, url: request.url, path, headers: [...request.headers] };
   const clients = await candidates(scope, event.clientId);
@@ -102,11 +103,11 @@ async function forward(scope: RestWorkerScope, event: RestFetchEvent, path: stri
     const answer = await ask(client, { ...message, body: sent }, options);
     if (answer === 'not_taken') continue;
     if (answer === 'timeout') {
-      return errorResponse(route.api, new EmoLensError('TIMEOUT', `The page did not answer within ${options.answerTimeoutMs} ms`, { reason: 'answer timeout' }), 504);
+      return errorResponse(api, new EmoLensError('TIMEOUT', `The page did not answer within ${options.answerTimeoutMs} ms`, { reason: 'answer timeout' }), 504);
     }
     return new Response(answer.body, { status: answer.status, headers: answer.headers });
   }
-  return notServingResponse(route);
+  return notServingResponse(api);
 }
 
 /** The page that made the request, then every other window of the app. */
