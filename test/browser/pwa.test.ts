@@ -21,6 +21,7 @@ import { repoRoot, requireData } from '../setup/paths.ts';
 import { openTestPage } from './harness.ts';
 import { makeTestVideo } from './video-fixture.ts';
 import { writeFaceVideo } from './y4m.ts';
+import { LEARNING_STATES, UNESTIMATED_LEARNING_STATES, type LearningState } from '@emolens/schema';
 import { UPLOAD_SYNC_TAG } from '../../examples/pwa/src/messages.ts';
 
 const pwaRoot = join(repoRoot, 'examples', 'pwa');
@@ -277,8 +278,8 @@ describe('the offline PWA', () => {
       return readFileSync((await file.path())!, 'utf8');
     };
     const csv = (await read('#export-csv')).split('\r\n');
-    expect(csv[0]).toBe('file,faces,emotion,confidence,valence,arousal,error');
-    expect(csv[1]).toMatch(/^Karin_Stoiber_0002\.jpg,1,happiness,0\.\d{3},-?\d\.\d{3},\d\.\d{3},$/);
+    expect(csv[0]).toBe('file,faces,emotion,confidence,valence,arousal,boredom,confusion,engagement,frustration,error');
+    expect(csv[1]).toMatch(/^Karin_Stoiber_0002\.jpg,1,happiness,0\.\d{3},-?\d\.\d{3},\d\.\d{3},(\d\.\d{2},){4}$/);
     const exported = JSON.parse(await read('#export-json')) as { file: string; result: unknown }[];
     expect(exported).toHaveLength(1);
     expect(validators.wia(exported[0]!.result), JSON.stringify(validators.wia.errors)).toBe(true);
@@ -358,9 +359,22 @@ describe('the offline PWA', () => {
       await cdp.detach();
 
       await expect.poll(() => queuedItems(page), { timeout: 60_000 }).toBe(0);
-      const load = (await (await fetch(`${collector.origin}/load?limit=10`)).json()) as { data: { meta: { source: string } }[]; statistics: { total: number } };
+      type Row = Record<string, unknown> & { meta: { source: string }; wia_face: { learning_states?: Record<LearningState, number> } };
+      const load = (await (await fetch(`${collector.origin}/load?limit=10`)).json()) as { data: Row[]; statistics: { total: number } };
       expect(load.statistics.total, collector.output.join('\n')).toBe(1);
-      expect(load.data[0]!.meta.source).toBe('emolens-pwa');
+      const row = load.data[0]!;
+      expect(row.meta.source).toBe('emolens-pwa');
+      // The prediction sent is the face's own learning states (not the scale's midpoint), as the table showed them;
+      // the user's, which this app does not ask for, stay at the midpoint.
+      const states = row.wia_face.learning_states!;
+      expect(states).toBeDefined();
+      const shown = await page.locator('#photo-rows tr').first().locator('td').allTextContents();
+      for (const [i, state] of LEARNING_STATES.entries()) {
+        expect(row[`predicted_${state}`], state).toBe(states[state]);
+        expect(shown[6 + i], state).toBe(states[state].toFixed(2));
+        expect(row[`user_${state}`], state).toBe(UNESTIMATED_LEARNING_STATES[state]);
+      }
+      expect(LEARNING_STATES.map((state) => row[`predicted_${state}`])).not.toEqual(LEARNING_STATES.map((state) => UNESTIMATED_LEARNING_STATES[state]));
       expect(await page.evaluate(async () => (await window.__pwa!.uploader.deadLetters()).length)).toBe(0);
     } finally {
       await collector.stop();

@@ -15,7 +15,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarizeTimeline, WIA_EMOTIONS, type WiaVideoResult } from '@emolens/schema';
+import { LEARNING_STATES, summarizeTimeline, WIA_EMOTIONS, type LearningStateScores, type WiaVideoResult } from '@emolens/schema';
 import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from '../setup/chromium.ts';
 import { repoRoot, requireData } from '../setup/paths.ts';
 import { openTestPage } from './harness.ts';
@@ -253,6 +253,7 @@ describe('webcam demo', () => {
         track: m.querySelector<HTMLElement>('.bar-track')!.getBoundingClientRect().width,
       }));
       const dims = [...card.querySelectorAll<HTMLElement>('.dims [role="meter"]')].map((m) => [m.getAttribute('aria-label'), m.getAttribute('aria-valuetext')]);
+      const states = [...card.querySelectorAll<HTMLElement>('.learning-states [role="meter"]')].map((m) => [m.getAttribute('aria-label'), m.getAttribute('aria-valuetext')]);
       const options = [...document.querySelectorAll<HTMLOptionElement>('#camera option')].map((o) => o.textContent);
       return {
         video: { width: video.videoWidth, height: video.videoHeight },
@@ -264,6 +265,7 @@ describe('webcam demo', () => {
         headline: card.querySelector('.headline')!.textContent,
         bars,
         dims,
+        states,
         rate: Number(document.querySelector('#rate')!.textContent),
         latency: document.querySelector('#latency')!.textContent,
         options,
@@ -309,6 +311,9 @@ describe('webcam demo', () => {
     expect(happiness.fill / happiness.track).toBeCloseTo(happiness.value / 100, 1);
     expect(seen.dims.map(([label]) => label)).toEqual(['valence', 'arousal']);
     expect(seen.dims[0]![1]).toMatch(/^\+0\.\d\d$/);
+    // The four learning states, each on its 0–3 scale.
+    expect(seen.states.map(([label]) => label)).toEqual([...LEARNING_STATES]);
+    for (const [, text] of seen.states) expect(text).toMatch(/^[0-3]\.\d\d$/);
 
     // The chart has drawn its points in the emotions' colours.
     expect(chart!.points).toBeGreaterThanOrEqual(2);
@@ -353,20 +358,26 @@ describe('webcam demo', () => {
     await page.click('#send-correction');
     await waitFor(page, () => document.body.dataset.sent === '1' && document.body.dataset.queued === '0', 20_000, 'the correction was not sent');
 
-    const load = (await (await fetch(`${collectorUrl}/load?limit=10`)).json()) as { data: Record<string, unknown>[] };
+    const load = (await (await fetch(`${collectorUrl}/load?limit=10`)).json()) as { data: (Record<string, unknown> & { wia_face: { learning_states?: LearningStateScores } })[] };
     expect(load.data).toHaveLength(1);
+    // The prediction is the captured face's learning states (no longer the scale's midpoint, 1.5 for each); the
+    // sliders the user left alone keep the prediction, rounded to their half steps.
+    const states = load.data[0]!.wia_face.learning_states!;
+    expect(states).toBeDefined();
+    for (const state of LEARNING_STATES) expect(load.data[0]![`predicted_${state}`], state).toBe(states[state]);
+    expect(LEARNING_STATES.map((state) => states[state])).not.toEqual([1.5, 1.5, 1.5, 1.5]);
     expect(load.data[0]).toMatchObject({
-      predicted_boredom: 1.5,
       user_boredom: 0,
       user_engagement: 3,
-      user_confusion: 1.5,
+      user_confusion: Math.round(states.confusion * 2) / 2,
+      user_frustration: Math.round(states.frustration * 2) / 2,
       predicted_emotion: 'happiness',
       user_emotion: 'surprise',
       image_type: 'image/jpeg',
       meta: { source: 'emolens-webcam-demo' },
     });
     // The uploader's re-encoding: at most 640 px on the longest side.
-    const row = load.data[0] as { image_width: number; image_height: number };
+    const row = load.data[0] as unknown as { image_width: number; image_height: number };
     expect(Math.max(row.image_width, row.image_height)).toBeLessThanOrEqual(640);
     expect(await page.textContent('#queue-summary')).toMatch(/0 waiting .* 1 sent/);
   });

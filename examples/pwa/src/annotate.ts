@@ -11,7 +11,10 @@ import { UPLOAD_SYNC_TAG } from './messages.ts';
 import type { PhotoRow } from './photo-rows.ts';
 
 const CONSENT_KEY = 'emolens-pwa:share-consent';
-/** The learning states are not estimated yet (issue 18): the midpoint of DAiSEE's 0–3 scale, as the webcam demo sends. */
+/**
+ * The midpoint of DAiSEE's 0–3 scale: the predicted states of a face that has none, and the user's states (this app
+ * corrects only the emotion, so it says nothing of them).
+ */
 const UNESTIMATED = { ...UNESTIMATED_LEARNING_STATES };
 
 /** The `/insert` URL: `?collect=<url>`, else `/collect/insert` on this origin (proxied to the server). */
@@ -37,12 +40,12 @@ export class Annotations {
     });
   }
 
-  /** Queues the correction of `row`'s first face. */
+  /** Queues the correction of `row`'s first face, its estimated learning states as the predicted ones. */
   correct = async (file: File, row: PhotoRow, label: WiaEmotion): Promise<void> => {
     const face = row.result!.faces[0] as WiaFace;
     await this.uploader.submit({
       image: file,
-      predicted: UNESTIMATED,
+      predicted: face.learning_states ?? UNESTIMATED,
       corrected: UNESTIMATED,
       extensions: { predicted_emotion: face.emotions.primary.label, user_emotion: label, wia_face: face },
       meta: { source: 'emolens-pwa', file: row.file.slice(0, 256) },

@@ -1,5 +1,6 @@
 /** The photos table's rows, and their CSV/JSON export. */
 import type { WiaFaceResult } from '@emolens/core';
+import { LEARNING_STATES, type LearningState } from '@emolens/schema';
 
 /** One analysed photo: its result, or the error code it got. */
 export interface PhotoRow {
@@ -8,9 +9,9 @@ export interface PhotoRow {
   error?: { code: string; message: string };
 }
 
-const COLUMNS = ['file', 'faces', 'emotion', 'confidence', 'valence', 'arousal', 'error'] as const;
+const COLUMNS = ['file', 'faces', 'emotion', 'confidence', 'valence', 'arousal', ...LEARNING_STATES, 'error'] as const;
 
-/** The table's cells of a row: the first face's figures (the table shows one line per photo). */
+/** The table's cells of a row: the first face's figures, learning states (0–3) included (one line per photo). */
 export function cells(row: PhotoRow): Record<(typeof COLUMNS)[number], string> {
   const face = row.result?.faces[0];
   return {
@@ -20,6 +21,7 @@ export function cells(row: PhotoRow): Record<(typeof COLUMNS)[number], string> {
     confidence: face ? face.emotions.primary.confidence.toFixed(3) : '',
     valence: face?.dimensions ? face.dimensions.valence.toFixed(3) : '',
     arousal: face?.dimensions ? face.dimensions.arousal.toFixed(3) : '',
+    ...(Object.fromEntries(LEARNING_STATES.map((s) => [s, face?.learning_states ? face.learning_states[s].toFixed(2) : ''])) as Record<LearningState, string>),
     error: row.error?.code ?? '',
   };
 }

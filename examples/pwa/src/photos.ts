@@ -47,7 +47,8 @@ export class PhotosPanel {
     const name = file.webkitRelativePath || file.name;
     let row: PhotoRow;
     try {
-      row = { file: name, result: await this.detector.detect(file) };
+      // With the learning states: the table shows them, and a correction sends them as the prediction.
+      row = { file: name, result: await this.detector.detect(file, { returnLearningStates: true }) };
     } catch (error) {
       row = { file: name, error: isEmoLensError(error) ? { code: error.code, message: error.message } : { code: 'INTERNAL_ERROR', message: String(error) } };
     }

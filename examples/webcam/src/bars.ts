@@ -1,9 +1,10 @@
 /**
  * Bars for one face's values: the seven emotions, always in the same order (rows that trade places as
- * probabilities change would be unreadable live), and valence/arousal on their own scales. Each bar is an ARIA
+ * probabilities change would be unreadable live), valence/arousal and the four learning states on their own scales. Each bar is an ARIA
  * meter, so a screen reader reads "happiness, 84%".
  */
 import { WIA_EMOTIONS, type WiaDimensions, type WiaEmotionScore } from '@emolens/core';
+import { LEARNING_STATE_MAX, LEARNING_STATE_MIN, LEARNING_STATES, type LearningState, type LearningStateScores } from '@emolens/schema';
 import { h } from './dom.ts';
 import { percent, signed } from './format.ts';
 import { EMOTION_COLORS } from './palette.ts';
@@ -84,5 +85,31 @@ export class DimensionBars {
     set(this.valence, Number(valence.toFixed(2)), signed(valence));
     this.arousal.fill.style.width = `${arousal * 100}%`;
     set(this.arousal, Number(arousal.toFixed(2)), arousal.toFixed(2));
+  }
+}
+
+/** The four learning states (boredom, confusion, engagement, frustration), each on DAiSEE's 0–3 scale. */
+export class LearningStateBars {
+  readonly element: HTMLElement;
+  private readonly bars = new Map<LearningState, Bar>();
+
+  constructor() {
+    this.element = h('div', { className: 'learning-states', attrs: { role: 'group', 'aria-label': 'Learning states, 0 to 3' } });
+    for (const state of LEARNING_STATES) {
+      const b = bar(state, undefined, { min: LEARNING_STATE_MIN, max: LEARNING_STATE_MAX });
+      this.bars.set(state, b);
+      this.element.append(b.meter);
+    }
+  }
+
+  /** Shows `states`; hidden when the face has none. */
+  update(states: LearningStateScores | undefined): void {
+    this.element.hidden = !states;
+    if (!states) return;
+    for (const [state, b] of this.bars) {
+      const value = states[state];
+      b.fill.style.width = `${(value / LEARNING_STATE_MAX) * 100}%`;
+      set(b, value, value.toFixed(2));
+    }
   }
 }

@@ -99,8 +99,10 @@ export class LiveSession {
     }
     const offset = performance.now() - this.startedAt;
     const idBase = this.nextId;
-    // The stream reads the page's own <video>: the SDK would otherwise decode the camera a second time.
+    // The stream reads the page's own <video>: the SDK would otherwise decode the camera a second time. With the
+    // learning states: the cards show them, and a correction sends them as the prediction.
     const live = this.detector.stream(this.video, {
+      returnLearningStates: true,
       onResult: ({ result, timestamp_ms, latency_ms, stats }) => {
         const faces = idBase === 0 ? result.faces : result.faces.map((face) => ({ ...face, face_id: face.face_id + idBase }));
         for (const face of faces) this.nextId = Math.max(this.nextId, face.face_id + 1);

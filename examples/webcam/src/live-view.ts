@@ -109,9 +109,9 @@ export class LiveView {
         this.cards.set(track.id, card);
         added = true;
       }
-      const { emotions, dimensions } = track.latest;
+      const { emotions, dimensions, learning_states } = track.latest;
       const inView = track.lastSeen === now;
-      card.update(emotions.all, emotions.primary.label, dimensions, `${emotions.primary.label} ${percent(emotions.primary.confidence)}`, inView ? '' : 'out of view');
+      card.update(emotions.all, emotions.primary.label, dimensions, `${emotions.primary.label} ${percent(emotions.primary.confidence)}`, inView ? '' : 'out of view', learning_states);
       card.setAway(!inView);
     }
     // Cards in id order; re-appending moves them, so only when one was added.

@@ -14,7 +14,11 @@ const CLASSIFIERS: Record<string, () => Promise<ClassifierModule>> = {
 /** Creates and warms up the detector the page's URL asks for, reporting to `progress` and `status`. */
 export async function loadDetector(progress: HTMLProgressElement, status: HTMLElement): Promise<Detector> {
   const loaded = new Map<string, { loaded: number; total: number }>();
+  // Models compiled later, on first use (the face mesh, on the first Start: the learning states need it), must not
+  // overwrite the status line the page shows by then.
+  let starting = true;
   const onProgress = (event: LoadProgressEvent) => {
+    if (!starting) return;
     if (event.type === 'download') loaded.set(event.asset, { loaded: event.loaded, total: event.total ?? event.loaded });
     if (event.type === 'asset') loaded.set(event.asset, { loaded: event.bytes, total: event.bytes });
     const sum = [...loaded.values()].reduce((a, b) => ({ loaded: a.loaded + b.loaded, total: a.total + b.total }), { loaded: 0, total: 0 });
@@ -33,5 +37,6 @@ export async function loadDetector(progress: HTMLProgressElement, status: HTMLEl
     ...(classifier && CLASSIFIERS[classifier] ? { classifier: await CLASSIFIERS[classifier]() } : classifier ? { classifier } : {}),
   });
   await detector.warmup();
+  starting = false;
   return detector;
 }

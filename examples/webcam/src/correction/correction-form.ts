@@ -2,14 +2,19 @@
  * The correction form: for a captured moment, a slider per learning state (DAiSEE's 0–3) and a picker for the
  * emotion, preset to the prediction, which the user moves to what is right; Send queues it through the uploader.
  *
- * The SDK has no learning-state estimator yet, so the demo's predicted states are the scale's midpoint, sent as such:
- * the user's values are the labels that matter.
+ * The sliders start at the face's estimated learning states (the SDK's prior, docs/learning-states.md), rounded to
+ * the sliders' half steps; a face without them starts at the scale's midpoint.
  */
 import { LEARNING_STATES, UNESTIMATED_LEARNING_STATES, WIA_EMOTIONS, type LearningStateScores } from '@emolens/schema';
 import type { Snapshot } from './snapshot.ts';
 
-/** The predicted learning states until the SDK estimates them: the middle of DAiSEE's 0–3 scale. */
+/** The predicted learning states of a face that has none: the middle of DAiSEE's 0–3 scale. */
 export const UNESTIMATED_STATES: LearningStateScores = { ...UNESTIMATED_LEARNING_STATES };
+
+/** The learning states a captured face predicts: its own, or the midpoint when it has none. */
+export function predictedStates(face: { learning_states?: LearningStateScores }): LearningStateScores {
+  return face.learning_states ?? UNESTIMATED_STATES;
+}
 
 export interface FormElements {
   sliders: Record<(typeof LEARNING_STATES)[number], HTMLInputElement>;
@@ -39,9 +44,10 @@ export class CorrectionForm {
   /** Presets the form to a captured moment's prediction and shows its picture. */
   load(snapshot: Snapshot): void {
     this.el.emotion.value = snapshot.face.emotions.primary.label;
+    const predicted = predictedStates(snapshot.face);
     for (const state of LEARNING_STATES) {
       const slider = this.el.sliders[state];
-      slider.value = String(UNESTIMATED_STATES[state]);
+      slider.value = String(predicted[state]); // the range input rounds it to its step
       slider.dispatchEvent(new Event('input'));
     }
     const { preview } = this.el;

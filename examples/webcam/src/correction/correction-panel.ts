@@ -9,7 +9,7 @@ import { createUploader, type Uploader } from '@emolens/uploader';
 import { $ } from '../dom.ts';
 import { collectEndpoint } from './collect-endpoint.ts';
 import { storedConsent, storeConsent } from './consent.ts';
-import { CorrectionForm, UNESTIMATED_STATES } from './correction-form.ts';
+import { CorrectionForm, predictedStates } from './correction-form.ts';
 import { QueueView } from './queue-view.ts';
 import { takeSnapshot, type Snapshot } from './snapshot.ts';
 
@@ -76,7 +76,7 @@ export class CorrectionPanel {
     try {
       await this.uploader.submit({
         image: snapshot.image,
-        predicted: UNESTIMATED_STATES,
+        predicted: predictedStates(snapshot.face),
         corrected,
         extensions: {
           predicted_emotion: snapshot.face.emotions.primary.label,
