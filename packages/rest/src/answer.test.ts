@@ -103,7 +103,7 @@ describe('answerRestRequest', () => {
     expect(await ok.json()).toEqual({ emotion: 'HAPPY' });
     // Read as base64, never fetched: the data URL goes through the WIA request's image_base64.
     expect(seen).toEqual([{ image_base64: 'data:image/png;base64,AAAA' }]);
-    for (const body of ['{}', 'not json', '{"image": 3}']) {
+    for (const body of ['{}', 'not json', '{"image": 3}', '{"image": ""}']) {
       const r = (await answer(post('/predict', body, { 'content-type': 'application/json' }), a))!;
       expect([r.status, await r.json()]).toEqual([400, { error: 'No image provided' }]);
     }

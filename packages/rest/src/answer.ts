@@ -104,7 +104,8 @@ async function analyze(api: Exclude<RestApi, 'health'>, request: Request, body: 
     case 'predict': {
       const data = safeJson(body);
       const image = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).image : undefined;
-      if (typeof image !== 'string') throw missingImage('a JSON body {"image": "data:image/png;base64,…"}');
+      // An empty string is no image either (the reference server would fail on it with a 500).
+      if (typeof image !== 'string' || image === '') throw missingImage('a JSON body {"image": "data:image/png;base64,…"}');
       // As base64, never as a URL: a request body must not make the page fetch an address it names.
       return json(200, toWebcamPredict(await analyzer.analyzeFace({ image_base64: image })));
     }
