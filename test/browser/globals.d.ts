@@ -10,6 +10,8 @@ interface Window {
   detector: import('@emolens/core').Detector;
   /** The uploader test page (`page/uploader.html`): `@emolens/uploader`, and helpers of `page/uploader.ts`. */
   emolensUploader: typeof import('@emolens/uploader');
+  /** The personalise test page (`page/personalise.html`): `@emolens/personalise`. */
+  emolensPersonalise: typeof import('@emolens/personalise');
   /** The PWA example (`examples/pwa`): its detector and uploader. */
   __pwa?: { detector: import('@emolens/core').Detector; uploader: import('@emolens/uploader').Uploader };
   uploaderTest: {

@@ -24,7 +24,8 @@ export function testPageConfig(isolated = false, port = 0): InlineConfig {
       hmr: false,
       headers: isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {},
     },
-    // Every dependency is ESM: serve them as they are, with no re-optimisation (and reload) mid-test.
-    optimizeDeps: { noDiscovery: true, include: [] },
+    // Every dependency but one is ESM: serve them as they are, with no discovery (and reload) mid-test. tfjs (in
+    // `@emolens/personalise`'s training worker) imports CommonJS packages (seedrandom, long): pre-bundled at start.
+    optimizeDeps: { noDiscovery: true, include: ['@tensorflow/tfjs'] },
   };
 }
