@@ -48,7 +48,7 @@ async function timing(backend: string, n: number) {
   const ms: number[] = [];
   for (let run = 0; run <= RUNS; run++) {
     const { states } = datasetsOf(corrections, settings);
-    const result = fitHead(tf, states);
+    const result = await fitHead(tf, states);
     if (run > 0) ms.push(result.ms);
   }
   return { backend, corrections: n, medianMs: median(ms), runs: ms };

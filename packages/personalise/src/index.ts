@@ -18,6 +18,7 @@ export {
   DEFAULT_WEIGHT_DECAY,
   DEFAULT_HUBER_DELTA,
   DEFAULT_SEED,
+  DEFAULT_TRAINING_LOAD,
   type PersonaliserOptions,
   type ResolvedPersonaliserOptions,
 } from './options.js';

@@ -1,6 +1,6 @@
 import { isEmoLensError } from '@emolens/schema';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BLEND_K, DEFAULT_EPOCHS, DEFAULT_HIDDEN_UNITS, DEFAULT_MAX_CORRECTIONS, DEFAULT_RETRAIN_EVERY, DEFAULT_SEED, resolveOptions, type PersonaliserOptions } from './options.js';
+import { DEFAULT_BLEND_K, DEFAULT_EPOCHS, DEFAULT_HIDDEN_UNITS, DEFAULT_MAX_CORRECTIONS, DEFAULT_RETRAIN_EVERY, DEFAULT_SEED, DEFAULT_TRAINING_LOAD, resolveOptions, type PersonaliserOptions } from './options.js';
 
 function fieldOf(f: () => unknown): unknown {
   try {
@@ -25,6 +25,7 @@ describe('resolveOptions', () => {
       hiddenUnits: DEFAULT_HIDDEN_UNITS,
       epochs: DEFAULT_EPOCHS,
       seed: DEFAULT_SEED,
+      trainingLoad: 1,
       onTrained: undefined,
       onTrainError: undefined,
     });
@@ -32,8 +33,15 @@ describe('resolveOptions', () => {
   });
 
   it('keeps what was given', () => {
-    const r = resolveOptions({ storeName: 'alice', inMemory: true, blendK: 2.5, retrainEvery: 0, maxCorrections: 5, training: 'worker', epochs: 3, seed: 9, hiddenUnits: 4 });
-    expect(r).toMatchObject({ storeName: 'alice', inMemory: true, blendK: 2.5, retrainEvery: 0, maxCorrections: 5, training: 'worker', epochs: 3, seed: 9, hiddenUnits: 4 });
+    const r = resolveOptions({ storeName: 'alice', inMemory: true, blendK: 2.5, retrainEvery: 0, maxCorrections: 5, training: 'worker', epochs: 3, seed: 9, hiddenUnits: 4, trainingLoad: 0.5 });
+    expect(r).toMatchObject({ storeName: 'alice', inMemory: true, blendK: 2.5, retrainEvery: 0, maxCorrections: 5, training: 'worker', epochs: 3, seed: 9, hiddenUnits: 4, trainingLoad: 0.5 });
+  });
+
+  it('paces worker training by default, not inline training', () => {
+    expect(resolveOptions({ training: 'worker' }).trainingLoad).toBe(DEFAULT_TRAINING_LOAD);
+    expect(resolveOptions({ training: 'inline' }).trainingLoad).toBe(1);
+    expect(DEFAULT_TRAINING_LOAD).toBeGreaterThan(0);
+    expect(DEFAULT_TRAINING_LOAD).toBeLessThan(1);
   });
 
   it.each<[PersonaliserOptions, string]>([
@@ -49,6 +57,8 @@ describe('resolveOptions', () => {
     [{ hiddenUnits: 0 }, 'hiddenUnits'],
     [{ epochs: Number.POSITIVE_INFINITY }, 'epochs'],
     [{ seed: -1 }, 'seed'],
+    [{ trainingLoad: 0 }, 'trainingLoad'],
+    [{ trainingLoad: 1.5 }, 'trainingLoad'],
     [{ onTrained: 1 as unknown as () => void }, 'onTrained'],
   ])('refuses %o with INVALID_REQUEST naming %s', (options, field) => {
     expect(fieldOf(() => resolveOptions(options))).toBe(field);

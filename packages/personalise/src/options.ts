@@ -33,6 +33,13 @@ export const DEFAULT_LEARNING_RATE = 0.03;
 export const DEFAULT_WEIGHT_DECAY = 0.03;
 /** Default seed of the initial weights. */
 export const DEFAULT_SEED = 1;
+/**
+ * Default share of the wall time the training worker computes (it pauses between steps for the rest). On a
+ * two-core device, a flat-out training worker competes with the detector's two WASM threads: in Chromium, the
+ * median `detect()` latency of one face rose ×1.5–2.3 while trainings on 500 corrections ran without pause, ×1.36
+ * at 0.5, ×1.03–1.12 at 0.25 (`pnpm bench:personalise-live`).
+ */
+export const DEFAULT_TRAINING_LOAD = 0.25;
 
 /** Options of `createPersonaliser`. */
 export interface PersonaliserOptions {
@@ -65,6 +72,12 @@ export interface PersonaliserOptions {
   epochs?: number;
   /** Seed of the initial weights: the same corrections and seed train the same head. Defaults to 1. */
   seed?: number;
+  /**
+   * Share of the wall time a training computes, in (0, 1]: it pauses between steps for the rest, so that the detector
+   * keeps its cores; a training then takes about 1 / `trainingLoad` times as long, and learns the same weights. 1: no
+   * pauses. Defaults to 0.25 ({@link DEFAULT_TRAINING_LOAD}) with `training: 'worker'`, 1 with `'inline'`.
+   */
+  trainingLoad?: number;
   /** Called after each training that replaced the model (explicit or automatic). */
   onTrained?: (info: TrainInfo) => void;
   /** Called when an automatic retraining fails (an explicit `train()` rejects instead). The model is kept. */
@@ -83,6 +96,7 @@ export interface ResolvedPersonaliserOptions {
   hiddenUnits: number;
   epochs: number;
   seed: number;
+  trainingLoad: number;
   onTrained: ((info: TrainInfo) => void) | undefined;
   onTrainError: ((error: EmoLensError) => void) | undefined;
 }
@@ -112,12 +126,13 @@ export function resolveOptions(options: PersonaliserOptions = {}): ResolvedPerso
     hiddenUnits: number(options, 'hiddenUnits', DEFAULT_HIDDEN_UNITS, { min: 1, max: 256, integer: true }),
     epochs: number(options, 'epochs', DEFAULT_EPOCHS, { min: 1, max: 10_000, integer: true }),
     seed: number(options, 'seed', DEFAULT_SEED, { min: 0, max: 2 ** 32 - 1, integer: true }),
+    trainingLoad: number(options, 'trainingLoad', training === 'worker' ? DEFAULT_TRAINING_LOAD : 1, { min: 0, exclusiveMin: true, max: 1 }),
     onTrained,
     onTrainError,
   };
 }
 
-type NumberOption = 'blendK' | 'retrainEvery' | 'maxCorrections' | 'hiddenUnits' | 'epochs' | 'seed';
+type NumberOption = 'blendK' | 'retrainEvery' | 'maxCorrections' | 'hiddenUnits' | 'epochs' | 'seed' | 'trainingLoad';
 
 function number(options: PersonaliserOptions, field: NumberOption, fallback: number, rule: { min: number; exclusiveMin?: boolean; max?: number; integer?: boolean }): number {
   const value = options[field];

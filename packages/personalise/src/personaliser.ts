@@ -240,7 +240,7 @@ class DevicePersonaliser implements Personaliser {
     this.trainer ??= this.options.training === 'worker' ? workerTrainer(this.options.worker) : inlineTrainer();
     let results: FitResult[];
     try {
-      results = await this.trainer.fit(sets.emotion ? [sets.states, sets.emotion] : [sets.states]);
+      results = await this.trainer.fit(sets.emotion ? [sets.states, sets.emotion] : [sets.states], this.options.trainingLoad);
     } catch (error) {
       if (generation === this.generation) this.pending += corrections.length; // still to learn
       throw error;

@@ -5,16 +5,24 @@
  *
  * This is the only module that touches tfjs; it runs in the training worker (browser) or is loaded with `import()`
  * by the inline trainer (Node). Everything it takes and gives is plain typed arrays, so it crosses `postMessage`.
+ *
+ * With a `load` below 1 it paces itself: after the steps it runs it sleeps so that its compute is at most `load` of
+ * the wall time. tfjs's `cpu` kernels are synchronous, so a fit would otherwise hold a core flat out for its whole
+ * duration, and on a two-core device that core is one the detector's WASM threads need.
  */
 import type * as Tf from '@tensorflow/tfjs';
 import type { DenseHead, FitRequest, FitResult } from './fit-types.js';
 import { seededRandom } from './seeded-random.js';
 
+/** Shortest pause worth a timer: nested timers are clamped to 4 ms anyway, so smaller debts are carried over. */
+const MIN_PAUSE_MS = 4;
+
 /**
  * Fits `request` on the tfjs instance `tf` (whose backend is already chosen) and returns the head's weights. Every
- * tensor it makes is disposed before it returns.
+ * tensor it makes is disposed before it returns. `load` in (0, 1]: the share of the wall time it computes (1: no
+ * pauses); the weights do not depend on it.
  */
-export function fitHead(tf: typeof Tf, request: FitRequest): FitResult {
+export async function fitHead(tf: typeof Tf, request: FitRequest, load = 1): Promise<FitResult> {
   const { rows, inputs, outputs, hidden } = request;
   const started = performance.now();
   const random = seededRandom(request.seed);
@@ -44,13 +52,24 @@ export function fitHead(tf: typeof Tf, request: FitRequest): FitResult {
     });
 
   let finalLoss = Number.NaN;
+  // Pause owed (ms): each step adds its duration × (1 / load − 1); paid once it reaches MIN_PAUSE_MS.
+  let owed = 0;
   try {
     for (let epoch = 0; epoch < request.epochs; epoch++) {
+      const stepStarted = performance.now();
       const last = epoch === request.epochs - 1;
       const value = optimizer.minimize(loss, last, vars);
       if (value) {
         finalLoss = value.dataSync()[0] ?? Number.NaN;
         value.dispose();
+      }
+      if (load < 1 && !last) {
+        owed += (performance.now() - stepStarted) * (1 / load - 1);
+        if (owed >= MIN_PAUSE_MS) {
+          const pauseStarted = performance.now();
+          await new Promise((resolve) => setTimeout(resolve, owed));
+          owed -= performance.now() - pauseStarted; // a late timer pays more than it owed: credit the rest
+        }
       }
     }
     const head: DenseHead = {

@@ -18,10 +18,12 @@ export function inlineTrainer(): Trainer {
       return { ...fit, tf };
     })());
   return {
-    async fit(requests) {
+    async fit(requests, share) {
       const { tf, fitHead } = await load();
       try {
-        return requests.map((request) => fitHead(tf, request));
+        const results = [];
+        for (const request of requests) results.push(await fitHead(tf, request, share));
+        return results;
       } catch (cause) {
         throw new EmoLensError('INTERNAL_ERROR', `Training failed: ${String(cause)}`, { kind: 'unexpected', reason: String(cause) }, { cause });
       }

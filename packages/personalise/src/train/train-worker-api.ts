@@ -10,21 +10,25 @@ import { TRAIN_BACKEND } from './trainer.js';
 
 /** What the worker offers the page. */
 export interface TrainWorkerApi {
-  /** Fits each request in order on tfjs's `cpu` backend; the weights come back transferred. */
-  fit(requests: FitRequest[]): Promise<FitResult[]>;
+  /**
+   * Fits each request in order on tfjs's `cpu` backend, computing at most `load` of the wall time; the weights come
+   * back transferred.
+   */
+  fit(requests: FitRequest[], load?: number): Promise<FitResult[]>;
 }
 
 /** The worker's API, on the tfjs of this realm (the worker's own). */
 export function createTrainWorkerApi(): TrainWorkerApi {
   let ready: Promise<void> | undefined;
   return {
-    async fit(requests) {
+    async fit(requests, load = 1) {
       await (ready ??= (async () => {
         // Production mode: no per-kernel NaN checks, no console notes. The worker's tfjs is its own.
         tf.env().set('PROD', true);
         if (!(await tf.setBackend(TRAIN_BACKEND))) throw new Error(`tfjs's ${TRAIN_BACKEND} backend did not start`);
       })());
-      const results = requests.map((request) => fitHead(tf, request));
+      const results: FitResult[] = [];
+      for (const request of requests) results.push(await fitHead(tf, request, load));
       const buffers = results.flatMap(({ head }) => [head.w1.buffer, head.b1.buffer, head.w2.buffer, head.b2.buffer]);
       return transfer(results, buffers as ArrayBuffer[]);
     },

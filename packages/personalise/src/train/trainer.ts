@@ -6,8 +6,11 @@ import type { FitRequest, FitResult } from './fit-types.js';
 
 /** Fits heads somewhere. */
 export interface Trainer {
-  /** Fits each request, in order. Rejects with an `EmoLensError` (`INTERNAL_ERROR`) when fitting fails. */
-  fit(requests: FitRequest[]): Promise<FitResult[]>;
+  /**
+   * Fits each request, in order, computing at most `load` of the wall time (`trainingLoad`). Rejects with an
+   * `EmoLensError` (`INTERNAL_ERROR`) when fitting fails.
+   */
+  fit(requests: FitRequest[], load: number): Promise<FitResult[]>;
   /** Frees what it holds (ends its worker). */
   dispose(): void;
 }

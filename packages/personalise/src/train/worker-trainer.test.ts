@@ -31,6 +31,25 @@ describe('training in the worker', () => {
     inWorker.dispose();
   });
 
+  it('paces a training (trainingLoad) without changing what it learns', async () => {
+    const corrections = drowsyCorrections(40, 4);
+    const [flat, paced] = await Promise.all(
+      [1, 0.25].map((trainingLoad) => createPersonaliser({ inMemory: true, retrainEvery: 0, epochs: 40, training: 'worker', worker: () => channelWorker(), trainingLoad })),
+    );
+    for (const c of corrections) {
+      await flat!.addCorrection(c);
+      await paced!.addCorrection(c);
+    }
+    await flat!.train(); // warm-up: tfjs loaded, kernels compiled
+    const flatInfo = await flat!.train();
+    const pacedInfo = await paced!.train();
+    expect(paced!.export()).toEqual(flat!.export());
+    // Three quarters of its time paused: well over twice as long (not four times: the timers' clamping is paid back).
+    expect(pacedInfo.fitMs.states).toBeGreaterThan(2 * flatInfo.fitMs.states);
+    flat!.dispose();
+    paced!.dispose();
+  });
+
   it('rejects with INTERNAL_ERROR when the worker fails, keeps the model, and starts a fresh worker next time', async () => {
     let calls = 0;
     const flaky = { fit: async (requests: never[]) => (++calls === 2 ? Promise.reject(new Error('boom')) : createTrainWorkerApi().fit(requests)) };

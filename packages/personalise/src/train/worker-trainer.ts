@@ -37,12 +37,12 @@ export function workerTrainer(spawn: () => Worker = spawnTrainWorker): Trainer {
     return { worker, api: wrap<TrainWorkerApi>(worker), failed };
   };
   return {
-    async fit(requests: FitRequest[]) {
+    async fit(requests: FitRequest[], load: number) {
       running ??= start();
       const { api, failed } = running;
       const buffers = requests.flatMap((r) => [r.x.buffer, r.y.buffer, ...(r.offset ? [r.offset.buffer] : [])]) as ArrayBuffer[];
       try {
-        return await Promise.race([api.fit(transfer(requests, buffers)), failed]);
+        return await Promise.race([api.fit(transfer(requests, buffers), load), failed]);
       } catch (cause) {
         end();
         if (cause instanceof EmoLensError) throw cause;
