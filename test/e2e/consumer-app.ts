@@ -18,7 +18,10 @@ export interface AppSpec {
   build?: string[];
   /** Served folder, relative to the app (`.` for an app with no build). */
   serve: string;
-  /** The app also bundles `@emolens/uploader` and runs `upload-check.js` (a page with no bundler has no import map). */
+  /**
+   * The app also bundles `@emolens/uploader` and `@emolens/personalise` and runs `upload-check.js` and
+   * `personalise-check.js` (a page with no bundler has no import map).
+   */
   uploads: boolean;
 }
 
@@ -39,10 +42,10 @@ export function filesOf(dir: string): { path: string; bytes: number }[] {
 }
 
 /**
- * Packs `packages` (by default `@emolens/schema`, `@emolens/core` and `@emolens/uploader`) into a new folder; returns
- * the tarball paths.
+ * Packs `packages` (by default `@emolens/schema`, `@emolens/core`, `@emolens/uploader` and `@emolens/personalise`)
+ * into a new folder; returns the tarball paths.
  */
-export function packTarballs(packages: readonly string[] = ['schema', 'core', 'uploader']): string[] {
+export function packTarballs(packages: readonly string[] = ['schema', 'core', 'uploader', 'personalise']): string[] {
   const out = mkdtempSync(join(tmpdir(), 'emolens-pack-'));
   for (const pkg of packages) {
     execFileSync('pnpm', ['pack', '--pack-destination', out], { cwd: join(repoRoot, 'packages', pkg), stdio: 'pipe' });
@@ -58,6 +61,7 @@ export function buildApp(spec: AppSpec, tarballs: readonly string[], workDir: st
   cpSync(join(appsDir, spec.name), dir, { recursive: true });
   cpSync(join(appsDir, 'check.js'), join(dir, 'check.js'));
   cpSync(join(appsDir, 'upload-check.js'), join(dir, 'upload-check.js'));
+  cpSync(join(appsDir, 'personalise-check.js'), join(dir, 'personalise-check.js'));
   const run = (command: string[]) => execFileSync(command[0]!, command.slice(1), { cwd: dir, stdio: 'pipe' });
   run(['npm', 'install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs]);
   if (spec.build) run(spec.build);

@@ -2,7 +2,7 @@
  * Issue 15, part 1: the SDK as a consumer gets it — packed tarballs installed with npm into apps outside the
  * workspace, built by Vite (default `iife` worker format), webpack 5 and no bundler at all — starts on a
  * cross-origin isolated page (WASM threads) and analyses a photo; the two bundled apps also send a correction through
- * `@emolens/uploader`. A start that hangs fails the test at its
+ * `@emolens/uploader` and train `@emolens/personalise` in its worker. A start that hangs fails the test at its
  * timeout: the bug this guards against was an endless `createDetector()`.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -80,6 +80,11 @@ describe.each(APPS)('a consumer app built with $name', (spec) => {
         expect(inserts[0]!.key).toBe(uploaded.id);
         expect(validateInsert(inserts[0]!.body), JSON.stringify(validateInsert.errors)).toBe(true);
         expect(inserts[0]!.body).toMatchObject({ user_engagement: 3, predicted_engagement: 2, user_emotion: 'neutral' });
+        // Personalisation, bundled by the app: tfjs trains in the package's worker as the app's bundler built it.
+        const personalised = (await page.evaluate(() => (window as unknown as { personalised: Promise<unknown> }).personalised)) as { bored: number; awake: number };
+        expect(personalised).toMatchObject({ trained: 20, backend: 'cpu', same: true });
+        expect(personalised.bored).toBeGreaterThan(2);
+        expect(personalised.awake).toBeLessThan(1.5);
       }
       expect(errors).toEqual([]);
     } finally {
