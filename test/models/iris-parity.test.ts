@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { packageDir } from '../../models/lib/files.ts';
+import { loadHumanGraphModel } from './human-graph-model.ts';
 import type { ModelManifest } from '../../models/lib/manifest.ts';
 import { cropToFrame, EYES, eyeCrop, type EyeCrop } from '../../packages/core/src/pipeline/find/iris-geometry.ts';
 import { letterboxFit } from '../../packages/core/src/pipeline/find/letterbox.ts';
@@ -116,20 +116,7 @@ describe('human-iris ONNX vs human iris graph model (tfjs cpu)', () => {
     for (const name of ['human-iris', 'blazeface-short']) if (!existsSync(onnxPath(name))) throw new Error(`${onnxPath(name)} is missing: run \`pnpm models\``);
     await tf.setBackend('cpu');
     await tf.ready();
-    const dir = join(packageDir('@vladmandic/human'), 'models');
-    const json = JSON.parse(readFileSync(join(dir, 'iris.json'), 'utf8')) as tf.io.ModelJSON;
-    const bin = Buffer.concat(json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p)))));
-    model = await tf.loadGraphModel(
-      tf.io.fromMemory({
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-        format: json.format,
-        generatedBy: json.generatedBy,
-        convertedBy: json.convertedBy,
-        userDefinedMetadata: json.userDefinedMetadata,
-      }),
-    );
+    model = await loadHumanGraphModel('iris');
     ort.env.wasm.numThreads = 1;
     session = await ort.InferenceSession.create(new Uint8Array(readFileSync(onnxPath('human-iris'))), { executionProviders: ['wasm'] });
     const detector = await ort.InferenceSession.create(new Uint8Array(readFileSync(onnxPath('blazeface-short'))), { executionProviders: ['wasm'] });

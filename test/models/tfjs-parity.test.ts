@@ -18,6 +18,7 @@ import jpeg from 'jpeg-js';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageDir } from '../../models/lib/files.ts';
+import { loadHumanGraphModel } from './human-graph-model.ts';
 import { requireData } from '../setup/paths.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -276,20 +277,7 @@ describe('human-emotion ONNX vs human emotion graph model (tfjs cpu)', () => {
   const predicted: string[] = [];
 
   beforeAll(async () => {
-    const dir = join(packageDir('@vladmandic/human'), 'models');
-    const json = JSON.parse(readFileSync(join(dir, 'emotion.json'), 'utf8')) as tf.io.ModelJSON;
-    const bin = Buffer.concat(json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p)))));
-    model = await tf.loadGraphModel(
-      tf.io.fromMemory({
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-        format: json.format,
-        generatedBy: json.generatedBy,
-        convertedBy: json.convertedBy,
-        userDefinedMetadata: json.userDefinedMetadata,
-      }),
-    );
+    model = await loadHumanGraphModel('emotion');
     session = await onnxSession('human-emotion');
     images = photos.map((p) => resize(decode(p), m.input.width, m.input.height));
   });

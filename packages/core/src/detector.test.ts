@@ -75,6 +75,21 @@ function idOf(error: EmoLensError): string {
   return error.requestId!;
 }
 
+/** A detector on a fresh {@link FakePipeline} for each test of the calling `describe` block. */
+function fakeDetectorEach(): { readonly pipeline: FakePipeline; readonly detector: Detector } {
+  const current = {} as { pipeline: FakePipeline; detector: Detector };
+  beforeEach(async () => {
+    vi.stubGlobal('createImageBitmap', async () => fakeFrame(4, 4));
+    current.pipeline = new FakePipeline();
+    current.detector = await createDetector({ worker: fakeWorker(current.pipeline) });
+  });
+  afterEach(() => {
+    current.detector.dispose();
+    vi.unstubAllGlobals();
+  });
+  return current;
+}
+
 describe('request ids of detector calls', () => {
   let pipeline: FakePipeline;
   let crashes: EmoLensError[];
@@ -170,99 +185,77 @@ describe('request ids of detector calls', () => {
 });
 
 describe('the detector\'s calibration', () => {
-  let pipeline: FakePipeline;
-  let detector: Detector;
-
-  beforeEach(async () => {
-    vi.stubGlobal('createImageBitmap', async () => fakeFrame(4, 4));
-    pipeline = new FakePipeline();
-    detector = await createDetector({ worker: fakeWorker(pipeline) });
-  });
-  afterEach(() => {
-    detector.dispose();
-    vi.unstubAllGlobals();
-  });
+  const t = fakeDetectorEach();
 
   it('keeps what calibrate() learned and sends it with every later frame, unless a call gives its own or null', async () => {
-    expect(detector.calibration).toBeUndefined();
-    await detector.detect(png());
-    const baseline = await detector.calibrate(png());
-    expect(detector.calibration).toEqual(baseline);
-    await detector.detect(png());
+    expect(t.detector.calibration).toBeUndefined();
+    await t.detector.detect(png());
+    const baseline = await t.detector.calibrate(png());
+    expect(t.detector.calibration).toEqual(baseline);
+    await t.detector.detect(png());
     const own = { version: 1 as const, actionUnits: ACTION_UNITS.map(() => 0) };
-    await detector.detect(png(), { calibration: own });
-    await detector.detect(png(), { calibration: null });
-    detector.setCalibration(null);
-    await detector.detect(png());
-    expect(pipeline.calibrations).toEqual([undefined, baseline, own, null, undefined]);
+    await t.detector.detect(png(), { calibration: own });
+    await t.detector.detect(png(), { calibration: null });
+    t.detector.setCalibration(null);
+    await t.detector.detect(png());
+    expect(t.pipeline.calibrations).toEqual([undefined, baseline, own, null, undefined]);
   });
 
   it('refuses a foreign calibration with INVALID_REQUEST, keeping the one it had; a failed calibrate() keeps it too', async () => {
-    const baseline = await detector.calibrate(png());
-    expect(() => detector.setCalibration({ version: 2 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
-    expect(() => detector.setCalibration(new Proxy({}, { get: () => { throw new TypeError('trap'); } }) as never)).toThrow(EmoLensError);
-    expect((await rejection(detector.detect(png(), { calibration: { version: 1, actionUnits: [] } as never }))).details).toMatchObject({ field: 'calibration' });
-    pipeline.mode = 'throw';
-    expect((await rejection(detector.calibrate(png()))).code).toBe('NO_FACE_DETECTED');
-    expect(detector.calibration).toEqual(baseline);
+    const baseline = await t.detector.calibrate(png());
+    expect(() => t.detector.setCalibration({ version: 2 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+    expect(() => t.detector.setCalibration(new Proxy({}, { get: () => { throw new TypeError('trap'); } }) as never)).toThrow(EmoLensError);
+    expect((await rejection(t.detector.detect(png(), { calibration: { version: 1, actionUnits: [] } as never }))).details).toMatchObject({ field: 'calibration' });
+    t.pipeline.mode = 'throw';
+    expect((await rejection(t.detector.calibrate(png()))).code).toBe('NO_FACE_DETECTED');
+    expect(t.detector.calibration).toEqual(baseline);
   });
 });
 
 describe('analyzeVideo and analyzeFaceVideo, on frame arrays', () => {
-  let pipeline: FakePipeline;
-  let detector: Detector;
+  const t = fakeDetectorEach();
   const frames = (n: number) => Array.from({ length: n }, () => `data:image/png;base64,${Buffer.from(PNG).toString('base64')}`);
 
-  beforeEach(async () => {
-    vi.stubGlobal('createImageBitmap', async () => fakeFrame(4, 4));
-    pipeline = new FakePipeline();
-    detector = await createDetector({ worker: fakeWorker(pipeline) });
-  });
-  afterEach(() => {
-    detector.dispose();
-    vi.unstubAllGlobals();
-  });
-
   it('sends every frame of one request to one stream at 30 fps, closes it, and gives the WIA video result', async () => {
-    const result = await detector.analyzeVideo(frames(3));
+    const result = await t.detector.analyzeVideo(frames(3));
     expect(result).toMatchObject({ frame_count: 3, analyzed_frames: 3, duration_ms: 100, timeline: [{ timestamp_ms: 0 }, { timestamp_ms: 33.333 }, { timestamp_ms: 66.667 }] });
     expect(result.summary).toEqual({ dominant_emotion: null, average_valence: null, average_arousal: null, emotion_transitions: 0 });
-    expect(pipeline.streams).toEqual(['open 1', 'frame 1 at 0', 'frame 1 at 33.333', 'frame 1 at 66.667', 'close 1']);
-    expect(pipeline.seen).toEqual([result.request_id, result.request_id, result.request_id]);
+    expect(t.pipeline.streams).toEqual(['open 1', 'frame 1 at 0', 'frame 1 at 33.333', 'frame 1 at 66.667', 'close 1']);
+    expect(t.pipeline.seen).toEqual([result.request_id, result.request_id, result.request_id]);
   });
 
   it('sends still images, and opens no stream, without track_faces', async () => {
-    const result = await detector.analyzeFaceVideo({ frames_base64: frames(4), options: { track_faces: false, sample_rate: 2 } });
+    const result = await t.detector.analyzeFaceVideo({ frames_base64: frames(4), options: { track_faces: false, sample_rate: 2 } });
     expect(result).toMatchObject({ frame_count: 4, analyzed_frames: 2 });
-    expect(pipeline.streams).toEqual([]);
-    expect(pipeline.seen).toHaveLength(2);
+    expect(t.pipeline.streams).toEqual([]);
+    expect(t.pipeline.seen).toHaveLength(2);
   });
 
   it('closes the stream on an error, at the deadline and on abort, each error with the call’s id', async () => {
-    pipeline.mode = 'throw';
-    const failed = await rejection(detector.analyzeVideo(frames(3)));
-    pipeline.mode = 'hang';
-    const timedOut = await rejection(detector.analyzeVideo(frames(3), { timeoutMs: 30 }));
+    t.pipeline.mode = 'throw';
+    const failed = await rejection(t.detector.analyzeVideo(frames(3)));
+    t.pipeline.mode = 'hang';
+    const timedOut = await rejection(t.detector.analyzeVideo(frames(3), { timeoutMs: 30 }));
     const controller = new AbortController();
-    const call = rejection(detector.analyzeFaceVideo({ frames_base64: frames(3) }, { signal: controller.signal }));
-    await vi.waitFor(() => expect(pipeline.streams).toContain('open 3'));
+    const call = rejection(t.detector.analyzeFaceVideo({ frames_base64: frames(3) }, { signal: controller.signal }));
+    await vi.waitFor(() => expect(t.pipeline.streams).toContain('open 3'));
     controller.abort();
     const aborted = await call;
     expect([failed.code, timedOut.code, aborted.code]).toEqual(['INTERNAL_ERROR', 'TIMEOUT', 'ABORTED']);
-    await vi.waitFor(() => expect(pipeline.streams.filter((s) => s.startsWith('close'))).toEqual(['close 1', 'close 2', 'close 3']));
+    await vi.waitFor(() => expect(t.pipeline.streams.filter((s) => s.startsWith('close'))).toEqual(['close 1', 'close 2', 'close 3']));
     const ids = [failed, timedOut, aborted].map(idOf);
     expect(new Set(ids).size).toBe(3);
-    expect(new Set(pipeline.seen)).toEqual(new Set(ids));
+    expect(new Set(t.pipeline.seen)).toEqual(new Set(ids));
   });
 
   it('names the bad option, frame or request field, with the call’s id', async () => {
     const errors = await Promise.all([
-      rejection(detector.analyzeVideo(frames(2), { sample_rate: 0 })),
-      rejection(detector.analyzeVideo(frames(2), { start_time_ms: 10, end_time_ms: 5 })),
-      rejection(detector.analyzeVideo([...frames(1), 'not base64!'])),
-      rejection(detector.analyzeVideo(new Array(10_000).fill('AAAA'))),
-      rejection(detector.analyzeFaceVideo({ frames_base64: frames(1), options: { sample_rate: -1 } })),
-      rejection(detector.analyzeFaceVideo({})),
+      rejection(t.detector.analyzeVideo(frames(2), { sample_rate: 0 })),
+      rejection(t.detector.analyzeVideo(frames(2), { start_time_ms: 10, end_time_ms: 5 })),
+      rejection(t.detector.analyzeVideo([...frames(1), 'not base64!'])),
+      rejection(t.detector.analyzeVideo(new Array(10_000).fill('AAAA'))),
+      rejection(t.detector.analyzeFaceVideo({ frames_base64: frames(1), options: { sample_rate: -1 } })),
+      rejection(t.detector.analyzeFaceVideo({})),
     ]);
     expect(errors.map((e) => [e.code, e.details['field']])).toEqual([
       ['INVALID_REQUEST', 'sample_rate'],
@@ -274,8 +267,8 @@ describe('analyzeVideo and analyzeFaceVideo, on frame arrays', () => {
     ]);
     expect(new Set(errors.map(idOf)).size).toBe(errors.length);
     // The frame that failed to decode came after one the stream had: the stream was closed all the same.
-    expect(pipeline.streams.filter((s) => s.startsWith('open'))).toEqual(['open 1']);
-    await vi.waitFor(() => expect(pipeline.streams).toContain('close 1'));
+    expect(t.pipeline.streams.filter((s) => s.startsWith('open'))).toEqual(['open 1']);
+    await vi.waitFor(() => expect(t.pipeline.streams).toContain('close 1'));
   });
 });
 
