@@ -9,46 +9,26 @@
  * distance from the BlazeFace eye centre, as BlazeFace gives no corners), sampled bilinearly, RGB / 255. Singly
  * and as one batch, all 228 outputs (crop pixels, 0–64) must agree to 1e-3.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadHumanGraphModel } from './human-graph-model.ts';
+import { loadHumanGraphModel, modelManifest, onnxPath, wildPhotoPaths } from './model-inputs.ts';
 import type { ModelManifest } from '../../models/lib/manifest.ts';
 import { cropToFrame, EYES, eyeCrop, type EyeCrop } from '../../packages/core/src/pipeline/find/iris-geometry.ts';
 import { letterboxFit } from '../../packages/core/src/pipeline/find/letterbox.ts';
 import { decodeSsd, ssdAnchors, weightedNms } from '../../packages/core/src/pipeline/find/ssd-decode.ts';
-import { requireData } from '../setup/paths.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const WILD = join(requireData(), 'wild');
 const TOLERANCE = 1e-3;
 const PHOTOS_PER_CLASS = 2;
 
-const manifest = (name: string): ModelManifest => JSON.parse(readFileSync(join(root, 'models', name, 'manifest.json'), 'utf8')) as ModelManifest;
-const onnxPath = (name: string): string => join(root, 'models', name, 'build', manifest(name).file);
+const manifest = (name: string): ModelManifest => modelManifest<ModelManifest>(name);
 
 interface Rgba {
   width: number;
   height: number;
   data: Uint8Array;
-}
-
-function photoPaths(): string[] {
-  return readdirSync(WILD, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort()
-    .flatMap((cls) =>
-      readdirSync(join(WILD, cls))
-        .filter((f) => f.toLowerCase().endsWith('.jpg'))
-        .sort()
-        .slice(0, PHOTOS_PER_CLASS)
-        .map((f) => join(WILD, cls, f)),
-    );
 }
 
 const decode = (path: string): Rgba => jpeg.decode(readFileSync(path), { useTArray: true, formatAsRGBA: true });
@@ -121,7 +101,7 @@ describe('human-iris ONNX vs human iris graph model (tfjs cpu)', () => {
     session = await ort.InferenceSession.create(new Uint8Array(readFileSync(onnxPath('human-iris'))), { executionProviders: ['wasm'] });
     const detector = await ort.InferenceSession.create(new Uint8Array(readFileSync(onnxPath('blazeface-short'))), { executionProviders: ['wasm'] });
     crops = [];
-    for (const path of photoPaths()) {
+    for (const path of wildPhotoPaths(PHOTOS_PER_CLASS)) {
       const img = decode(path);
       const found = await eyes(detector, img);
       if (found) crops.push(...eyeCrops(...found).map((crop) => render(img, crop, size)));

@@ -9,19 +9,18 @@
  * Both get the same real face crops (/work/shared/data/wild/*\/*.jpg, decoded with jpeg-js, resized
  * bilinearly), singly and as a batch of 4; probabilities must agree to 1e-5 with identical argmax.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageDir } from '../../models/lib/files.ts';
-import { loadHumanGraphModel } from './human-graph-model.ts';
+import { loadHumanGraphModel, modelManifest, onnxPath, wildPhotoPaths } from './model-inputs.ts';
 import { requireData } from '../setup/paths.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WILD = join(requireData(), 'wild');
 const TOLERANCE = 1e-5;
 const PHOTOS_PER_CLASS = 2;
@@ -33,8 +32,7 @@ interface Manifest {
   labels: string[];
 }
 
-const manifest = (name: string): Manifest => JSON.parse(readFileSync(join(root, 'models', name, 'manifest.json'), 'utf8')) as Manifest;
-const onnxPath = (name: string): string => join(root, 'models', name, 'build', manifest(name).file);
+const manifest = (name: string): Manifest => modelManifest<Manifest>(name);
 
 // ---------------------------------------------------------------------------------------------
 // images
@@ -44,22 +42,6 @@ interface Rgb {
   height: number;
   /** RGB, 0–255, row-major. */
   data: Float32Array;
-}
-
-/** The first PHOTOS_PER_CLASS photos (sorted) of every class folder. */
-function photoPaths(): string[] {
-  if (!existsSync(WILD)) return [];
-  return readdirSync(WILD, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort()
-    .flatMap((cls) =>
-      readdirSync(join(WILD, cls))
-        .filter((f) => f.toLowerCase().endsWith('.jpg'))
-        .sort()
-        .slice(0, PHOTOS_PER_CLASS)
-        .map((f) => join(WILD, cls, f)),
-    );
 }
 
 function decode(path: string): Rgb {
@@ -164,7 +146,7 @@ function checkProbabilities(dims: readonly number[], rows: Float32Array[], n: nu
   }
 }
 
-const photos = photoPaths();
+const photos = wildPhotoPaths(PHOTOS_PER_CLASS);
 
 beforeAll(async () => {
   // Missing inputs fail the run (a parity test that does not run proves nothing).
