@@ -13,8 +13,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { actionUnits } from '../../../packages/core/src/pipeline/derive/action-units.ts';
 import { computeFeatures } from '../../../packages/core/src/pipeline/derive/face-features.ts';
-import { CIRCUMPLEX, refinedDimensions, valenceArousal } from '../../../packages/core/src/pipeline/derive/valence-arousal.ts';
-import { WIA_EMOTIONS, type WiaEmotion } from '../../../packages/schema/src/index.ts';
+import { refinedDimensions, valenceArousal } from '../../../packages/core/src/pipeline/derive/valence-arousal.ts';
+import { WIA_EMOTIONS, type ActionUnitCode, type WiaEmotion } from '../../../packages/schema/src/index.ts';
 import { repoRoot } from '../../setup/paths.ts';
 import { rocAuc } from '../metrics.ts';
 import { AU_CONTRASTS } from './au-contrasts.ts';
@@ -58,7 +58,7 @@ function dimensionErrors(scored: Scored[]) {
     if (!truth || !s.face.probabilities) continue;
     const scores = WIA_EMOTIONS.map((label) => ({ label, confidence: s.face.probabilities![label] ?? 0 }));
     const plain = valenceArousal(scores);
-    const units = WIA_EMOTIONS.length > 0 ? (Object.entries(s.units).map(([au, intensity]) => ({ au, intensity })) as { au: never; intensity: number }[]) : [];
+    const units = Object.entries(s.units).map(([au, intensity]) => ({ au: au as ActionUnitCode, intensity }));
     const refined = refinedDimensions(plain, units);
     before.v += Math.abs(plain.valence - truth.valence);
     before.a += Math.abs(plain.arousal - truth.arousal);
@@ -71,7 +71,6 @@ function dimensionErrors(scored: Scored[]) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  void CIRCUMPLEX;
   const wild = score(await meshedFaces('wild'));
   const fer = score(await meshedFaces('fer-private'));
   const table = { wild: separation(wild), ferPrivateTest: separation(fer) };

@@ -7,20 +7,18 @@
  */
 import type { Attention } from '@emolens/schema';
 import { round } from '../../round.js';
-import { CLOSED_OPENNESS, type FaceFeatures } from './face-features.js';
+import { eyesClosed, lookDirection, type FaceFeatures } from './face-features.js';
 import { signal } from './signal.js';
 
 /** The attention block of a face's features. */
 export function attention(f: FaceFeatures): Attention {
   const eyes = { left: round(f.eyes.left, 3), right: round(f.eyes.right, 3) };
   const rate = f.history?.blinkRate();
-  const gaze = f.eyeGaze && {
-    yaw: round(f.headPose.yaw + f.eyeGaze.yaw - (f.baseline?.gaze?.yaw ?? 0), 1),
-    pitch: round(f.headPose.pitch + f.eyeGaze.pitch - (f.baseline?.gaze?.pitch ?? 0), 1),
-  };
+  const look = lookDirection(f);
+  const gaze = f.eyeGaze && { yaw: round(look.yaw, 1), pitch: round(look.pitch, 1) };
   return {
     eyes,
-    eyes_closed: f.eyes.left < CLOSED_OPENNESS && f.eyes.right < CLOSED_OPENNESS,
+    eyes_closed: eyesClosed(f),
     ...(rate !== undefined ? { blink_rate: round(rate, 1) } : {}),
     ...(gaze ? { gaze } : {}),
     head_pose: { ...f.headPose },

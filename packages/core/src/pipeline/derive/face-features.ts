@@ -18,6 +18,8 @@ const DEG = 180 / Math.PI;
 export const OPEN_APERTURE = 0.386;
 /** Openness under which an eye counts as closed. */
 export const CLOSED_OPENNESS = 0.25;
+/** Off-axis angle (degrees, yaw or pitch) beyond which a face counts as looking away from the screen. */
+export const AWAY_DEG = 20;
 /** Eyeball radius over eye width (≈12 mm / 30 mm): turns the iris's offset in the eye into an angle. */
 const EYE_RADIUS_OVER_WIDTH = 0.4;
 
@@ -78,6 +80,28 @@ export function eyeGaze(g: FaceGeometry, iris: Float32Array): EyeGaze | undefine
   return Number.isFinite(yaw) && Number.isFinite(pitch) ? { yaw, pitch } : undefined;
 }
 
+/** Both eyes closed. */
+export function eyesClosed(f: FaceFeatures): boolean {
+  return f.eyes.left < CLOSED_OPENNESS && f.eyes.right < CLOSED_OPENNESS;
+}
+
+/**
+ * Where the face looks, in degrees: the head's pose plus the eyes' direction in the head, measured from the face's
+ * baseline gaze when it has one; the head alone when the irises were not located.
+ */
+export function lookDirection(f: FaceFeatures): { yaw: number; pitch: number } {
+  const base = f.baseline?.gaze;
+  return f.eyeGaze
+    ? { yaw: f.headPose.yaw + f.eyeGaze.yaw - (base?.yaw ?? 0), pitch: f.headPose.pitch + f.eyeGaze.pitch - (base?.pitch ?? 0) }
+    : { yaw: f.headPose.yaw, pitch: f.headPose.pitch };
+}
+
+/** Looking more than {@link AWAY_DEG} off the camera axis. */
+export function lookingAway(f: FaceFeatures): boolean {
+  const { yaw, pitch } = lookDirection(f);
+  return Math.abs(yaw) > AWAY_DEG || Math.abs(pitch) > AWAY_DEG;
+}
+
 const openness = (aperture: number) => Math.min(1, Math.max(0, aperture / OPEN_APERTURE));
 
 /** The features of `face` (undefined without a usable mesh); on a stream, feeds its memory with them once. */
@@ -94,6 +118,6 @@ export function computeFeatures(face: DetectedFace, context: FeatureContext): Fa
   const memory = context.memory;
   const baseline = memory ? memory.observe(actionUnits, gaze, context.calibration) : context.calibration;
   const features: FaceFeatures = { measures, actionUnits, headPose, eyes, eyeGaze: gaze, baseline, history: undefined };
-  if (memory && context.timestampMs !== undefined) features.history = memory.record(context.timestampMs, features, CLOSED_OPENNESS);
+  if (memory && context.timestampMs !== undefined) features.history = memory.record(context.timestampMs, features);
   return features;
 }

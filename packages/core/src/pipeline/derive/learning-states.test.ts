@@ -26,7 +26,7 @@ function after(seconds: number, at: (t: number) => FaceFeatures, scores = NEUTRA
   let last = at(0);
   for (let t = 0; t <= seconds * 1000; t += 1000 / 30) {
     last = at(t);
-    last.history = memory.record(t, last, 0.25);
+    last.history = memory.record(t, last);
   }
   return learningStates(learningInputs(last, scores));
 }

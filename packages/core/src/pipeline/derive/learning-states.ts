@@ -12,9 +12,8 @@
 import { LEARNING_STATE_MAX, LEARNING_STATE_MIN, LEARNING_STATES, type LearningState, type LearningStateScores, type WiaEmotion, type WiaEmotionScore } from '@emolens/schema';
 import { round } from '../../round.js';
 import { ACTION_UNIT_DEFINITIONS, intensity } from './action-units.js';
-import type { FaceFeatures } from './face-features.js';
+import { eyesClosed, lookingAway, type FaceFeatures } from './face-features.js';
 import { signal } from './signal.js';
-import { AWAY_DEG } from '../track/face-history.js';
 
 /** The inputs of the estimator, each in [0, 1]. */
 export const LEARNING_INPUTS = [
@@ -144,16 +143,12 @@ export function learningInputs(f: FaceFeatures, scores: readonly WiaEmotionScore
     return intensity(ACTION_UNIT_DEFINITIONS[i]!, f.actionUnits[i]!, f.baseline?.actionUnits[i]);
   };
   const w = f.history?.window(WINDOW_MS);
-  const closedNow = f.eyes.left < 0.25 && f.eyes.right < 0.25;
-  const eyeYaw = f.eyeGaze ? f.eyeGaze.yaw - (f.baseline?.gaze?.yaw ?? 0) : 0;
-  const eyePitch = f.eyeGaze ? f.eyeGaze.pitch - (f.baseline?.gaze?.pitch ?? 0) : 0;
-  const awayNow = Math.abs(f.headPose.yaw + eyeYaw) > AWAY_DEG || Math.abs(f.headPose.pitch + eyePitch) > AWAY_DEG;
   const streamed = w !== undefined && w.spanMs > 0;
   return {
-    closed: streamed ? w.closedShare : Number(closedNow),
+    closed: streamed ? w.closedShare : Number(eyesClosed(f)),
     drowsy: streamed ? clamp01(w.longestClosureMs / DROWSY_MS) : 0,
     yawning: streamed ? clamp01(w.yawns) : 0,
-    away: streamed ? w.awayShare : Number(awayNow),
+    away: streamed ? w.awayShare : Number(lookingAway(f)),
     // Unknown on a single image: neither still nor fidgeting.
     still: streamed ? clamp01(1 - w.headSpeed / FIDGET_DEG_S) : 0,
     fidget: streamed ? clamp01(w.headSpeed / FIDGET_DEG_S - 0.5) : 0,

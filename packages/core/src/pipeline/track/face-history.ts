@@ -15,7 +15,7 @@ export interface HistorySample {
   t: number;
   /** Both eyes closed. */
   closed: boolean;
-  /** Gaze (or the head, without irises) more than {@link AWAY_DEG} off the camera axis. */
+  /** Looking away from the screen (`lookingAway` in `derive/face-features.ts`). */
   away: boolean;
   /** Head yaw and pitch, degrees. */
   yaw: number;
@@ -24,8 +24,6 @@ export interface HistorySample {
   mouthOpen: boolean;
 }
 
-/** Off-axis angle beyond which gaze counts as away from the screen. */
-export const AWAY_DEG = 20;
 /** A wide-open mouth lasting this long is a yawn. */
 export const YAWN_MIN_MS = 1_500;
 

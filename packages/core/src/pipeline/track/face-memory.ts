@@ -4,9 +4,9 @@
  */
 import type { Baseline, EyeGaze } from '../derive/baseline.js';
 import { BaselineLearner } from './baseline-learner.js';
-import type { FaceFeatures } from '../derive/face-features.js';
 import { ACTION_UNIT_DEFINITIONS, intensity } from '../derive/action-units.js';
-import { AWAY_DEG, FaceHistory } from './face-history.js';
+import { eyesClosed, lookingAway, type FaceFeatures } from '../derive/face-features.js';
+import { FaceHistory } from './face-history.js';
 
 const AU25 = ACTION_UNIT_DEFINITIONS.findIndex((d) => d.code === 'AU25');
 const AU26 = ACTION_UNIT_DEFINITIONS.findIndex((d) => d.code === 'AU26');
@@ -36,15 +36,13 @@ export class FaceMemory {
   }
 
   /** Adds the frame at `t` to the history; returns it. */
-  record(t: number, f: FaceFeatures, closedOpenness: number): FaceHistory {
-    const eyeYaw = f.eyeGaze ? f.eyeGaze.yaw - (f.baseline?.gaze?.yaw ?? 0) : 0;
-    const eyePitch = f.eyeGaze ? f.eyeGaze.pitch - (f.baseline?.gaze?.pitch ?? 0) : 0;
+  record(t: number, f: FaceFeatures): FaceHistory {
     const neutral = f.baseline?.actionUnits;
     const au = (i: number) => intensity(ACTION_UNIT_DEFINITIONS[i]!, f.actionUnits[i]!, neutral?.[i]);
     this.history.add({
       t,
-      closed: f.eyes.left < closedOpenness && f.eyes.right < closedOpenness,
-      away: Math.abs(f.headPose.yaw + eyeYaw) > AWAY_DEG || Math.abs(f.headPose.pitch + eyePitch) > AWAY_DEG,
+      closed: eyesClosed(f),
+      away: lookingAway(f),
       yaw: f.headPose.yaw,
       pitch: f.headPose.pitch,
       mouthOpen: au(AU25) > MOUTH_OPEN && au(AU26) > MOUTH_OPEN,
