@@ -112,6 +112,30 @@ describe('MediaPipe on demand', () => {
     expect(out.assets[2]).toEqual([]);
     expect(session.requests.filter((u) => /vision_wasm_module_internal/.test(u)).length).toBe(2);
   });
+
+  it('sends nothing: tasks-vision’s usage report to Google when its task closes is refused in the worker', async () => {
+    const { page, context } = session.t;
+    const sent: string[] = [];
+    const record = (r: import('playwright-core').Request) => sent.push(`${r.method()} ${r.url()}`);
+    context.on('request', record);
+    try {
+      const points = await page.evaluate(async (url) => {
+        const detector = await window.emolens.createDetector({ backend: 'wasm' });
+        const result = await detector.detect(await (await fetch(url)).blob(), { returnLearningStates: true, returnLandmarks: true });
+        // Closing the face landmarker is when tasks-vision flushes its usage records.
+        detector.dispose();
+        return result.faces[0]?.landmarks?.length;
+      }, photo());
+      expect(points).toBe(468);
+      // The workers end after dispose; whatever they sent before has reached the browser by then.
+      await expect.poll(() => page.workers().length, { timeout: 30_000 }).toBe(0);
+      const origin = new URL(page.url()).origin;
+      expect(sent.filter((s) => !s.startsWith(`GET ${origin}/`) && !s.startsWith('GET blob:'))).toEqual([]);
+      expect(sent.length).toBeGreaterThan(0);
+    } finally {
+      context.off('request', record);
+    }
+  });
 });
 
 describe('configuration', () => {
