@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Request as PlaywrightRequest } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStaticServer, type StaticServer } from '../bench/server.ts';
@@ -103,6 +103,22 @@ afterAll(async () => {
   await server?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
+
+/** The service worker versions the browser holds (status, running status), for a failure's message. */
+async function serviceWorkerVersions(): Promise<string> {
+  const probe = await context.newPage();
+  try {
+    const cdp = await context.newCDPSession(probe);
+    type Version = { versionId: string; status: string; runningStatus: string; scriptURL: string };
+    const versions = new Promise<string>((resolve) =>
+      cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }: { versions: Version[] }) => resolve(versions.map((v) => `${v.versionId}: ${v.status}/${v.runningStatus}`).join(', '))),
+    );
+    await cdp.send('ServiceWorker.enable');
+    return await Promise.race([versions, new Promise<string>((resolve) => setTimeout(() => resolve('(no answer from the browser)'), 10_000))]);
+  } finally {
+    await probe.close();
+  }
+}
 
 /** Items in the page's annotation queue. */
 function queuedItems(p: Page): Promise<number> {
@@ -252,19 +268,24 @@ describe('the offline PWA', () => {
 
     const leaked: string[] = [];
     const checks: Promise<void>[] = [];
-    page.on('request', (request) => {
+    const fromPage = (request: PlaywrightRequest) => {
       if (request.url().startsWith('http') && !request.serviceWorker()) {
+        // A request that never ends is reported, not waited for.
+        const unanswered = new Promise<'unanswered'>((resolve) => setTimeout(() => resolve('unanswered'), 20_000));
         checks.push(
-          request.response().then((response) => {
-            if (!response?.fromServiceWorker()) leaked.push(request.url());
+          Promise.race([request.response(), unanswered]).then((response) => {
+            if (response === 'unanswered') leaked.push(`(no answer) ${request.method()} ${request.url()}`);
+            else if (!response?.fromServiceWorker()) leaked.push(`${request.method()} ${request.url()}`);
           }),
         );
       }
-    });
-    context.on('request', (request) => {
+    };
+    const fromServiceWorker = (request: PlaywrightRequest) => {
       // Requests the service worker itself sends go to the network.
       if (request.serviceWorker() && request.url().startsWith('http')) leaked.push(`(service worker) ${request.url()}`);
-    });
+    };
+    page.on('request', fromPage);
+    context.on('request', fromServiceWorker);
     await context.setOffline(true);
     server.reset();
     await page.reload();
@@ -293,6 +314,8 @@ describe('the offline PWA', () => {
     await page.click('#webcam-toggle');
 
     expectSeedAnswers(await seedCalls(page, photoDataUrl(HAPPY)));
+    page.off('request', fromPage);
+    context.off('request', fromServiceWorker);
     await Promise.all(checks);
     expect(leaked).toEqual([]);
     // The one request the server may see is the browser's own update check of /sw.js on navigation, made outside
@@ -318,7 +341,12 @@ describe('the offline PWA', () => {
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
     await page.waitForFunction(() => document.body.dataset.updateReady === 'true', undefined, { timeout: 120_000 });
     expect(await page.locator('#update').isVisible()).toBe(true);
-    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), page.click('#update')]);
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 }).then(
+      () => true,
+      () => false,
+    );
+    await page.click('#update');
+    if (!(await reloaded)) expect.fail(`the page did not reload onto the new version: ${await serviceWorkerVersions()}`);
     await waitReady(page);
     expect(await page.evaluate(() => window.__pwa!.detector.classifier)).toBe('emolens-ferplus');
     expect(await page.evaluate(async () => (await window.__pwa!.uploader.queued()).length)).toBe(1);

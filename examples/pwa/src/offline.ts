@@ -34,10 +34,31 @@ export async function startOffline(hooks: OfflineHooks): Promise<'controlled' | 
   const registrationFailed = new Promise<void>((resolve) => (failed = resolve));
   const update = registerSW({
     immediate: true,
-    onNeedRefresh: () => hooks.onUpdateReady(() => void update(true)),
+    onNeedRefresh: () => hooks.onUpdateReady(() => void update()),
+    // The new version controls the page: reload once it is active.
+    onNeedReload: reloadWhenActive,
     onRegisterError: () => failed(),
   });
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, CONTROL_TIMEOUT_MS));
   await Promise.race([controlled, registrationFailed, timeout]);
   return navigator.serviceWorker.controller ? 'controlled' : 'uncontrolled';
+}
+
+/**
+ * Reloads the page once its new controller has finished activating. The controller changes as soon as the new
+ * version starts activating; a navigation started then would wait on its activate event (the precache clean-up),
+ * one started after it goes straight to the new version.
+ */
+function reloadWhenActive(): void {
+  const controller = navigator.serviceWorker.controller;
+  if (!controller || controller.state === 'activated') {
+    location.reload();
+    return;
+  }
+  const onState = () => {
+    if (controller.state !== 'activated' && controller.state !== 'redundant') return;
+    controller.removeEventListener('statechange', onState);
+    location.reload();
+  };
+  controller.addEventListener('statechange', onState);
 }
