@@ -109,7 +109,7 @@ async function serviceWorkerVersions(): Promise<string> {
   const probe = await context.newPage();
   try {
     const cdp = await context.newCDPSession(probe);
-    type Version = { versionId: string; status: string; runningStatus: string; scriptURL: string };
+    type Version = { versionId: string; status: string; runningStatus: string };
     const versions = new Promise<string>((resolve) =>
       cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }: { versions: Version[] }) => resolve(versions.map((v) => `${v.versionId}: ${v.status}/${v.runningStatus}`).join(', '))),
     );
@@ -317,7 +317,6 @@ describe('the offline PWA', () => {
       await page.click('#webcam-toggle');
 
       expectSeedAnswers(await seedCalls(page, photoDataUrl(HAPPY)));
-      page.off('request', fromPage);
       await Promise.all(checks);
       expect(leaked).toEqual([]);
       expect(unanswered.filter((url) => new URL(url).origin !== server.origin)).toEqual([]);

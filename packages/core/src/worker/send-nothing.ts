@@ -16,8 +16,10 @@ export interface RequestScope {
 /** Methods that only read. */
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
-function refusal(method: string): TypeError {
-  return new TypeError(`EmoLens workers send nothing: a ${method} request was refused`);
+/** The refusal for a request of `method`, or `undefined` when it only reads. */
+function refusal(method: string): TypeError | undefined {
+  const verb = method.toUpperCase();
+  return READ_METHODS.has(verb) ? undefined : new TypeError(`EmoLens workers send nothing: a ${verb} request was refused`);
 }
 
 /**
@@ -27,15 +29,15 @@ function refusal(method: string): TypeError {
 export function sendNothing(scope: RequestScope): void {
   const fetchOriginal = scope.fetch.bind(scope);
   scope.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    if (!READ_METHODS.has(method)) return Promise.reject(refusal(method));
-    return fetchOriginal(input, init);
+    const refused = refusal(init?.method ?? (input instanceof Request ? input.method : 'GET'));
+    return refused ? Promise.reject(refused) : fetchOriginal(input, init);
   };
   const xhr = scope.XMLHttpRequest?.prototype;
   if (xhr) {
     const openOriginal = xhr.open as (this: XMLHttpRequest, method: string, ...rest: unknown[]) => void;
     xhr.open = function open(this: XMLHttpRequest, method: string, ...rest: unknown[]) {
-      if (!READ_METHODS.has(String(method).toUpperCase())) throw refusal(String(method).toUpperCase());
+      const refused = refusal(String(method));
+      if (refused) throw refused;
       openOriginal.call(this, method, ...rest);
     } as XMLHttpRequest['open'];
   }
