@@ -2,6 +2,7 @@
  * Test fixtures for the server's own tests (not built: `*.fixture.ts` is excluded from the tarball): a server on
  * in-memory PGlite and a temporary image directory, real JPEGs from sharp, and a valid body.
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +16,24 @@ import type { Database } from './storage/database.js';
 import { createFileBlobStore } from './storage/file-store.js';
 import { createPgliteDatabase } from './storage/pglite.js';
 
-/** A JPEG of random noise (a 160×160 one at quality 80 is about 12 KB); `seed` changes the pixels. */
+/**
+ * A JPEG of noise (a 160×160 one at quality 80 is about 12 KB): the same bytes for the same `seed`, different ones for
+ * another, so that a test that passes once passes every time.
+ */
 export async function makeJpeg(width = 160, height = width, seed = 0): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128 + (seed % 50), sigma: 40 } } })
-    .jpeg({ quality: 80 })
-    .toBuffer();
+  // SHAKE256 stretches the seed into as many bytes as there are samples; they are narrowed to 58–198 around grey.
+  const pixels = createHash('shake256', { outputLength: width * height * 3 }).update(`makeJpeg ${seed}`).digest();
+  for (let i = 0; i < pixels.length; i++) pixels[i] = 58 + ((pixels[i]! * 140) >> 8);
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+}
+
+/**
+ * `jpeg` with its scan cut short after `keep` bytes and closed by the end-of-image marker: every marker is whole, so
+ * the structure walk passes it, but a decoder always runs out of data. (A cut from the middle of a scan is not a
+ * sure failure: the bits after it can happen to decode to a whole image, which the decoder cannot tell from the truth.)
+ */
+export function cutScan(jpeg: Buffer, keep = 2000): Buffer {
+  return Buffer.concat([jpeg.subarray(0, keep), jpeg.subarray(jpeg.length - 2)]);
 }
 
 /** A valid PNG signature and IHDR chunk (with its CRC) announcing `width × height`, then an empty IDAT and IEND. */

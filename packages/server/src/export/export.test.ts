@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAnnotation, SCORE_COLUMNS, type NewAnnotation } from '../annotations/repository.js';
 import { imageKey, uuidv7 } from '../image/keys.js';
-import { makeJpeg } from '../server.fixture.js';
+import { cutScan, makeJpeg } from '../server.fixture.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { Database } from '../storage/database.js';
 import { createFileBlobStore } from '../storage/file-store.js';
@@ -176,10 +176,9 @@ describe.each(BACKENDS)('exportTrainingSet on $name', ({ open }) => {
       const [missing, altered, spliced] = await seed(database, blobs, 3, 200);
       await blobs.delete(missing!.row.imageKey);
       await blobs.put(altered!.row.imageKey, Uint8Array.of(0xff, 0xd8, 0xff, 0), 'image/jpeg');
-      // Stored as sent, its sha256 recorded: a JPEG whose markers are whole but whose scan lost 300 bytes, which
-      // the server's default structure check lets through.
-      const whole = await makeJpeg(160, 120, 9);
-      const splicedBytes = Buffer.concat([whole.subarray(0, 2000), whole.subarray(2300)]);
+      // Stored as sent, its sha256 recorded: a JPEG whose markers are whole but whose scan was cut short, which the
+      // server's default structure check lets through.
+      const splicedBytes = cutScan(await makeJpeg(160, 120, 9));
       await blobs.put(spliced!.row.imageKey, splicedBytes, 'image/jpeg');
       await database.query('UPDATE annotations SET image_sha256 = $1 WHERE id = $2', [createHash('sha256').update(splicedBytes).digest('hex'), spliced!.row.id]);
       const outDir = join(outRoot, 'problems');

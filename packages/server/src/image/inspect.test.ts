@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../errors.js';
-import { makeJpeg, pngHeader } from '../server.fixture.js';
+import { cutScan, makeJpeg, pngHeader } from '../server.fixture.js';
 import { decodeBase64 } from './base64.js';
 import { inspectImage, MAX_IMAGE_SIDE, sniffImageFormat } from './inspect.js';
 import { imageKey, parseImageKey, uuidv7, uuidv7Time } from './keys.js';
@@ -46,8 +46,8 @@ describe('inspectImage', () => {
 
   it('proves a JPEG whole by its structure, and decodes it too with decodeJpeg', async () => {
     const jpeg = await makeJpeg(160, 120);
-    // 500 bytes cut from the middle of the scan: every marker is intact, but the decoder runs out of data.
-    const spliced = Buffer.concat([jpeg.subarray(0, 2000), jpeg.subarray(2500)]);
+    // The scan cut short: every marker is intact, but the decoder runs out of data.
+    const spliced = cutScan(jpeg);
     expect(await inspectImage(spliced)).toEqual({ type: 'image/jpeg', extension: 'jpg', width: 160, height: 120 });
     const error = await failure(inspectImage(spliced, { decodeJpeg: true }));
     expect([error.code, error.details['kind']]).toEqual(['INVALID_IMAGE', 'undecodable']);
@@ -66,10 +66,9 @@ describe('inspectImage', () => {
     expect([error.code, error.details['kind'], error.details['width']]).toEqual(['IMAGE_TOO_LARGE', 'too_large', 20_000]);
   });
 
-  it('refuses a 20000×20000 header quickly, without decoding it (413 IMAGE_TOO_LARGE)', async () => {
-    const started = performance.now();
+  it('refuses a 20000×20000 header without decoding it (413 IMAGE_TOO_LARGE)', async () => {
+    // Its data holds no pixels: had it been decoded, the error would say `undecodable`.
     const error = await failure(inspectImage(pngHeader(20_000, 20_000)));
-    expect(performance.now() - started).toBeLessThan(1000);
     expect([error.code, error.details['kind'], error.statusCode]).toEqual(['IMAGE_TOO_LARGE', 'too_large', 413]);
   });
 
