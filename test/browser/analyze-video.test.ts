@@ -352,8 +352,6 @@ describe('bad input, stops and deadlines', () => {
       expect(o.detectAfter, name).toBe(1);
     }
     expect(['undecodable', 'not_a_video']).toContain(out['webmHeader']!.error!.details['kind']);
-    // The length alone refuses it, at once.
-    expect(out['tooManyFrames']!.ms).toBeLessThan(200);
     expect(ids.size).toBe(Object.keys(out).length);
   });
 

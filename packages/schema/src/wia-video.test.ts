@@ -158,11 +158,9 @@ describe('an oversized frames_base64', () => {
     expect(entriesRead).toBe(0);
   });
 
-  it('is rejected quickly, however long it claims to be', () => {
+  it('is rejected by its length, however long it claims to be', () => {
     // A sparse array: were any entry read, the rejection would name it (frames_base64.0) rather than the array.
-    const started = Date.now();
     expect(rejectedField({ frames_base64: new Array(4_000_000_000) })).toBe('frames_base64');
-    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });
 

@@ -130,11 +130,10 @@ describe('readTimeline', () => {
     const p = port({ never: true });
     const s = source(50);
     const stop = callStop(undefined, 50);
-    const started = Date.now();
+    // Were the stream's close awaited, this would never settle: the worker never answers.
     const error = await rejection(run(s, p, true, stop.signal));
     stop.release();
     expect(error.code).toBe('TIMEOUT');
-    expect(Date.now() - started).toBeLessThan(1_000);
     expect(p.log.at(-1)).toBe('close 7');
     // The frames handed to the worker are the worker's; none was decoded past them.
     expect(s.bitmaps.length).toBeLessThanOrEqual(FRAMES_IN_FLIGHT + 1);
