@@ -136,6 +136,29 @@ describe('MediaPipe on demand', () => {
       context.off('request', record);
     }
   });
+
+  it('prints nothing: MediaPipe’s start-up and shut-down chatter stays out of the app’s console', async () => {
+    const { page } = session.t;
+    const printed: string[] = [];
+    const record = (m: import('playwright-core').ConsoleMessage) => {
+      if (!m.text().startsWith('[vite]')) printed.push(`${m.type()}: ${m.text()}`);
+    };
+    page.on('console', record);
+    try {
+      const au = await page.evaluate(async (url) => {
+        const detector = await window.emolens.createDetector({ backend: 'wasm' });
+        const result = await detector.detect(await (await fetch(url)).blob(), { returnActionUnits: true, returnLandmarks: true });
+        detector.dispose();
+        return result.faces[0]?.action_units?.length;
+      }, photo());
+      expect(au).toBeGreaterThan(0);
+      // The landmarker's close prints last; the workers end after it.
+      await expect.poll(() => page.workers().length, { timeout: 30_000 }).toBe(0);
+      expect(printed).toEqual([]);
+    } finally {
+      page.off('console', record);
+    }
+  });
 });
 
 describe('configuration', () => {

@@ -6,6 +6,7 @@ import { EmoLensError } from '@emolens/schema';
 import type { AssetLoad } from '../../assets/asset-loader.js';
 import type { LoadProgressEvent } from '../../assets/progress.js';
 import { landmarkerManifest } from '../../assets/registry.js';
+import { quietMediapipe } from './mediapipe-log.js';
 import { MeshStage, type MeshMode } from './mesh-stage.js';
 import type { DetectorRange, StageOptions, WasmFileset } from './detector-range.js';
 
@@ -29,8 +30,9 @@ export class MediapipeLoader {
     this.progress({ type: 'compile', model });
     try {
       // tasks-vision clears the wasm module factory after creating a task; set it before each one.
-      const module = (await import(/* @vite-ignore */ files.wasmLoaderPath)) as { default: unknown };
-      (self as { ModuleFactory?: unknown }).ModuleFactory = module.default;
+      const module = (await import(/* @vite-ignore */ files.wasmLoaderPath)) as { default: Parameters<typeof quietMediapipe>[0] };
+      const scope = self as { ModuleFactory?: unknown; custom_dbg?: unknown };
+      scope.ModuleFactory = quietMediapipe(module.default, scope);
       return await MeshStage.create(files, bundle, options, mode);
     } catch (cause) {
       throw new EmoLensError('MODEL_LOAD_FAILED', `Could not start the ${model} model`, { reason: String(cause), model }, { cause });
