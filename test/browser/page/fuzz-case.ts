@@ -397,7 +397,14 @@ async function buildInput(input: InputRecipe): Promise<BuiltInput> {
       return decoded(canvas);
     }
     case 'video-frame': {
-      const frame = new VideoFrame(bitmap, { timestamp: 0 });
+      let frame: VideoFrame;
+      try {
+        frame = new VideoFrame(bitmap, { timestamp: 0 });
+      } catch {
+        // The browser makes no VideoFrame of some bitmaps (a JPEG whose header claims a width of 32,768 decodes
+        // lazily to one): an app could not hand this one over either, so the bitmap goes as it is.
+        return { ...decoded(bitmap), delivered: 'image-bitmap (no VideoFrame of it)' };
+      }
       return decoded(frame, () => frame.close());
     }
     case 'img': {
