@@ -18,17 +18,12 @@ export interface AppSpec {
   build?: string[];
   /** Served folder, relative to the app (`.` for an app with no build). */
   serve: string;
-  /**
-   * The app also bundles `@emolens/uploader` and `@emolens/personalise` and runs `upload-check.js` and
-   * `personalise-check.js` (a page with no bundler has no import map).
-   */
-  uploads: boolean;
 }
 
 export const APPS: readonly AppSpec[] = [
-  { name: 'vite', build: ['node_modules/.bin/vite', 'build'], serve: 'dist', uploads: true },
-  { name: 'webpack', build: ['node_modules/.bin/webpack', '--mode', 'production'], serve: 'dist', uploads: true },
-  { name: 'plain', serve: '.', uploads: false },
+  { name: 'vite', build: ['node_modules/.bin/vite', 'build'], serve: 'dist' },
+  { name: 'webpack', build: ['node_modules/.bin/webpack', '--mode', 'production'], serve: 'dist' },
+  { name: 'plain', serve: '.' },
 ];
 
 /** Files under `dir` (recursively) with their sizes, paths relative to it. */
@@ -53,7 +48,10 @@ export function packTarballs(packages: readonly string[] = ['schema', 'core', 'u
   return readdirSync(out).map((file) => join(out, file));
 }
 
-/** Copies app `spec` into a fresh folder, installs the tarballs and its bundler, builds it; returns the folder to serve. */
+/**
+ * Copies app `spec` into a fresh folder with the three checks every app runs (`check.js`, `upload-check.js`,
+ * `personalise-check.js`), installs the tarballs and its bundler, builds it; returns the folder to serve.
+ */
 export function buildApp(spec: AppSpec, tarballs: readonly string[], workDir: string): string {
   const dir = join(workDir, spec.name);
   rmSync(dir, { recursive: true, force: true });

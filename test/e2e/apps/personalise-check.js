@@ -1,6 +1,7 @@
-// The personalisation check the bundled fixture apps run (copied into each app): 20 corrections of a user for whom
-// a closed-eye face (AU43 high) means bored, trained in the package's own worker as the app's bundler built it
-// (tfjs and its CommonJS dependencies included), then export → import into a second personaliser. The outcome is
+// The personalisation check every fixture app runs (copied into each app): 20 corrections of a user for whom a
+// closed-eye face (AU43 high) means bored, trained in the package's own worker as the app's bundler built it (tfjs
+// and its CommonJS dependencies included) or as the browser build ships it, then export → import into a second
+// personaliser. The outcome is
 // left in `window.personalised`.
 export function runPersonaliseCheck(personaliseModule) {
   window.personalised = (async () => {

@@ -1,4 +1,4 @@
-// The uploader check the bundled fixture apps run (copied into each app): queue one correction with consent, send it
+// The uploader check every fixture app runs (copied into each app): queue one correction with consent, send it
 // to the page's own `/insert` (the test answers it), and leave the outcome in `window.uploaded`.
 export function runUploadCheck(uploaderModule) {
   window.uploaded = (async () => {
