@@ -1,7 +1,8 @@
 /**
  * The iris stage on real photos in Chromium: the face finder with `iris` needed runs the mesh, then the iris model
  * on both eyes of each face (`page/iris-faces.ts` wires the SDK's own stages as the pipeline worker does, on the
- * page's thread, as no shipped signal needs `iris` yet). Each iris centre must lie inside its eye — between the eye
+ * page's thread: the public result gives the gaze the points make, not the points, whose geometry this checks;
+ * `signals.test.ts` checks gaze through `returnAttention`). Each iris centre must lie inside its eye — between the eye
  * corners (mesh 33/133, 362/263) and between the lid centres (159/145, 386/374) — its four points round it in the
  * documented order, and a mirrored photo must give the mirrored points.
  */
