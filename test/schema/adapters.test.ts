@@ -540,6 +540,17 @@ describe('EmoLensError.toJSON (the WIA error adapter)', () => {
     expectValid('wia-error', wire(error));
   });
 
+  it('gives an error that no call claimed a request id of its own, the same in every body made of it', () => {
+    const error = new EmoLensError('QUEUE_FULL', 'm');
+    expect(error.requestId).toBeUndefined();
+    const first = error.toJSON().request_id;
+    expect(first).toMatch(/^req_[0-9a-f]{16}$/);
+    expect(error.requestId).toBe(first);
+    expect(JSON.parse(JSON.stringify(error)).request_id).toBe(first);
+    expect(new EmoLensError('QUEUE_FULL', 'm').toJSON().request_id).not.toBe(first);
+    expect(EmoLensError.fromJSON(error.toJSON()).requestId).toBe(first);
+  });
+
   it('validates for every code and for a request error', () => {
     for (const code of Object.keys(ERROR_HTTP_STATUS) as ErrorCode[]) expectValid('wia-error', wire(new EmoLensError(code, 'm')));
     expectValid('wia-error', wire(caught(() => parseWiaFaceRequest({ image_url: 'x', options: { max_faces: 0 } }))));

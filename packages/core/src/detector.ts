@@ -3,7 +3,7 @@
  * through the one typed interface of `worker/api.ts`. No inference runs on this thread.
  */
 import { transfer } from 'comlink';
-import { EmoLensError, parseWiaFaceRequest, parseWiaVideoRequest, summarizeTimeline, toWakeePrediction, type WakeePrediction, type WiaFaceResult, type WiaVideoResult } from '@emolens/schema';
+import { EmoLensError, newRequestId, parseWiaFaceRequest, parseWiaVideoRequest, summarizeTimeline, toWakeePrediction, type WakeePrediction, type WiaFaceResult, type WiaVideoResult } from '@emolens/schema';
 import { availableBackend, requireClassifierAsset, resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend } from './assets/progress.js';
 import { decodeImage, type DecodeLimits, type ImageInput, type StringRules } from './input/decode.js';
@@ -36,7 +36,7 @@ export interface CallTimings extends StageTimings {
  *
  * Each call of `detect`, `profile`, `analyzeFace`, `analyzeVideo` and `analyzeFaceVideo` is a request with its own id: the result's `request_id`, or,
  * when the call rejects, the error's `requestId` (and `request_id` of its `toJSON()` body), whatever stage failed
- * — options, decoding, `ABORTED`, `TIMEOUT`, `DISPOSED` or the worker. `warmup` is no request: its errors have none.
+ * — options, decoding, `ABORTED`, `TIMEOUT`, `DISPOSED` or the worker. `warmup`'s errors carry an id of that warm-up.
  */
 export interface Detector {
   /** The backend the classifier runs on. */
@@ -164,15 +164,6 @@ export interface Detector {
   dispose(): void;
 }
 
-let requestCounter = 0;
-
-/** A new request id (`req_…`): one per detector call, given to its result or to its error. */
-function requestId(): string {
-  requestCounter = (requestCounter + 1) % 0x100000;
-  const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36);
-  return `req_${random}${requestCounter.toString(36)}`;
-}
-
 /**
  * Starts a detector: a module Web Worker that loads the face landmarker and the emotion classifier
  * (from the Cache API after the first visit), then answers `detect` calls.
@@ -184,8 +175,8 @@ function requestId(): string {
  * detector.dispose();
  * ```
  * @throws EmoLensError `MODEL_LOAD_FAILED`, `BACKEND_UNAVAILABLE`, `INVALID_REQUEST` (an option out of range), or
- * `TIMEOUT` (`details.kind: 'start_timeout'`, `details.step`: not ready within `startTimeoutMs`). Starting
- * a detector is no request: these errors have no `requestId` (`request_id` is `''` in their `toJSON()`).
+ * `TIMEOUT` (`details.kind: 'start_timeout'`, `details.step`: not ready within `startTimeoutMs`). Each carries the
+ * start's own `requestId` (`request_id` in its `toJSON()`), so that a report can quote it.
  */
 export function createDetector(options: DetectorOptions = {}): Promise<Detector> {
   return typed(async () => {
@@ -242,7 +233,7 @@ class WorkerDetector implements Detector {
   }
 
   analyzeFace(body: unknown, options: { signal?: AbortSignal } = {}): Promise<WiaFaceResult> {
-    const id = requestId();
+    const id = newRequestId();
     return typed(async () => {
       const request = parseWiaFaceRequest(body);
       const signal = callSignal(options);
@@ -253,7 +244,7 @@ class WorkerDetector implements Detector {
   }
 
   profile(input: ImageInput, options: DetectOptions = {}): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
-    const id = requestId();
+    const id = newRequestId();
     return typed(() => this.run(id, input, options, {}), id);
   }
 
@@ -291,12 +282,12 @@ class WorkerDetector implements Detector {
   }
 
   analyzeVideo(input: VideoAnalysisInput, options: VideoOptions = {}): Promise<WiaVideoResult> {
-    const id = requestId();
+    const id = newRequestId();
     return typed(() => this.video(id, input, resolveVideoOptions(options, this.maxFaces, this.timeoutMs, isFrameArray(input) ? 'frames' : 'file')), id);
   }
 
   analyzeFaceVideo(body: unknown, options: { signal?: AbortSignal } = {}): Promise<WiaVideoResult> {
-    const id = requestId();
+    const id = newRequestId();
     return typed(async () => {
       const request = parseWiaVideoRequest(body);
       const signal = callSignal(options);
@@ -374,7 +365,7 @@ class WorkerDetector implements Detector {
     return {
       open: () => this.host.call((api) => api.openStream(tracking)),
       analyze: (bitmap, id, timestampMs, signal) => {
-        const request = requestId();
+        const request = newRequestId();
         return typed(async () => {
           const started = performance.now();
           if (this.disposed) {
@@ -410,7 +401,7 @@ class WorkerDetector implements Detector {
   }
 
   calibrate(input: ImageInput, options: Pick<DetectOptions, 'faceRange' | 'timeoutMs' | 'signal'> = {}): Promise<Baseline> {
-    const id = requestId();
+    const id = newRequestId();
     return typed(async () => {
       const { frame, signal: caller, timeoutMs } = resolveCallOptions(options, this.maxFaces, this.timeoutMs);
       this.assertUsable(caller);
@@ -433,7 +424,7 @@ class WorkerDetector implements Detector {
   }
 
   predictWakee(input: ImageInput, options: Omit<DetectOptions, SignalOption> = {}): Promise<WakeePrediction> {
-    const id = requestId();
+    const id = newRequestId();
     return typed(async () => {
       // Only the learning states: the options' own signal switches (if any) are overridden.
       const { result } = await this.run(id, input, options, {}, { returnLearningStates: true, returnDimensions: false, returnLandmarks: false, returnHeadPose: false, returnActionUnits: false, returnAttention: false });

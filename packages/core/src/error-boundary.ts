@@ -4,7 +4,7 @@
  * (a tainted image that cannot cross to the worker), anything else `INTERNAL_ERROR` with what was thrown.
  * A detector call's error also carries the call's request id (`requestId`, `toJSON().request_id`).
  */
-import { EmoLensError } from '@emolens/schema';
+import { EmoLensError, newRequestId } from '@emolens/schema';
 import { invalidImage } from './input/input-errors.js';
 
 /** `error` as an {@link EmoLensError}. */
@@ -35,15 +35,14 @@ export function forRequest(error: EmoLensError, requestId: string): EmoLensError
 }
 
 /**
- * Runs `task`, rethrowing whatever it throws as an {@link EmoLensError}; with `requestId` (a detector call), the
- * error carries it, whether it was thrown before the worker was reached (options, decoding, abort, deadline,
- * disposal) or in the worker.
+ * Runs `task`, rethrowing whatever it throws as an {@link EmoLensError} that carries `requestId` (a detector call's
+ * id; by default a new one, for a start or a warm-up), whether it was thrown before the worker was reached
+ * (options, decoding, abort, deadline, disposal) or in the worker.
  */
-export async function typed<T>(task: () => Promise<T>, requestId?: string): Promise<T> {
+export async function typed<T>(task: () => Promise<T>, requestId: string = newRequestId()): Promise<T> {
   try {
     return await task();
   } catch (error) {
-    const typedError = asEmoLensError(error);
-    throw requestId === undefined ? typedError : forRequest(typedError, requestId);
+    throw forRequest(asEmoLensError(error), requestId);
   }
 }

@@ -5,7 +5,7 @@
  * loads its models from the Cache API.
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
-import { EmoLensError } from '@emolens/schema';
+import { EmoLensError, newRequestId } from '@emolens/schema';
 import type { ProgressCallback } from './assets/progress.js';
 import type { PipelineApi, PipelineConfig, PipelineInfo } from './worker/pipeline-api.js';
 
@@ -91,12 +91,14 @@ export class WorkerHost {
     const pending = new Set<(error: EmoLensError) => void>();
     const onError = (event: Event) => {
       const reason = event instanceof ErrorEvent ? event.message || 'uncaught error' : 'a message could not be deserialised';
-      // One error per call in flight (each gets its request id at the public boundary) and one for `onError`.
-      const crashed = () => new EmoLensError('INTERNAL_ERROR', 'The detector worker crashed; it will be restarted on the next call', { reason, kind: 'worker_crashed' });
+      // One error per call in flight (each gets its request id at the public boundary) and one for `onError`,
+      // which no call claims: it has an id of its own.
+      const crashed = (requestId?: string) =>
+        new EmoLensError('INTERNAL_ERROR', 'The detector worker crashed; it will be restarted on the next call', { reason, kind: 'worker_crashed' }, requestId === undefined ? undefined : { requestId });
       for (const reject of pending) reject(crashed());
       pending.clear();
       try {
-        this.onCrash?.(crashed());
+        this.onCrash?.(crashed(newRequestId()));
       } catch {
         // the app's handler must not break recovery
       }

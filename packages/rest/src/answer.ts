@@ -157,7 +157,7 @@ export function errorResponse(api: RestApi, error: EmoLensError, status?: number
   switch (api) {
     case 'wia-face':
     case 'wia-video': {
-      if (!error.requestId) error.requestId = `req_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+      // An error no call claimed gets its id from toJSON().
       return json(status ?? ERROR_HTTP_STATUS[error.code], error.toJSON(), headers);
     }
     case 'emotion':

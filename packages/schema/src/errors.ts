@@ -163,6 +163,16 @@ export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
 };
 
 /**
+ * A new request id, `req_` and 16 hex digits (64 random bits): the `request_id` of a result or an error body.
+ */
+export function newRequestId(): string {
+  // Web Crypto, in every browser and in Node from 19 (this package's types include neither).
+  const { crypto } = globalThis as unknown as { crypto: { getRandomValues<T extends Uint8Array>(array: T): T } };
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return `req_${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
  * An error with a stable `code`. It crosses the worker boundary intact, and `toJSON()` gives the WIA
  * error body.
  *
@@ -180,8 +190,9 @@ export class EmoLensError extends Error {
   readonly details: ErrorDetails;
   /**
    * Id of the request the error belongs to: every error a detector call (`detect`, `profile`, `analyzeFace`)
-   * rejects with has the call's id, the one its result's `request_id` would have had. `undefined` for errors
-   * outside a call (`createDetector`, `warmup`).
+   * rejects with has the call's id, the one its result's `request_id` would have had; `createDetector`'s and
+   * `warmup`'s errors have the id of that start or warm-up, and a crash reported to `onError` one of its own.
+   * `undefined` only on an error that no call has claimed yet: {@link EmoLensError.toJSON} gives it an id then.
    */
   requestId: string | undefined;
 
@@ -194,8 +205,8 @@ export class EmoLensError extends Error {
 
   /**
    * The WIA error body (section 5.8.1): `{ error: { code, message, details }, request_id }`, with
-   * `request_id` the call's id ({@link EmoLensError.requestId}), or `''` when the error belongs to no request
-   * (`createDetector`, `warmup`). This is the SDK's WIA error adapter (there is
+   * `request_id` the error's {@link EmoLensError.requestId}; an error without one gets a new id here, kept from then
+   * on, so that every body can be quoted in a report. This is the SDK's WIA error adapter (there is
    * no separate `toWiaError`); `JSON.stringify(error)` calls it. It validates against
    * `@emolens/schema/schemas/wia-error.schema.json`; the HTTP status to send with it is
    * `ERROR_HTTP_STATUS[error.code]`. The other REST formats have their own adapters:
@@ -204,7 +215,7 @@ export class EmoLensError extends Error {
   toJSON(): WiaErrorBody {
     return {
       error: { code: this.code, message: this.message, details: this.details },
-      request_id: this.requestId ?? '',
+      request_id: (this.requestId ??= newRequestId()),
     };
   }
 
