@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoadProgressEvent } from '@emolens/core';
+import type { DetectOptions, LoadProgressEvent } from '@emolens/core';
+import type { WiaFace } from '@emolens/schema';
 import { repoRoot } from '../setup/paths.ts';
 import { openTestPage, repoUrl, type TestPage } from './harness.ts';
 import { wildPhotos } from './photos.ts';
@@ -30,6 +31,24 @@ function pageRecordingRequests(): { readonly t: TestPage; requests: string[] } {
     },
     requests,
   };
+}
+
+/**
+ * On a new detector, one `detect` of the photo with `options` (which take the mesh path), then `dispose`; resolves
+ * with the first face once the detector's workers have ended, so whatever they sent or printed has reached the page.
+ */
+async function meshThenDispose(page: TestPage['page'], options: DetectOptions): Promise<WiaFace | undefined> {
+  const face = await page.evaluate(
+    async ({ url, options }) => {
+      const detector = await window.emolens.createDetector({ backend: 'wasm' });
+      const result = await detector.detect(await (await fetch(url)).blob(), options);
+      detector.dispose();
+      return result.faces[0];
+    },
+    { url: photo(), options },
+  );
+  await expect.poll(() => page.workers().length, { timeout: 30_000 }).toBe(0);
+  return face;
 }
 
 describe('first and second visit', () => {
@@ -119,16 +138,9 @@ describe('MediaPipe on demand', () => {
     const record = (r: import('playwright-core').Request) => sent.push(`${r.method()} ${r.url()}`);
     context.on('request', record);
     try {
-      const points = await page.evaluate(async (url) => {
-        const detector = await window.emolens.createDetector({ backend: 'wasm' });
-        const result = await detector.detect(await (await fetch(url)).blob(), { returnLearningStates: true, returnLandmarks: true });
-        // Closing the face landmarker is when tasks-vision flushes its usage records.
-        detector.dispose();
-        return result.faces[0]?.landmarks?.length;
-      }, photo());
-      expect(points).toBe(468);
-      // The workers end after dispose; whatever they sent before has reached the browser by then.
-      await expect.poll(() => page.workers().length, { timeout: 30_000 }).toBe(0);
+      // Closing the face landmarker (at dispose) is when tasks-vision flushes its usage records.
+      const face = await meshThenDispose(page, { returnLearningStates: true, returnLandmarks: true });
+      expect(face?.landmarks?.length).toBe(468);
       const origin = new URL(page.url()).origin;
       expect(sent.filter((s) => !s.startsWith(`GET ${origin}/`) && !s.startsWith('GET blob:'))).toEqual([]);
       expect(sent.length).toBeGreaterThan(0);
@@ -145,15 +157,9 @@ describe('MediaPipe on demand', () => {
     };
     page.on('console', record);
     try {
-      const au = await page.evaluate(async (url) => {
-        const detector = await window.emolens.createDetector({ backend: 'wasm' });
-        const result = await detector.detect(await (await fetch(url)).blob(), { returnActionUnits: true, returnLandmarks: true });
-        detector.dispose();
-        return result.faces[0]?.action_units?.length;
-      }, photo());
-      expect(au).toBeGreaterThan(0);
-      // The landmarker's close prints last; the workers end after it.
-      await expect.poll(() => page.workers().length, { timeout: 30_000 }).toBe(0);
+      // The landmarker's close prints last.
+      const face = await meshThenDispose(page, { returnActionUnits: true, returnLandmarks: true });
+      expect(face?.action_units?.length).toBeGreaterThan(0);
       expect(printed).toEqual([]);
     } finally {
       page.off('console', record);
