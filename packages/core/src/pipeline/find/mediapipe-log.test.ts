@@ -34,8 +34,7 @@ describe('MediaPipe output', () => {
   });
 
   it('hands the factory its stdout and stderr sinks on the argument tasks-vision gives, and replaces the glog sink', async () => {
-    const seen: Record<string, unknown>[] = [];
-    const factory = async (arg: Record<string, unknown> = {}) => (seen.push(arg), arg);
+    const factory = async (arg: Record<string, unknown> = {}) => arg;
     const scope: { custom_dbg?: unknown } = { custom_dbg: () => undefined };
     const original = scope.custom_dbg;
     const arg = { locateFile: () => 'x.wasm' };
