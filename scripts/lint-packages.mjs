@@ -6,7 +6,8 @@
  * - `publint` (every message, suggestions included, fails) and `@arethetypeswrong/cli --profile esm-only`;
  * - the manifest: no `workspace:` range left, `repository` (with `directory`), `homepage`, `bugs`, `license`;
  * - the files: `LICENSE` (the same text as the repository's), `README.md`, no tests, no `src/`;
- * - every source map resolves: each source is inlined (`sourcesContent`) or shipped beside it.
+ * - every source map resolves: each source is inlined (`sourcesContent`) or shipped beside it, and every map a
+ *   script names (`sourceMappingURL`) is shipped.
  *
  * Run `pnpm build` first (`pnpm install` does). `--keep DIR` leaves the tarballs in DIR.
  */
@@ -60,6 +61,11 @@ function checkContents(files) {
   for (const path of files.keys()) {
     if (/\.test\.|(^|\/)testing\/|^src\//.test(path)) problems.push(`ships ${path}`);
     if (path.endsWith('.d.ts.map')) problems.push(`ships a declaration map, ${path}, whose sources are not shipped`);
+    if (/\.[cm]?js$/.test(path)) {
+      const named = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(files.get(path).toString('utf8'))?.[1];
+      const target = named && !named.startsWith('data:') ? posix.normalize(posix.join(posix.dirname(path), named)) : undefined;
+      if (target && !files.has(target)) problems.push(`${path}: names the source map ${named}, which is not shipped`);
+    }
     if (!path.endsWith('.map')) continue;
     const map = JSON.parse(files.get(path).toString('utf8'));
     map.sources.forEach((source, i) => {

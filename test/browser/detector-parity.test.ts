@@ -42,7 +42,7 @@ describe.each(DETECTORS)('$name (ONNX) beside tasks-vision FaceDetector on $task
         spec: manifest.detector,
         onnxUrl: repoUrl(join(repoRoot, 'models', name, 'build', manifest.file)),
         taskUrl: repoUrl(join(assets, task)),
-        wasmLoaderUrl: repoUrl(join(assets, 'vision_wasm_module_internal.js')),
+        wasmLoaderUrl: repoUrl(join(assets, 'vision_wasm_module_internal.mjs')),
         wasmBinaryUrl: repoUrl(join(tasksVisionWasm, 'vision_wasm_module_internal.wasm')),
         minScore: 0.5,
       },

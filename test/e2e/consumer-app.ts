@@ -14,7 +14,9 @@ const appsDir = join(dirname(fileURLToPath(import.meta.url)), 'apps');
 
 /** A fixture app: its folder in `apps/`, the build command, and the folder it serves. */
 export interface AppSpec {
-  name: 'vite' | 'webpack' | 'plain';
+  name: 'vite' | 'vite7' | 'webpack' | 'plain';
+  /** An app whose files this one starts from (its own files replace them). */
+  base?: AppSpec['name'];
   build?: string[];
   /** Served folder, relative to the app (`.` for an app with no build). */
   serve: string;
@@ -22,6 +24,7 @@ export interface AppSpec {
 
 export const APPS: readonly AppSpec[] = [
   { name: 'vite', build: ['node_modules/.bin/vite', 'build'], serve: 'dist' },
+  { name: 'vite7', base: 'vite', build: ['node_modules/.bin/vite', 'build'], serve: 'dist' },
   { name: 'webpack', build: ['node_modules/.bin/webpack', '--mode', 'production'], serve: 'dist' },
   { name: 'plain', serve: '.' },
 ];
@@ -56,6 +59,7 @@ export function buildApp(spec: AppSpec, tarballs: readonly string[], workDir: st
   const dir = join(workDir, spec.name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  if (spec.base) cpSync(join(appsDir, spec.base), dir, { recursive: true });
   cpSync(join(appsDir, spec.name), dir, { recursive: true });
   cpSync(join(appsDir, 'check.js'), join(dir, 'check.js'));
   cpSync(join(appsDir, 'upload-check.js'), join(dir, 'upload-check.js'));

@@ -1,10 +1,10 @@
 /**
  * Issue 15, part 1: the SDK as a consumer gets it — packed tarballs installed with npm into apps outside the
- * workspace, built by Vite (default `iife` worker format), webpack 5 and no bundler at all — starts on a
- * cross-origin isolated page (WASM threads) and analyses a photo; each app also sends a correction through
- * `@emolens/uploader` and trains `@emolens/personalise` in its worker (the page with no bundler through the
- * packages' `/browser` builds). A start that hangs fails the test at its
- * timeout: the bug this guards against was an endless `createDetector()`.
+ * workspace, built by Vite 8 (default `iife` worker format), Vite 7 (ES module workers), webpack 5 and no bundler
+ * at all — starts on a cross-origin isolated page (WASM threads), analyses a photo and runs the face mesh; each app
+ * also sends a correction through `@emolens/uploader` and trains `@emolens/personalise` in its worker (the page
+ * with no bundler through the packages' `/browser` builds). A start that hangs fails the test at its timeout: the
+ * bug this guards against was an endless `createDetector()`.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,7 +72,7 @@ describe.each(APPS)('a consumer app built with $name', (spec) => {
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${server.origin}/index.html?photo=/photos/${PHOTO}`);
       const result = await page.evaluate(() => (window as unknown as { result: Promise<unknown> }).result);
-      expect(result).toMatchObject({ ok: true, faces: 1, isolated: true, threads: 2, video: { frames: 1, faces: 1, notAVideo: 'not_a_video' } });
+      expect(result).toMatchObject({ ok: true, faces: 1, mesh: 468, isolated: true, threads: 2, video: { frames: 1, faces: 1, notAVideo: 'not_a_video' } });
       // The uploader: one correction queued, sent once under its id, in the Wakee body.
       const uploaded = (await page.evaluate(() => (window as unknown as { uploaded: Promise<{ id: string }> }).uploaded)) as { id: string };
       expect(uploaded).toMatchObject({ flushed: 'empty', queued: 0, dead: 0 });

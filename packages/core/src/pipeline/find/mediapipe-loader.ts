@@ -30,10 +30,12 @@ export class MediapipeLoader {
     this.progress({ type: 'compile', model });
     try {
       // tasks-vision clears the wasm module factory after creating a task; set it before each one.
-      const module = (await import(/* @vite-ignore */ files.wasmLoaderPath)) as { default: Parameters<typeof quietMediapipe>[0] };
+      const module = (await import(/* webpackIgnore: true */ /* @vite-ignore */ files.wasmLoaderPath)) as { default: Parameters<typeof quietMediapipe>[0] };
       const scope = self as { ModuleFactory?: unknown; custom_dbg?: unknown };
       scope.ModuleFactory = quietMediapipe(module.default, scope);
-      return await MeshStage.create(files, bundle, options, mode);
+      // No loader path: tasks-vision would load it again, with importScripts where it can, which in a classic
+      // worker (webpack builds one) fails on a module; without one it takes the ModuleFactory set here.
+      return await MeshStage.create({ ...files, wasmLoaderPath: '' }, bundle, options, mode);
     } catch (cause) {
       throw new EmoLensError('MODEL_LOAD_FAILED', `Could not start the ${model} model`, { reason: String(cause), model }, { cause });
     }
