@@ -227,6 +227,38 @@ describe('detector.stream on a camera', () => {
     expect(out.still).toEqual([468]);
   }, 60_000);
 
+  it('a paused <video> gives the frame it shows at once, then a result per frame once it plays', async () => {
+    const out = await t.page.evaluate(async () => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+      const video = document.createElement('video');
+      video.muted = true;
+      video.srcObject = media;
+      await video.play();
+      await new Promise((r) => setTimeout(r, 300));
+      video.pause();
+      const faces: number[] = [];
+      const live = detector.stream(video, { onResult: ({ result }) => faces.push(result.faces.length) });
+      const waitFor = async (n: number) => {
+        const until = performance.now() + 10_000;
+        while (faces.length < n && performance.now() < until) await new Promise((r) => setTimeout(r, 50));
+      };
+      await waitFor(1);
+      // Paused: no new frame, so no second result.
+      await new Promise((r) => setTimeout(r, 500));
+      const whilePaused = faces.length;
+      await video.play();
+      await waitFor(whilePaused + 3);
+      const end = await live.stop();
+      media.getTracks().forEach((track) => track.stop());
+      return { whilePaused, first: faces[0], afterPlay: faces.length - whilePaused, reason: end.reason };
+    });
+    expect(out.whilePaused).toBe(1);
+    expect(out.first).toBeGreaterThanOrEqual(2);
+    expect(out.afterPlay).toBeGreaterThanOrEqual(3);
+    expect(out.reason).toBe('stopped');
+  }, 60_000);
+
   it('rejects what cannot be streamed with typed errors', async () => {
     const out = await t.page.evaluate(async () => {
       const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;

@@ -1,6 +1,7 @@
 /**
  * Calls back once per frame the video presents: `requestVideoFrameCallback` where the browser has it (exactly one
- * call per new frame, with its count), else an animation-frame loop that notices a changed `currentTime`.
+ * call per new frame, with its count), else an animation-frame loop that notices a changed `currentTime`. A paused
+ * element presents no new frame until it plays or seeks, so the frame it shows is called back at once.
  */
 
 /** One presented frame. */
@@ -15,13 +16,16 @@ export interface FrameTick {
 export function watchFrames(video: HTMLVideoElement, onFrame: (tick: FrameTick) => void): () => void {
   let stopped = false;
   let first: number | undefined;
+  // The frame a paused element shows counts as the first one presented.
+  const shown = video.paused ? 1 : 0;
+  if (shown) queueMicrotask(() => stopped || onFrame({ presentedFrames: 1, mediaTimeMs: video.currentTime * 1000 }));
   // Not every browser has it (older Firefox): typed as optional so the fallback below stays reachable.
   if (typeof (video as Partial<Pick<HTMLVideoElement, 'requestVideoFrameCallback'>>).requestVideoFrameCallback === 'function') {
     let handle = 0;
     const next = () => {
       handle = video.requestVideoFrameCallback((_now, metadata) => {
         if (stopped) return;
-        first ??= metadata.presentedFrames - 1;
+        first ??= metadata.presentedFrames - 1 - shown;
         onFrame({ presentedFrames: metadata.presentedFrames - first, mediaTimeMs: metadata.mediaTime * 1000 });
         next();
       });
@@ -33,8 +37,8 @@ export function watchFrames(video: HTMLVideoElement, onFrame: (tick: FrameTick) 
     };
   }
   let handle = 0;
-  let count = 0;
-  let last = -1;
+  let count = shown;
+  let last = shown ? video.currentTime : -1;
   const poll = () => {
     if (stopped) return;
     if (video.currentTime !== last) {
