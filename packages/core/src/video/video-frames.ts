@@ -56,10 +56,10 @@ export interface VideoFrames extends FrameSource {
    * and with `INVALID_IMAGE` `undecodable` when a frame cannot be decoded (a corrupt file); it ends early once
    * {@link VideoFrames.close} is called.
    *
-   * A file cut short (a truncated download) delivers the frames before the cut. A WebM or Matroska file lists only
-   * its complete clusters (`frameCount` and `durationMs` count those), so the pass then ends as usual; an MP4 lists
-   * every frame at its start, so the pass then rejects with `INVALID_IMAGE` `undecodable`, `details.truncated: true`
-   * and `details.framesRead` (the frames there were).
+   * A file cut short (a truncated download, a recording interrupted) delivers the frames before the cut. A WebM or
+   * Matroska file is read up to its last whole block (`frameCount` and `durationMs` count those frames), so the pass
+   * then ends as usual; an MP4 lists every frame at its start, so the pass then rejects with `INVALID_IMAGE`
+   * `undecodable`, `details.truncated: true` and `details.framesRead` (the frames there were).
    */
   frames(): AsyncIterableIterator<DecodedVideoFrame>;
   /** Frees the decoder and the file; any pass in progress ends. */

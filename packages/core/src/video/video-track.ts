@@ -5,6 +5,7 @@
 import { BlobSource, EncodedPacketSink, Input, MATROSKA, MP4, MPEG_TS, QTFF, UnsupportedInputFormatError, WEBM, type InputVideoTrack } from 'mediabunny';
 import { SNIFF_BYTES, sniffImage } from '../input/sniff.js';
 import { frameTable, type FrameTable } from './frame-table.js';
+import { wholeMatroska } from './matroska-whole.js';
 import { invalidVideo } from './video-errors.js';
 
 /**
@@ -32,7 +33,7 @@ export interface OpenedTrack {
  */
 export async function openTrack(blob: Blob): Promise<OpenedTrack> {
   if (blob.size === 0) throw invalidVideo('empty', 'the video file has no bytes');
-  const input = new Input({ source: new BlobSource(blob), formats: VIDEO_FORMATS });
+  const input = new Input({ source: new BlobSource(await wholeMatroska(blob)), formats: VIDEO_FORMATS });
   try {
     const track = await primaryTrack(input, blob);
     return { input, track, codec: await decodableCodec(track) };
@@ -46,8 +47,8 @@ export async function openTrack(blob: Blob): Promise<OpenedTrack> {
  * The track's frames, from one pass over its packets' metadata (their data is not read) and the container's
  * duration. The count is the number of packets: one per frame in MP4, WebM and Matroska for the codecs WebCodecs
  * decodes (VP9's hidden frames ride in a superframe packet with the frame they precede; encoders merge a VP8
- * alt-ref frame with the next one). A WebM or Matroska file cut short lists only its complete clusters; an MP4's
- * table (at its start) lists every frame, those past the cut included.
+ * alt-ref frame with the next one). A WebM or Matroska file cut short is read up to its last whole block
+ * (`matroska-whole.ts`); an MP4's table (at its start) lists every frame, those past the cut included.
  */
 export async function scanFrames(track: InputVideoTrack): Promise<FrameTable> {
   const timestamps: number[] = [];
