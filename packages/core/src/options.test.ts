@@ -92,6 +92,9 @@ describe('resolveDetectorOptions', () => {
     ['worker', { worker: 'worker.js' as unknown as Worker }],
     ['baseUrl', { baseUrl: 'http://[' }],
     ['baseUrl', { baseUrl: 42 as unknown as string }],
+    ['baseUrl', { baseUrl: 'javascript:alert(1)' }],
+    ['baseUrl', { baseUrl: 'data:text/plain,x' }],
+    ['baseUrl', { baseUrl: new URL('blob:https://example.com/0f4e') }],
   ])('rejects a bad %s with INVALID_REQUEST naming it (%j)', (field, given) => {
     expect(rejectedField(() => resolveDetectorOptions(given))).toBe(field);
   });

@@ -8,6 +8,7 @@ import { EmoLensError, FIELD_DEFAULTS, MAX_FACES, MIN_FACE_SIZE, parseWiaVideoOp
 import { parseBaseline, type Baseline } from './pipeline/derive/baseline.js';
 import type { AssetUrlMap, ClassifierModule, WebGpuRuntime } from './assets/extras.js';
 import { DEFAULT_CLASSIFIER } from './assets/registry.js';
+import { assetBase } from './assets/asset-urls.js';
 import type { Backend, ProgressCallback } from './assets/progress.js';
 import type { DetectorRange } from './pipeline/find/detector-range.js';
 import type { StreamFrameResult } from './stream/live-stream.js';
@@ -634,14 +635,14 @@ function checkObject(options: unknown): asserts options is object {
   if (typeof options !== 'object' || options === null || array) fail('options', 'options must be an object', options === null ? 'null' : array ? 'array' : typeof options);
 }
 
-/** `baseUrl` must be a URL, or a string that parses as one against the page's address. */
+/** `baseUrl` must be a URL, or a string that parses as one against the page's address, of a folder that can hold files. */
 function checkBaseUrl(baseUrl: unknown): void {
-  if (baseUrl === undefined || baseUrl instanceof URL) return;
-  if (typeof baseUrl !== 'string') fail('baseUrl', 'baseUrl must be a string or a URL', typeof baseUrl);
+  if (baseUrl === undefined) return;
+  if (typeof baseUrl !== 'string' && !(baseUrl instanceof URL)) fail('baseUrl', 'baseUrl must be a string or a URL', typeof baseUrl);
   try {
-    new URL(baseUrl, globalThis.location?.href);
+    assetBase(baseUrl);
   } catch {
-    fail('baseUrl', `baseUrl "${baseUrl}" is not a URL`, baseUrl);
+    fail('baseUrl', `baseUrl "${String(baseUrl)}" is not the URL of a folder`, String(baseUrl));
   }
 }
 

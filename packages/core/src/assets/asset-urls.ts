@@ -11,6 +11,16 @@ export type AssetUrls = Readonly<Record<string, string>>;
 const URL_HASH_LENGTH = 16;
 
 /**
+ * The folder `baseUrl` names, resolved against the page's address. Throws a `TypeError` for a string that is no URL
+ * and for a URL that cannot hold files by relative name (`data:`, `blob:`, `javascript:`).
+ */
+export function assetBase(baseUrl: string | URL): URL {
+  const base = new URL(String(baseUrl).replace(/\/?$/, '/'), globalThis.location?.href);
+  new URL('asset', base);
+  return base;
+}
+
+/**
  * Resolves the URL of every asset the detector can use, on the main thread (workers get absolute URLs only).
  * With `baseUrl`, each asset is `baseUrl + file name` (self-hosting: copy `@emolens/core/assets/` there, all of
  * it); without it, the URLs the bundler emitted: the default assets', and those of the optional modules given
@@ -18,7 +28,7 @@ const URL_HASH_LENGTH = 16;
  */
 export function resolveAssetUrls(baseUrl: string | URL | undefined, extra: AssetUrlMap = {}): AssetUrls {
   const urls: Record<string, string> = {};
-  const base = baseUrl === undefined ? undefined : new URL(String(baseUrl).replace(/\/?$/, '/'), globalThis.location?.href);
+  const base = baseUrl === undefined ? undefined : assetBase(baseUrl);
   const bundled = { ...BUNDLED_ASSET_URLS, ...extra };
   for (const [id, file] of Object.entries(ASSET_FILES)) {
     const url = base ? new URL(file, base).href : bundled[id]?.();

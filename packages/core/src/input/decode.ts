@@ -127,7 +127,7 @@ async function readySize(input: Exclude<ImageInput, string | Blob | ArrayBuffer 
   } else if (isElement('HTMLVideoElement') && (input as HTMLVideoElement).readyState < 2) {
     throw invalidImage('empty', 'the video has no current frame yet (readyState < HAVE_CURRENT_DATA)');
   } else if (!['ImageBitmap', 'ImageData', 'HTMLCanvasElement', 'OffscreenCanvas', 'VideoFrame', 'HTMLVideoElement', 'SVGImageElement'].some(isElement)) {
-    throw invalidInput(`a ${describeValue(input)} is not an image input`);
+    throw invalidInput(`${describeValue(input)} is not an image input`);
   }
   return dimensions(input);
 }
@@ -237,9 +237,10 @@ function describe(head: Uint8Array): string {
   return `it starts with bytes ${Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}`;
 }
 
+/** What `value` is, for a message: "a number", "an Object", "a Map". */
 function describeValue(value: unknown): string {
-  if (typeof value !== 'object') return typeof value;
-  return (value as object).constructor?.name ?? 'object';
+  const name = typeof value !== 'object' ? typeof value : String((value as object).constructor?.name || 'object');
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 function message(cause: unknown): string {

@@ -21,11 +21,17 @@ export async function calibrateFrame(finder: Pick<FaceFinder, 'find'>, frame: Im
     throw new EmoLensError('INVALID_REQUEST', 'calibrate() needs a frame with exactly one face; this one has several', {
       field: 'input',
       kind: 'several_faces',
-      reason: `${faces.length} faces found`,
+      reason: 'more than one face found',
       suggestion: 'Calibrate on a frame where only the person to calibrate is visible.',
     });
   }
   const features = faces[0] && computeFeatures(faces[0], {});
-  if (!features) throw new EmoLensError('NO_FACE_DETECTED', 'calibrate() found no face to measure in the frame', { kind: 'calibration' });
+  if (!features) {
+    throw new EmoLensError('NO_FACE_DETECTED', 'calibrate() found no face to measure in the frame', {
+      kind: 'calibration',
+      reason: faces.length === 0 ? 'no face at or above the minimum face size' : 'the face mesh could not be measured',
+      suggestion: 'Calibrate on a frame where the face is visible, frontal and well lit.',
+    });
+  }
   return { version: 1, actionUnits: features.actionUnits, ...(features.eyeGaze ? { gaze: features.eyeGaze } : {}) };
 }

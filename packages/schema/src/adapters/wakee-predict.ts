@@ -54,7 +54,12 @@ export function checkLearningStates(scores: unknown, field = 'learning_states'):
  */
 export function toWakeePrediction(result: WiaFaceResult, date: Date): WakeePrediction {
   const face = largestFace(result);
-  if (!face) throw new EmoLensError('NO_FACE_DETECTED', 'No face detected in the image');
+  if (!face) {
+    throw new EmoLensError('NO_FACE_DETECTED', 'No face detected in the image', {
+      reason: 'the face detector found no face at or above the minimum face size',
+      suggestion: 'Send an image where the face is visible, frontal and at least minFaceSize pixels across.',
+    });
+  }
   if (face.learning_states === undefined) {
     throw new EmoLensError('INVALID_REQUEST', 'The face has no learning_states', { field: 'learning_states', reason: 'missing', suggestion: 'Detect with returnLearningStates: true.' });
   }
