@@ -118,6 +118,26 @@ describe('POST /insert', () => {
     expect(await server.rows()).toBe(3);
   });
 
+  it('refuses a wia_face with more mesh points or action units than a face has: a row stays small', async () => {
+    const face = (landmarks: number, actionUnits: number) => ({
+      face_id: 0,
+      bbox: { x: 1, y: 2, width: 30, height: 40 },
+      emotions: {
+        primary: { label: 'happiness', confidence: 0.7 },
+        all: ['happiness', 'neutral', 'surprise', 'sadness', 'anger', 'fear', 'disgust'].map((label, i) => ({ label, confidence: i === 0 ? 0.7 : 0.05 })),
+      },
+      landmarks: Array.from({ length: landmarks }, () => ({ x: 1, y: 2, z: 0 })),
+      action_units: Array.from({ length: actionUnits }, () => ({ au: 'AU12', intensity: 0.5 })),
+    });
+    expect((await insert(insertBody(jpeg, { wia_face: face(478, 17) as never }))).statusCode).toBe(201);
+    for (const [landmarks, actionUnits] of [[479, 0], [550_000, 0], [468, 18]] as const) {
+      const response = await insert(insertBody(jpeg, { wia_face: face(landmarks, actionUnits) as never }));
+      expect(response.statusCode, `${landmarks} points, ${actionUnits} units`).toBe(400);
+      expect(response.json()).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    }
+    expect(await server.rows()).toBe(1);
+  });
+
   describe('idempotency', () => {
     it('answers a retry with the same key and body with the first response, storing nothing', async () => {
       const body = insertBody(jpeg, { meta: { a: 1, b: 'two' } });
