@@ -44,6 +44,19 @@ describe('inspectImage', () => {
     }
   });
 
+  it('refuses bytes after the end of a JPEG, PNG or WebP (another file riding along) as undecodable', async () => {
+    const create = { width: 40, height: 30, channels: 3 as const, background: { r: 200, g: 10, b: 10 } };
+    const images = [await makeJpeg(64, 48), await sharp({ create }).png().toBuffer(), await sharp({ create }).webp().toBuffer()];
+    for (const image of images) {
+      for (const tail of [Buffer.from([0]), Buffer.alloc(5000, 0x42), image]) {
+        const error = await failure(inspectImage(Buffer.concat([image, tail])));
+        expect([error.code, error.details['kind']]).toEqual(['INVALID_IMAGE', 'undecodable']);
+        expect(error.details['reason']).toBe(`${tail.length} bytes follow the end of the image: it is not one whole image file`);
+      }
+      await expect(inspectImage(image)).resolves.toMatchObject({ width: expect.any(Number) });
+    }
+  });
+
   it('proves a JPEG whole by its structure, and decodes it too with decodeJpeg', async () => {
     const jpeg = await makeJpeg(160, 120);
     // The scan cut short: every marker is intact, but the decoder runs out of data.

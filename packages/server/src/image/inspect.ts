@@ -6,9 +6,12 @@
  *   foreign bytes fail there as they fail a decoder, at about 1 % of a decode's cost; JPEG is what the uploader
  *   sends, so it is the path every insert takes (`decodeJpeg` decodes it as well, after the walk);
  * - a PNG or WebP by a full decode, shrunk on load, so a truncated or corrupt file is refused too.
+ * Bytes after the image's own end (its EOI marker, IEND chunk or RIFF size) are refused: a decoder never reads them,
+ * so anything could ride along inside a stored "face".
  */
 import sharp from 'sharp';
 import { ApiError } from '../errors.js';
+import { pngLength, webpLength } from './container-length.js';
 import { JpegStructureError, readJpegStructure } from './jpeg-structure.js';
 
 /** Largest accepted width or height. */
@@ -76,6 +79,9 @@ export async function inspectImage(bytes: Buffer, options: InspectOptions = {}):
   if (format === 'jpeg') {
     const walked = inspectJpeg(bytes);
     if (options.decodeJpeg !== true) return walked;
+  } else {
+    const length = format === 'png' ? pngLength(bytes) : webpLength(bytes);
+    if (length !== undefined && length < bytes.length) throw trailingBytes(bytes.length - length);
   }
   // `failOn: 'warning'` makes libjpeg's "premature end of data" a failure, not a grey bottom half.
   const image = sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, sequentialRead: true, failOn: 'warning' });
@@ -116,6 +122,7 @@ function inspectJpeg(bytes: Buffer): ImageInfo {
     throw undecodable(error.message);
   }
   const { width, height } = structure;
+  if (structure.length < bytes.length) throw trailingBytes(bytes.length - structure.length);
   if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) throw tooLarge(width, height);
   return { ...FORMATS.jpeg, width, height };
 }
@@ -133,6 +140,10 @@ function undecodable(reason?: string): ApiError {
     ...(reason === undefined ? {} : { reason }),
     suggestion: 'Send the whole file, encoded once.',
   });
+}
+
+function trailingBytes(count: number): ApiError {
+  return undecodable(`${count} bytes follow the end of the image: it is not one whole image file`);
 }
 
 function tooLarge(width?: number, height?: number): ApiError {

@@ -14,6 +14,8 @@ export interface JpegStructure {
   width: number;
   height: number;
   progressive: boolean;
+  /** Bytes up to the end of the end-of-image marker: the file's length unless something follows it. */
+  length: number;
 }
 
 /** Why a JPEG was refused: the container is broken, or it is a valid JPEG no browser decodes. */
@@ -73,7 +75,7 @@ export function readJpegStructure(bytes: Uint8Array): JpegStructure {
     const marker = bytes[pos++]!;
     if (marker === EOI) {
       if (frame === undefined || scans === 0) throw broken('the image has no frame or no scan');
-      return { width: frame.width, height: frame.height, progressive: frame.progressive };
+      return { width: frame.width, height: frame.height, progressive: frame.progressive, length: pos };
     }
     if (marker === 0x00 || marker === SOI || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
       throw broken(`marker 0x${marker.toString(16)} is out of place at byte ${pos - 1}`);
