@@ -48,6 +48,7 @@ export { INSERT_RESPONSE_SCHEMA } from './schemas/insert.js';
 export { DEFAULT_LOAD_LIMIT, MAX_LOAD_LIMIT } from './schemas/load.js';
 export { assertBlobKey, type BlobStore } from './storage/blob-store.js';
 export type { Database, Queryable } from './storage/database.js';
+export { DataDirLockedError } from './storage/data-dir-lock.js';
 export { createFileBlobStore, type FileBlobStoreOptions } from './storage/file-store.js';
 export { migrate, readMigrations, MIGRATIONS_DIR, type Migration } from './storage/migrate.js';
 export { createPgliteDatabase } from './storage/pglite.js';

@@ -4,7 +4,8 @@
  * serves, and on SIGTERM/SIGINT stops taking requests, finishes those in flight, then closes the storage.
  */
 import { buildServer } from './app.js';
-import { ConfigError, openStorage, resolveConfig, type ServerConfig } from './config.js';
+import { ConfigError, openStorage, resolveConfig, type ServerConfig, type Storage } from './config.js';
+import { DataDirLockedError } from './storage/data-dir-lock.js';
 
 async function main(): Promise<void> {
   let config: ServerConfig;
@@ -15,7 +16,14 @@ async function main(): Promise<void> {
     console.error(error.message);
     process.exit(2);
   }
-  const storage = await openStorage(config);
+  let storage: Storage;
+  try {
+    storage = await openStorage(config);
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
   const app = await buildServer({ ...config, ...storage });
   app.log.info({ database: storage.database.kind, blob_store: storage.blobs.kind, api_keys: config.apiKeys.length, cors_origins: config.corsOrigins }, 'storage ready');
 

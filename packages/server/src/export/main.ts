@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, openBlobStore, openDatabase, resolveConfig, type ServerConfig } from '../config.js';
 import { DEFAULT_EXPORT_CONCURRENCY, DEFAULT_EXPORT_PAGE_SIZE, exportTrainingSet } from './export.js';
+import type { Database } from '../storage/database.js';
+import { DataDirLockedError } from '../storage/data-dir-lock.js';
 
 const USAGE = `Usage: emolens-export --out DIR [--since DATE] [--page-size N] [--concurrency N]
 
@@ -51,7 +53,14 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const database = await openDatabase(config);
+  let database: Database;
+  try {
+    database = await openDatabase(config);
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    console.error(error.message);
+    return 2;
+  }
   try {
     const blobs = await openBlobStore(config);
     try {

@@ -3,12 +3,15 @@
  * worker thread of its own (`pglite-worker.ts`). In the server's thread, PGlite's statements and its synchronous file
  * I/O took half of each request's time there (3.5 of 7 ms under load); in a thread of their own they run while the
  * server thread parses, validates and checks the next requests, and the inserts that pile up meanwhile go in one
- * statement (group commit). One process owns a data directory: run one server per `DATA_DIR`, or use `DATABASE_URL`.
+ * statement (group commit). One process owns a data directory (`data-dir-lock.ts`): run one server per `DATA_DIR`, or
+ * use `DATABASE_URL`.
  */
+import { mkdir } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { wrap, type Remote } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { Database, Queryable } from './database.js';
+import { lockDataDir } from './data-dir-lock.js';
 import type { PgliteHost } from './pglite-worker.js';
 
 /**
@@ -16,6 +19,11 @@ import type { PgliteHost } from './pglite-worker.js';
  * `dataDir` is `undefined`.
  */
 export async function createPgliteThreadDatabase(dataDir?: string): Promise<Database> {
+  let release = async () => {};
+  if (dataDir !== undefined) {
+    await mkdir(dataDir, { recursive: true });
+    release = await lockDataDir(dataDir);
+  }
   const worker = startWorker();
   const host = wrap<PgliteHost>(nodeEndpoint(worker));
   // A worker that fails to load or crashes while opening would leave `open` pending for ever.
@@ -27,9 +35,10 @@ export async function createPgliteThreadDatabase(dataDir?: string): Promise<Data
     await Promise.race([host.open(dataDir), crashed]);
   } catch (error) {
     await worker.terminate();
+    await release();
     throw error;
   }
-  return new PgliteThreadDatabase(worker, host);
+  return new PgliteThreadDatabase(worker, host, release);
 }
 
 /**
@@ -47,9 +56,12 @@ class PgliteThreadDatabase implements Database {
   readonly #host: Remote<PgliteHost>;
   #closed = false;
 
-  constructor(worker: Worker, host: Remote<PgliteHost>) {
+  readonly #release: () => Promise<void>;
+
+  constructor(worker: Worker, host: Remote<PgliteHost>, release: () => Promise<void>) {
     this.#worker = worker;
     this.#host = host;
+    this.#release = release;
     // A crashed worker fails every later call rather than leaving them pending.
     worker.once('exit', () => (this.#closed = true));
   }
@@ -88,6 +100,7 @@ class PgliteThreadDatabase implements Database {
       await this.#host.close();
     } finally {
       await this.#worker.terminate();
+      await this.#release().catch(() => undefined);
     }
   }
 

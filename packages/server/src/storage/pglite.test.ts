@@ -1,8 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStorage } from '../config.js';
+import { DataDirLockedError } from './data-dir-lock.js';
+import { createPgliteDatabase } from './pglite.js';
 import { insertBody, makeJpeg, startTestServer } from '../server.fixture.js';
 
 describe('PGlite and files on a data directory', () => {
@@ -29,4 +31,25 @@ describe('PGlite and files on a data directory', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('refuses a second process on the data directory while the first holds it, and lets it in once closed', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'emolens-data-'));
+    try {
+      const first = await openStorage({ dataDir, databaseUrl: undefined, s3: undefined });
+      // Each storage (the server's thread, the in-process PGlite the export tools use) takes the same lock.
+      await expect(openStorage({ dataDir, databaseUrl: undefined, s3: undefined })).rejects.toBeInstanceOf(DataDirLockedError);
+      await expect(createPgliteDatabase(join(dataDir, 'db'))).rejects.toThrow(/in use by another process/);
+      await first.database.close();
+      const second = await createPgliteDatabase(join(dataDir, 'db'));
+      await second.close();
+      // A holder killed without closing leaves its lock behind, no longer refreshed: the next start takes it over.
+      await mkdir(join(dataDir, 'db.lock'));
+      const minuteAgo = new Date(Date.now() - 60_000);
+      await utimes(join(dataDir, 'db.lock'), minuteAgo, minuteAgo);
+      const third = await openStorage({ dataDir, databaseUrl: undefined, s3: undefined });
+      await third.database.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -1,27 +1,39 @@
 /**
  * The embedded database: PGlite (PostgreSQL compiled to WebAssembly) in this process, its data directory on disk.
- * One process owns a data directory: run one server per `DATA_DIR`, or use `DATABASE_URL` for several.
+ * One process owns a data directory (`data-dir-lock.ts`): run one server per `DATA_DIR`, or use `DATABASE_URL` for
+ * several.
  */
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.js';
+import { lockDataDir } from './data-dir-lock.js';
 
 /**
  * Opens (creating it when missing) the PGlite database in `dataDir`, or an in-memory one when `dataDir` is
  * `undefined` (tests).
  */
 export async function createPgliteDatabase(dataDir?: string): Promise<Database> {
-  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir === undefined ? undefined : { dataDir });
-  return new PgliteDatabase(pg);
+  let release = async () => {};
+  if (dataDir !== undefined) {
+    await mkdir(dataDir, { recursive: true });
+    release = await lockDataDir(dataDir);
+  }
+  try {
+    return new PgliteDatabase(await PGlite.create(dataDir === undefined ? undefined : { dataDir }), release);
+  } catch (error) {
+    await release();
+    throw error;
+  }
 }
 
 class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const;
   readonly #pg: PGlite;
+  readonly #release: () => Promise<void>;
 
-  constructor(pg: PGlite) {
+  constructor(pg: PGlite, release: () => Promise<void>) {
     this.#pg = pg;
+    this.#release = release;
   }
 
   async query<Row extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -39,7 +51,12 @@ class PgliteDatabase implements Database {
   }
 
   async close(): Promise<void> {
-    if (!this.#pg.closed) await this.#pg.close();
+    if (this.#pg.closed) return;
+    try {
+      await this.#pg.close();
+    } finally {
+      await this.#release().catch(() => undefined);
+    }
   }
 }
 
