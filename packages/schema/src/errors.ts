@@ -91,6 +91,13 @@ export type InternalErrorKind =
 /** `details.kind` of a `TIMEOUT` from `createDetector` (not ready within `startTimeoutMs`). */
 export type StartErrorKind = 'start_timeout';
 
+/** What a call that needs one face found instead (`calibrate`). */
+export type FaceErrorKind =
+  /** `INVALID_REQUEST`: more than one face where one is needed. */
+  | 'several_faces'
+  /** `NO_FACE_DETECTED` from `calibrate`: no face, or none whose mesh could be measured. */
+  | 'calibration';
+
 /**
  * What was wrong with an HTTP request to a server of EmoLens (`@emolens/server`), set as `details.kind` on its
  * `INVALID_REQUEST` errors.
@@ -109,18 +116,33 @@ export type RequestErrorKind =
   /** A request that did not arrive whole within the server's request timeout (408: a trickled body). */
   | 'request_timeout'
   /** Bytes that are not HTTP, or headers over the size limit (400, 431). */
-  | 'malformed_http';
+  | 'malformed_http'
+  /** A URL that does not parse (a stray `%`). */
+  | 'bad_url'
+  /** Any other request the HTTP framework refused (`details.reason` names its code where it has one). */
+  | 'bad_request'
+  /** An `OPTIONS` request that is no CORS preflight (no `Origin` or `Access-Control-Request-Method`). */
+  | 'invalid_preflight'
+  /** `@emolens/rest`: a multipart body that does not parse. */
+  | 'invalid_multipart'
+  /** `@emolens/rest`: a multipart body without the file field the route reads. */
+  | 'missing_file';
 
 /** Every `details.kind` an error may carry. */
-export type ErrorKind = InputErrorKind | InternalErrorKind | StartErrorKind | RequestErrorKind;
+export type ErrorKind = InputErrorKind | InternalErrorKind | StartErrorKind | FaceErrorKind | RequestErrorKind;
 
-/** Every {@link ErrorKind}: the input kinds, then the internal ones, then the start timeout, then the request kinds. */
+/**
+ * Every {@link ErrorKind}: the input kinds, then the internal ones, the start timeout, the face kinds, then the
+ * request kinds.
+ */
 export const ERROR_KINDS: readonly ErrorKind[] = [
   ...INPUT_ERROR_KINDS,
   'unexpected',
   'worker_crashed',
   'model_mismatch',
   'start_timeout',
+  'several_faces',
+  'calibration',
   'idempotency_conflict',
   'invalid_json',
   'unsupported_media_type',
@@ -128,6 +150,11 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   'method_not_allowed',
   'request_timeout',
   'malformed_http',
+  'bad_url',
+  'bad_request',
+  'invalid_preflight',
+  'invalid_multipart',
+  'missing_file',
 ];
 
 /** `details` of an error: WIA's `reason` and `suggestion`, plus any machine-readable fields. */

@@ -121,6 +121,19 @@ describe('the server', () => {
       }
     });
 
+    it('a compressed body, or one in another charset than UTF-8 (415): the parser would misread it', async () => {
+      const body = JSON.stringify(insertBody(jpeg));
+      expectWiaError(await post(body, { 'content-encoding': 'gzip' }), 415, 'INVALID_REQUEST', { kind: 'unsupported_media_type', field: 'Content-Encoding' });
+      expectWiaError(await post(body, { 'content-type': 'application/json; charset=utf-16' }), 415, 'INVALID_REQUEST', { kind: 'unsupported_media_type', field: 'Content-Type' });
+      expect((await post(body, { 'content-type': 'application/json; charset=UTF-8', 'content-encoding': 'identity' })).statusCode).toBe(201);
+    });
+
+    it('names every type a meta value may have when it has none of them (1e400 parses to Infinity)', async () => {
+      const response = await post(JSON.stringify(insertBody(jpeg)).replace(/}$/, ',"meta":{"a":1e400}}'));
+      expectWiaError(response, 400, 'INVALID_REQUEST', { field: 'meta.a' });
+      expect(response.json().error.message).toBe('meta.a must be one of: string, number, boolean, null (numbers finite)');
+    });
+
     it('stores SQL in meta values verbatim, never running it', async () => {
       const hostile = ["'; DROP TABLE annotations; --", 'Robert"); DELETE FROM idempotency_keys; --', '$1 $$ \\x00 ; COMMIT;', "1' OR '1'='1"];
       const meta = Object.fromEntries(hostile.map((value, i) => [`m${i}`, value]));
@@ -137,6 +150,15 @@ describe('the server', () => {
     it('answers an unknown route with a WIA 404', async () => {
       expectWiaError(await server.app.inject({ method: 'GET', url: '/nope/../../etc/passwd' }), 404, 'INVALID_REQUEST', { kind: 'not_found' });
       expectWiaError(await server.app.inject({ method: 'POST', url: '/v1/analyze/face' }), 404, 'INVALID_REQUEST', { kind: 'not_found' });
+    });
+
+    it("answers Fastify's own refusals with a kind, and a bad URL without quoting it", async () => {
+      const badUrl = await server.app.inject({ method: 'GET', url: '/%' });
+      expectWiaError(badUrl, 400, 'INVALID_REQUEST', { kind: 'bad_url' });
+      expect(badUrl.json().error.message).not.toContain('%');
+      const poisoned = await post('{"__proto__":{"admin":true}}');
+      expectWiaError(poisoned, 400, 'INVALID_REQUEST', { kind: 'invalid_json' });
+      expect(poisoned.json().error.details.reason).toMatch(/__proto__/);
     });
 
     it('answers a wrong method on a known path with a WIA 405 and Allow', async () => {
@@ -273,6 +295,12 @@ describe('the server', () => {
       expect(String(allowed.headers['access-control-allow-headers']).toLowerCase()).toContain('idempotency-key');
       const denied = await preflight('http://evil.example');
       expect(denied.headers['access-control-allow-origin']).toBeUndefined();
+      // An OPTIONS that is no preflight gets the API's error body, not the CORS plugin's plain text.
+      for (const headers of [{}, { origin: 'http://localhost:5173' }]) {
+        const bare = await cors.app.inject({ method: 'OPTIONS', url: '/load', headers });
+        expect(bare.statusCode).toBe(400);
+        expect(bare.json()).toMatchObject({ error: { code: 'INVALID_REQUEST', details: { kind: 'invalid_preflight' } }, request_id: expect.any(String) });
+      }
       const get = await cors.app.inject({ method: 'GET', url: '/health', headers: { origin: 'http://localhost:5173' } });
       expect(get.headers['access-control-allow-origin']).toBe('http://localhost:5173');
       expect(String(get.headers['access-control-expose-headers'])).toContain('X-Request-ID');

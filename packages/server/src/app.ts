@@ -10,9 +10,10 @@ import { sweepOrphans } from './annotations/orphan-sweep.js';
 import { DEFAULT_SETTINGS, type ServerSettings } from './config.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { ApiKeys, installAuth } from './plugins/auth.js';
+import { installBodyEncoding } from './plugins/body-encoding.js';
 import { installCors } from './plugins/cors.js';
 import { installDocs } from './plugins/docs.js';
-import { clientErrorHandler, frameworkErrors, installErrorHandling } from './plugins/errors.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandling, refuseConnect } from './plugins/errors.js';
 import { installMetrics } from './plugins/metrics.js';
 import { installRateLimit } from './plugins/rate-limit.js';
 import { installRequestId, requestId } from './plugins/request-id.js';
@@ -62,7 +63,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       createServer(
         { requestTimeout: settings.requestTimeoutMs, connectionsCheckingInterval: Math.max(250, Math.min(5000, settings.requestTimeoutMs / 4)) },
         handler,
-      ),
+      ).on('connect', refuseConnect),
     genReqId: requestId,
     requestIdHeader: false,
     frameworkErrors,
@@ -85,6 +86,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await installCors(app, settings.corsOrigins);
   if (settings.rateLimit !== false) await installRateLimit(app, settings.rateLimit, keys);
   installAuth(app, keys);
+  installBodyEncoding(app);
   await installDocs(app);
   installMetrics(app, metrics);
 

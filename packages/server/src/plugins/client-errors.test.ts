@@ -73,6 +73,19 @@ describe('client errors below HTTP', () => {
     expect(body.error.details.kind).toBe('malformed_http');
   });
 
+  it('answers CONNECT (a proxy tunnel, which Node hands past Fastify) with 405 in WIA format', async () => {
+    const { status, headers, body } = parse(await exchange(['CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n']));
+    expect(status).toBe(405);
+    expect(body.error).toMatchObject({ code: 'INVALID_REQUEST', details: { kind: 'method_not_allowed' } });
+    expect(headers).toContain(`x-request-id: ${body.request_id}`);
+  });
+
+  it("answers the docs' file server refusing a path outside its folder with 403, kind bad_request", async () => {
+    const { status, body } = parse(await exchange(['GET /docs/static/../../package.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']));
+    expect(status).toBe(403);
+    expect(body.error).toMatchObject({ code: 'INVALID_REQUEST', details: { kind: 'bad_request' } });
+  });
+
   it('still serves the next client', async () => {
     expect((await server.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
   });

@@ -75,12 +75,23 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError {
       return new ApiError('INVALID_REQUEST', 'The body must be JSON', { kind: 'unsupported_media_type', field: 'Content-Type', suggestion: 'Send Content-Type: application/json.' }, { statusCode: 415 });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiError('INVALID_REQUEST', 'The body is not valid JSON', { kind: 'invalid_json', field: '', reason: 'JSON cannot carry NaN, Infinity, comments or trailing commas.' });
+      return new ApiError('INVALID_REQUEST', 'The body is not valid JSON', {
+        kind: 'invalid_json',
+        field: '',
+        reason: 'JSON cannot carry NaN, Infinity, comments or trailing commas, and keys named __proto__ or constructor.prototype are refused.',
+      });
+    case 'FST_ERR_BAD_URL':
+      // Its own message quotes the URL back.
+      return new ApiError('INVALID_REQUEST', 'The URL is not valid', { kind: 'bad_url', suggestion: 'Percent-encode the path and the query string.' });
   }
   const status = fastifyError?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    // Fastify's own 4xx (bad URL, prototype poisoning, bad content length…): its message names no path or secret.
-    return new ApiError('INVALID_REQUEST', typeof fastifyError?.code === 'string' && fastifyError.code.startsWith('FST_') ? (fastifyError.message ?? 'Bad request') : 'Bad request', {}, { statusCode: status });
+    // Fastify's own 4xx (bad content length, a path outside the docs' files…): its message names no path or secret.
+    const code = typeof fastifyError?.code === 'string' && fastifyError.code.startsWith('FST_') ? fastifyError.code : undefined;
+    return new ApiError('INVALID_REQUEST', code !== undefined ? (fastifyError?.message ?? 'Bad request') : (STATUS_CODES[status] ?? 'Bad request'), {
+      kind: 'bad_request',
+      ...(code === undefined ? {} : { reason: code }),
+    }, { statusCode: status });
   }
   return new ApiError('INTERNAL_ERROR', 'Internal server error', { kind: 'unexpected', suggestion: 'Retry later; report the request_id if it persists.' }, { statusCode: 500 });
 }
@@ -109,8 +120,12 @@ function validationError(errors: ErrorObject[], context: string | undefined): Ap
       });
     }
   }
+  // A value that fits none of a union's types (`meta` values): name them all, not the first one tried.
+  const union = errors.filter((e) => e.instancePath === first.instancePath && e.keyword === 'type').map((e) => String((e.params as { type?: unknown }).type));
   const message =
-    first.keyword === 'additionalProperties'
+    errors.some((e) => e.instancePath === first.instancePath && e.keyword === 'anyOf') && union.length > 1
+      ? `${where}${field} must be one of: ${union.join(', ')} (numbers finite)`
+      : first.keyword === 'additionalProperties'
       ? `${where}${field} is not a known field`
       : first.keyword === 'required'
         ? `${where}${field} is required`
@@ -133,18 +148,31 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   const timeout = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const status = timeout ? 408 : tooLarge ? 431 : 400;
-  const id = randomUUID();
-  const body = JSON.stringify({
-    ...new ApiError(
+  answerOnSocket(
+    socket,
+    new ApiError(
       'INVALID_REQUEST',
       timeout ? 'The request did not arrive in time' : tooLarge ? 'The request headers are too large' : 'The request is not valid HTTP',
       { kind: timeout ? 'request_timeout' : 'malformed_http' },
       { statusCode: status },
-    ).toJSON(),
-    request_id: id,
-  });
+    ),
+  );
+}
+
+/**
+ * The HTTP server's `connect` listener: Node hands a `CONNECT` request (a proxy tunnel) to it instead of to Fastify,
+ * and with no listener closes the connection unanswered. This is no proxy: 405, in the same format.
+ */
+export function refuseConnect(_request: unknown, socket: Socket): void {
+  answerOnSocket(socket, new ApiError('INVALID_REQUEST', 'CONNECT is not allowed: this server is not a proxy', { kind: 'method_not_allowed', allowed: ['GET', 'POST'] }, { statusCode: 405 }));
+}
+
+/** Writes `error` as a whole HTTP response on `socket`, with a request id of its own, and closes it. */
+function answerOnSocket(socket: Socket, error: ApiError): void {
+  const id = randomUUID();
+  const body = JSON.stringify({ ...error.toJSON(), request_id: id });
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `HTTP/1.1 ${error.statusCode} ${STATUS_CODES[error.statusCode]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-ID: ${id}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
