@@ -431,4 +431,40 @@ describe('byte budget', () => {
     await expect.poll(() => s.database().size).toBe(outcome!.accepted);
     expect(await submitError()).toBeNull();
   });
+
+  it("at the browser's storage quota, clear() and draining still work: removals only delete", async () => {
+    let hold = true;
+    const s = await open(() => (hold ? { status: 503, body: wiaError('INTERNAL_ERROR', 'busy') } : undefined));
+    const cdp = await t.context.newCDPSession(t.page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: inject('pageOrigin'), quotaSize: 700 * 1024 });
+    await start();
+    /** Submits noise images (which JPEG cannot shrink) until the browser's quota refuses one. */
+    const fill = () =>
+      t.page.evaluate(async (scores) => {
+        const up = window.uploaderTest.up!;
+        const canvas = new OffscreenCanvas(200, 200);
+        const g = canvas.getContext('2d')!;
+        for (let i = 0; i < 60; i++) {
+          const pixels = g.createImageData(200, 200);
+          for (let j = 0; j < pixels.data.length; j++) pixels.data[j] = (Math.imul(j + 1, 2654435761 + i) >>> 24) & 255;
+          g.putImageData(pixels, 0, 0);
+          try {
+            await up.submit({ image: await canvas.convertToBlob(), predicted: scores, corrected: scores });
+          } catch (e) {
+            return { accepted: i, code: (e as { code: string }).code };
+          }
+        }
+        return { accepted: 60, code: 'none' };
+      }, SCORES);
+    const first = await fill();
+    expect(first.code).toBe('QUEUE_FULL');
+    expect(first.accepted).toBeGreaterThan(3);
+    await t.page.evaluate(() => window.uploaderTest.up!.clear());
+    expect((await state()).queued.items).toBe(0);
+    const second = await fill();
+    expect(second.code).toBe('QUEUE_FULL');
+    hold = false;
+    await expect.poll(() => s.database().size, { timeout: 20_000 }).toBe(second.accepted);
+    await expect.poll(async () => (await state()).queued.items).toBe(0);
+  });
 });

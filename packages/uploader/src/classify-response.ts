@@ -34,9 +34,10 @@ export type ResponseVerdict =
  * | 500, 502, 503, 504, other 5xx | retry (503: after `Retry-After` when given) |
  * | 501, 505 | dead, `rejected` (the server does not support the request at all) |
  * | 1xx, 3xx, anything else | dead, `unexpected_status` |
+ * | 2xx from another path after a redirect (`elsewhere`) | retry: a login page or captive portal answered a GET, not the server |
  */
-export function classifyResponse(status: number, retryAfter: string | null | undefined, now: number): ResponseVerdict {
-  if (status >= 200 && status < 300) return { action: 'sent' };
+export function classifyResponse(status: number, retryAfter: string | null | undefined, now: number, elsewhere = false): ResponseVerdict {
+  if (status >= 200 && status < 300) return elsewhere ? { action: 'retry' } : { action: 'sent' };
   if (status === 408 || status === 425 || status === 429) return retry(status, retryAfter, now);
   if (status === 409) return { action: 'dead', reason: 'conflict' };
   if (status >= 400 && status < 500) return { action: 'dead', reason: 'rejected' };

@@ -141,6 +141,41 @@ describe('drainQueue', () => {
     expect(r).toEqual({ status: 'waiting', nextAttemptAt: t.clock.now + 60_000 });
   });
 
+  it('waits at least the backoff when Retry-After asks for none, or names a time already past', async () => {
+    const past = new Date(1_000_000 - 3_600_000).toUTCString();
+    const t = await setup([json(429, {}, { 'Retry-After': '0' }), json(503, {}, { 'Retry-After': past }), json(429, {}, { 'Retry-After': '0' })], {}, ['a']);
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await drainQueue(t.ctx);
+      if (r.status !== 'waiting') throw new Error(r.status);
+      waits.push(r.nextAttemptAt - t.clock.now);
+      t.clock.now = r.nextAttemptAt;
+    }
+    // The backoff of attempts 1-3 (random 0.5): three requests in 3.5 s, not a stream of them.
+    expect(waits).toEqual([500, 1000, 2000]);
+    expect(t.requests).toHaveLength(3);
+  });
+
+  it('retries, not forgets, an item whose POST was redirected to a page that answered 200 (a login page)', async () => {
+    const landing = Object.defineProperties(new Response('<html>log in</html>', { status: 200, headers: { 'Content-Type': 'text/html' } }), {
+      redirected: { value: true },
+      url: { value: 'https://api.example.com/login' },
+    });
+    const moved = Object.defineProperties(json(201, { status: 'success', id: 'x', created_at: 'now' }), {
+      redirected: { value: true },
+      url: { value: 'https://eu.api.example.com/insert' },
+    });
+    const t = await setup([landing, moved], {}, ['a']);
+    const r = await drainQueue(t.ctx);
+    expect(r.status).toBe('waiting');
+    expect(t.failures).toEqual([{ kind: 'status', status: 200, message: "redirected to /login, which answered HTTP 200: not the server's answer" }]);
+    expect((await t.store.stats()).queued.items).toBe(1);
+    // A 307/308 keeps the POST and the path: that answer is the server's.
+    if (r.status === 'waiting') t.clock.now = r.nextAttemptAt;
+    expect(await drainQueue(t.ctx)).toEqual({ status: 'empty' });
+    expect(t.log).toContain('sent a 201');
+  });
+
   it('moves a 400 to the dead letters with the server error body, and goes on with the next item', async () => {
     const error = { error: { code: 'INVALID_REQUEST', message: 'bad', details: { field: 'user_boredom' } }, request_id: 'req_9' };
     const t = await setup([json(400, error)]);

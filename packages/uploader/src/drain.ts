@@ -110,7 +110,10 @@ async function sendOne(ctx: DrainContext, item: QueuedItem, body: string, now: (
     return false;
   }
   hooks.reachable(true);
-  const verdict = classifyResponse(response.status, response.headers.get('Retry-After'), now());
+  // fetch follows redirects: a 302/303 turns the POST into a GET of wherever it points (a login page, a captive
+  // portal), whose 200 says nothing about the item. A 307/308 keeps the POST and the path.
+  const elsewhere = response.redirected && pathOf(response.url) !== pathOf(options.endpoint);
+  const verdict = classifyResponse(response.status, response.headers.get('Retry-After'), now(), elsewhere);
   let payload: unknown;
   try {
     payload = await readBody(response);
@@ -130,7 +133,11 @@ async function sendOne(ctx: DrainContext, item: QueuedItem, body: string, now: (
     await die(ctx, item, attempt, verdict.reason, response.status, payload, now);
     return false;
   }
-  const failure: FailureInfo = { kind: 'status', status: response.status, message: `HTTP ${response.status}${errorMessage(payload)}` };
+  const failure: FailureInfo = {
+    kind: 'status',
+    status: response.status,
+    message: elsewhere ? `redirected to ${pathOf(response.url)}, which answered HTTP ${response.status}: not the server's answer` : `HTTP ${response.status}${errorMessage(payload)}`,
+  };
   await retryLater(ctx, item, attempt, failure, verdict.retryAfterMs, now, payload);
   return false;
 }
@@ -149,10 +156,10 @@ async function retryLater(
     await die(ctx, item, attempt, 'max_attempts', failure.status, payload, now, `gave up after ${attempt} tries; last: ${failure.message}`);
     return;
   }
-  const delay =
-    retryAfterMs !== undefined
-      ? Math.min(retryAfterMs, options.maxRetryAfterMs)
-      : backoffDelay(attempt, { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs, factor: options.retryFactor }, ctx.random);
+  const backoff = backoffDelay(attempt, { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs, factor: options.retryFactor }, ctx.random);
+  // The server's Retry-After, but never sooner than the backoff: `Retry-After: 0`, or a date in the past (a clock
+  // ahead of the server's), must not turn into a stream of requests.
+  const delay = retryAfterMs !== undefined ? Math.max(Math.min(retryAfterMs, options.maxRetryAfterMs), backoff) : backoff;
   const at = now();
   const nextAttemptAt = at + delay;
   if (await ctx.store.reschedule(item.seq, { attempts: attempt, nextAttemptAt, lastAttemptAt: at, lastFailure: failure })) {
@@ -206,4 +213,13 @@ function withTimeout(signal: AbortSignal, ms: number): AbortSignal {
   signal.addEventListener('abort', abort(signal), { once: true });
   timeout.addEventListener('abort', abort(timeout), { once: true });
   return controller.signal;
+}
+
+/** The path of `url`, resolved against the page (an endpoint may be relative). */
+function pathOf(url: string): string {
+  try {
+    return new URL(url, globalThis.location?.href).pathname;
+  } catch {
+    return url;
+  }
 }

@@ -5,11 +5,14 @@
  *
  * Records (keys sort numbers < strings < arrays, and arrays element by element):
  * - `'seq'`: the last sequence number given out (monotonic, never reused);
- * - `'stats'`: {@link QueueStats}, kept in step with the items by every transaction that changes them;
  * - `['q', seq]`: a {@link QueuedItem}, the metadata of an item in the line (ordered by `seq`);
  * - `['d', seq]`: a {@link DeadLetter};
  * - `['b', seq]`: the item's request body, the exact JSON string that is sent (so every retry sends the same bytes
  *   under the same `Idempotency-Key`).
+ *
+ * The counts ({@link QueueStats}) are summed from the items' metadata inside each transaction, never stored: a
+ * browser at its storage quota refuses every write that stores data, and a stored count rewritten by each removal
+ * left a full queue unable to delete anything, `clear()` included. Removals now only delete.
  */
 import { EmoLensError } from '@emolens/schema';
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
@@ -84,8 +87,6 @@ export interface NewItem {
   createdAt: number;
 }
 
-const EMPTY_STATS: QueueStats = { queued: { items: 0, bytes: 0 }, dead: { items: 0, bytes: 0 } };
-
 /** Name of the IndexedDB database of the queue `name`. */
 export function queueDatabaseName(name: string): string {
   return `emolens-uploader:${name}`;
@@ -108,7 +109,7 @@ export class QueueStore {
   add(item: NewItem, maxBytes: number): Promise<QueuedItem> {
     const bytes = item.body.length; // JSON of ASCII: one byte per character.
     return this.tx('readwrite', async (s) => {
-      const stats = await this.readStats(s);
+      const stats = await countItems(s);
       const used = stats.queued.bytes + stats.dead.bytes;
       if (used + bytes > maxBytes) {
         throw new EmoLensError('QUEUE_FULL', `The upload queue is full: ${used} of ${maxBytes} bytes used, this item needs ${bytes}`, {
@@ -124,7 +125,6 @@ export class QueueStore {
       s.put(seq, 'seq');
       s.put(item.body, ['b', seq]);
       s.put(queued, ['q', seq]);
-      s.put(addCount(stats, 'queued', 1, bytes), 'stats');
       return queued;
     });
   }
@@ -159,7 +159,6 @@ export class QueueStore {
       if (!item) return false;
       s.delete(['q', seq]);
       s.delete(['b', seq]);
-      s.put(addCount(await this.readStats(s), 'queued', -1, -item.bytes), 'stats');
       return true;
     });
   }
@@ -174,8 +173,6 @@ export class QueueStore {
       if (letter.error === undefined) delete letter.error;
       s.delete(['q', seq]);
       s.put(letter, ['d', seq]);
-      const stats = addCount(await this.readStats(s), 'queued', -1, -item.bytes);
-      s.put(addCount(stats, 'dead', 1, item.bytes), 'stats');
       return letter;
     });
   }
@@ -201,8 +198,6 @@ export class QueueStore {
       const item: QueuedItem = { id: letter.id, seq: letter.seq, createdAt: letter.createdAt, bytes: letter.bytes, attempts: 0, nextAttemptAt: 0 };
       s.delete(['d', letter.seq]);
       s.put(item, ['q', letter.seq]);
-      const stats = addCount(await this.readStats(s), 'dead', -1, -letter.bytes);
-      s.put(addCount(stats, 'queued', 1, letter.bytes), 'stats');
       return item;
     });
   }
@@ -214,7 +209,6 @@ export class QueueStore {
       if (!letter) return false;
       s.delete(['d', letter.seq]);
       s.delete(['b', letter.seq]);
-      s.put(addCount(await this.readStats(s), 'dead', -1, -letter.bytes), 'stats');
       return true;
     });
   }
@@ -222,18 +216,14 @@ export class QueueStore {
   /** Deletes every queued item and dead letter (the sequence keeps counting). */
   clear(): Promise<void> {
     return this.tx('readwrite', async (s) => {
-      for (const kind of ['q', 'd', 'b'] as const) s.delete(range(kind));
-      s.put(EMPTY_STATS, 'stats');
+      // The count record of earlier versions goes too.
+      for (const key of [range('q'), range('d'), range('b'), 'stats']) s.delete(key);
     });
   }
 
   /** Counts and bytes of the queued items and of the dead letters. */
   stats(): Promise<QueueStats> {
-    return this.tx('readonly', (s) => this.readStats(s));
-  }
-
-  private async readStats(s: IDBObjectStore): Promise<QueueStats> {
-    return ((await promisifyRequest(s.get('stats'))) as QueueStats | undefined) ?? EMPTY_STATS;
+    return this.tx('readonly', countItems);
   }
 
   /**
@@ -278,6 +268,9 @@ async function findLetter(s: IDBObjectStore, id: string): Promise<DeadLetter | u
   return letters.find((letter) => letter.id === id);
 }
 
-function addCount(stats: QueueStats, which: keyof QueueStats, items: number, bytes: number): QueueStats {
-  return { ...stats, [which]: { items: stats[which].items + items, bytes: stats[which].bytes + bytes } };
+/** The counts and bytes of the queued items and dead letters, from their metadata (their bodies are not read). */
+async function countItems(s: IDBObjectStore): Promise<QueueStats> {
+  const sum = (items: { bytes: number }[]): ItemCount => ({ items: items.length, bytes: items.reduce((total, item) => total + item.bytes, 0) });
+  const [queued, dead] = await Promise.all([promisifyRequest(s.getAll(range('q'))), promisifyRequest(s.getAll(range('d')))]);
+  return { queued: sum(queued as QueuedItem[]), dead: sum(dead as DeadLetter[]) };
 }
