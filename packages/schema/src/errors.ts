@@ -86,7 +86,9 @@ export type InternalErrorKind =
   /** A worker crashed or stopped; the next call starts a fresh one. */
   | 'worker_crashed'
   /** A model's inputs or outputs are not the shape the SDK was built for. */
-  | 'model_mismatch';
+  | 'model_mismatch'
+  /** `@emolens/uploader`: the browser gives the page no usable IndexedDB (a sandboxed frame, site data blocked). */
+  | 'storage_unavailable';
 
 /** `details.kind` of a `TIMEOUT` from `createDetector` (not ready within `startTimeoutMs`). */
 export type StartErrorKind = 'start_timeout';
@@ -140,6 +142,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   'unexpected',
   'worker_crashed',
   'model_mismatch',
+  'storage_unavailable',
   'start_timeout',
   'several_faces',
   'calibration',

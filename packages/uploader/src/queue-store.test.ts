@@ -13,6 +13,17 @@ function freshName(): string {
 const body = (n: number, size = 100) => JSON.stringify({ n, pad: 'x'.repeat(size) });
 
 describe('QueueStore', () => {
+  it('rejects with INTERNAL_ERROR storage_unavailable where the page has no IndexedDB', async () => {
+    const saved = globalThis.indexedDB;
+    (globalThis as { indexedDB?: IDBFactory }).indexedDB = undefined;
+    try {
+      const error = await new QueueStore(freshName()).stats().catch((e: unknown) => e);
+      expect(isEmoLensError(error) && [error.code, error.details.kind]).toEqual(['INTERNAL_ERROR', 'storage_unavailable']);
+    } finally {
+      globalThis.indexedDB = saved;
+    }
+  });
+
   it('names its database after the queue', () => {
     expect(queueDatabaseName('https://a.example/insert')).toBe('emolens-uploader:https://a.example/insert');
   });

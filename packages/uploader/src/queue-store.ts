@@ -253,8 +253,13 @@ export class QueueStore {
       if (error instanceof DOMException && error.name === 'QuotaExceededError') {
         throw new EmoLensError('QUEUE_FULL', 'The browser refused to store more: its storage quota for this site is used up', { reason: 'QuotaExceededError' }, { cause: error });
       }
-      if (error === null) throw new Error(`IndexedDB aborted a transaction on the queue ${this.name}`);
-      throw error;
+      if (error instanceof EmoLensError) throw error;
+      // No IndexedDB (a sandboxed frame, a browser setting, a profile that refuses storage), or one that fails.
+      throw new EmoLensError('INTERNAL_ERROR', `The upload queue ${this.name} cannot use IndexedDB`, {
+        kind: 'storage_unavailable',
+        reason: error === null ? 'IndexedDB aborted the transaction' : error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        suggestion: 'The page needs IndexedDB: not in a sandboxed iframe, and with site data allowed.',
+      }, { cause: error });
     }
   }
 }

@@ -4,6 +4,7 @@
  */
 import {
   EmoLensError,
+  isEmoLensError,
   toWakeeInsertBody,
   type AnnotationMeta,
   type LearningStateScores,
@@ -16,7 +17,7 @@ import { encodeImage, type UploadImage } from './image-encode.js';
 import { resolveOptions, type ResolvedUploaderOptions, type UploaderOptions } from './options.js';
 import { QueueStore, queueDatabaseName, type DeadLetter, type FailureInfo, type ItemCount, type QueuedItem, type QueueStats } from './queue-store.js';
 import { withTabLock } from './tab-lock.js';
-import { validateSubmission } from './validate-submission.js';
+import { snapshotSubmission, validateSubmission } from './validate-submission.js';
 
 /** One annotation to upload. */
 export interface Submission {
@@ -196,12 +197,20 @@ class UploaderImpl implements Uploader {
     if (typeof submission !== 'object' || submission === null) {
       throw new EmoLensError('INVALID_REQUEST', 'submit needs { image, predicted, corrected }', { field: 'submission' });
     }
-    const { image, predicted, corrected, extensions, meta } = submission;
+    // Read once, now: what is checked is what is sent, whatever the caller's objects do after this call.
+    const { image, predicted, corrected, extensions, meta } = snapshotSubmission(submission);
     if (image === undefined || image === null) {
       throw new EmoLensError('INVALID_REQUEST', 'The submission has no image', { field: 'image', kind: 'missing_image' });
     }
     validateSubmission(predicted, corrected, extensions, meta);
-    const encoded = await encodeImage(image, { maxSide: this.options.maxSide, quality: this.options.jpegQuality });
+    let encoded: Awaited<ReturnType<typeof encodeImage>>;
+    try {
+      encoded = await encodeImage(image as UploadImage, { maxSide: this.options.maxSide, quality: this.options.jpegQuality });
+    } catch (error) {
+      // A Proxy around a Blob, a revoked one…: the browser's own TypeError.
+      if (isEmoLensError(error)) throw error;
+      throw new EmoLensError('INVALID_IMAGE', 'The image could not be read', { kind: 'unsupported_type', field: 'image', reason: String(error) }, { cause: error });
+    }
     const body = toWakeeInsertBody(bytesToBase64(encoded.bytes), predicted, corrected, { ...extensions, meta });
     // The uploader may have closed, or consent been withdrawn, while the image was encoding.
     this.assertOpen();

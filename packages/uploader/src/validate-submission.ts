@@ -18,6 +18,55 @@ export const META_MAX_ENTRIES = 32;
 /** Longest string value of `meta`. */
 export const META_MAX_STRING = 256;
 const META_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Most mesh points and action units of a face (`wia-face-result.schema.json`). */
+const MAX_LANDMARKS = 478;
+const MAX_ACTION_UNITS = 17;
+
+/** The fields of a submission as read once: the image as given, the rest as a JSON copy. */
+export interface SubmissionSnapshot {
+  image: unknown;
+  predicted: LearningStateScores;
+  corrected: LearningStateScores;
+  extensions: Omit<WakeeInsertExtensions, 'meta'> | undefined;
+  meta: AnnotationMeta | undefined;
+}
+
+/**
+ * Reads `submission` once, synchronously, and copies everything but the image through JSON: later changes to the
+ * caller's objects (or a getter that answers differently next time) cannot change what was checked. A value JSON
+ * cannot hold (a cycle, a BigInt, a revoked Proxy, a getter that throws) is `INVALID_REQUEST`.
+ */
+export function snapshotSubmission(submission: object): SubmissionSnapshot {
+  let image: unknown;
+  let json: string;
+  try {
+    const { image: given, predicted, corrected, extensions, meta } = submission as Record<string, unknown>;
+    image = given;
+    json = JSON.stringify({ predicted, corrected, extensions, meta });
+  } catch (error) {
+    throw new EmoLensError('INVALID_REQUEST', 'The submission could not be read as JSON', {
+      field: 'submission',
+      reason: error instanceof Error ? error.message : String(error),
+      suggestion: 'Pass plain objects of numbers and strings (no cycles, BigInts or throwing getters).',
+    });
+  }
+  const copy = JSON.parse(json) as Omit<SubmissionSnapshot, 'image'>;
+  checkText(copy, '');
+  return { image, ...copy };
+}
+
+/** Refuses what the server's JSON parser refuses: a `__proto__` key, a string with a lone surrogate. */
+function checkText(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) throw invalid(path, `${path} holds a lone surrogate: it is not valid Unicode`);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, child] of Object.entries(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (key === '__proto__') throw invalid(at, 'a key named __proto__ is refused');
+      checkText(child, at);
+    }
+  }
+}
 
 /**
  * Throws `INVALID_REQUEST` (`details.field`: the dotted path of the first bad value) unless `predicted` and `corrected`
@@ -55,7 +104,7 @@ export function validateSubmission(
         if (!(WIA_EMOTIONS as readonly string[]).includes(key)) throw invalid(`extensions.predicted_probabilities.${key}`, `unknown label ${key}`);
       }
     }
-    if (extensions.wia_face !== undefined && !isObject(extensions.wia_face)) throw invalid('extensions.wia_face', 'wia_face must be a WIA face object');
+    if (extensions.wia_face !== undefined) checkFace(extensions.wia_face);
   }
   if (meta !== undefined) {
     if (!isObject(meta)) throw invalid('meta', 'meta must be an object');
@@ -71,6 +120,29 @@ export function validateSubmission(
       if (!ok) throw invalid(`meta.${key}`, `meta values are strings of at most ${META_MAX_STRING} characters, finite numbers, booleans or null`);
     }
   }
+}
+
+/** The parts of a WIA face the server requires, and the sizes it caps (the server checks the rest). */
+function checkFace(face: unknown): void {
+  const at = 'extensions.wia_face';
+  if (!isObject(face)) throw invalid(at, 'wia_face must be a WIA face object');
+  const f = face as Record<string, unknown>;
+  if (!isCount(f['face_id'])) throw invalid(`${at}.face_id`, 'face_id must be an integer ≥ 0');
+  const box = f['bbox'] as Record<string, unknown> | undefined;
+  if (!isObject(box) || !['x', 'y', 'width', 'height'].every((k) => isCount(box[k]))) throw invalid(`${at}.bbox`, 'bbox must hold x, y, width and height, integers ≥ 0');
+  const emotions = f['emotions'] as { primary?: { label?: unknown; confidence?: unknown }; all?: unknown } | undefined;
+  const primary = emotions?.primary;
+  if (!isObject(primary) || !(WIA_EMOTIONS as readonly unknown[]).includes(primary.label) || !(typeof primary.confidence === 'number' && primary.confidence >= 0 && primary.confidence <= 1) || !Array.isArray(emotions?.all) || emotions.all.length !== WIA_EMOTIONS.length) {
+    throw invalid(`${at}.emotions`, 'emotions must hold primary { label, confidence } and all seven labels');
+  }
+  for (const [key, max] of [['landmarks', MAX_LANDMARKS], ['action_units', MAX_ACTION_UNITS]] as const) {
+    const list = f[key];
+    if (list !== undefined && !(Array.isArray(list) && list.length <= max)) throw invalid(`${at}.${key}`, `${key} must be an array of at most ${max}`);
+  }
+}
+
+function isCount(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= 0;
 }
 
 function scores(field: 'predicted' | 'corrected', value: LearningStateScores): void {
