@@ -115,6 +115,21 @@ describe('consent', () => {
     expect(s.requests).toHaveLength(1);
   });
 
+  it('after close(), every call rejects with DISPOSED, and a new uploader finds the queue as it was', async () => {
+    await open(() => ({ status: 503, body: wiaError('INTERNAL_ERROR', 'busy') }));
+    await start();
+    await submit(2);
+    const codes = await t.page.evaluate(async () => {
+      const up = window.uploaderTest.up!;
+      await up.close();
+      const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code);
+      return [await code(up.queued()), await code(up.deadLetters()), await code(up.deleteDead('x')), await code(up.clear()), await code(up.retryDead('x'))];
+    });
+    expect(codes).toEqual(['DISPOSED', 'DISPOSED', 'DISPOSED', 'DISPOSED', 'DISPOSED']);
+    await start();
+    expect((await state()).queued.items).toBe(2);
+  });
+
   it('stops sending when consent is withdrawn, keeps the items until clear()', async () => {
     const s = await open((_, i) => (i === 0 ? { status: 503, headers: { 'Retry-After': '1' } } : undefined));
     await start();

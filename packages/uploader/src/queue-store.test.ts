@@ -24,6 +24,12 @@ describe('QueueStore', () => {
     }
   });
 
+  it('counts an item by the UTF-8 bytes of its body, not its characters', async () => {
+    const store = new QueueStore(freshName());
+    const item = await store.add({ id: 'u', body: JSON.stringify({ meta: { note: '顔'.repeat(100) } }), createdAt: 0 }, 1e6);
+    expect(item.bytes).toBe(JSON.stringify({ meta: { note: '' } }).length + 300);
+  });
+
   it('names its database after the queue', () => {
     expect(queueDatabaseName('https://a.example/insert')).toBe('emolens-uploader:https://a.example/insert');
   });

@@ -107,7 +107,7 @@ export class QueueStore {
    * throws `QUEUE_FULL` (also when IndexedDB's quota is exhausted). Resolves once the transaction has committed.
    */
   add(item: NewItem, maxBytes: number): Promise<QueuedItem> {
-    const bytes = item.body.length; // JSON of ASCII: one byte per character.
+    const bytes = new TextEncoder().encode(item.body).length; // meta strings may be any Unicode
     return this.tx('readwrite', async (s) => {
       const stats = await countItems(s);
       const used = stats.queued.bytes + stats.dead.bytes;

@@ -250,11 +250,13 @@ class UploaderImpl implements Uploader {
     if (consent) this.kickSoon();
   }
 
-  queued(): Promise<QueuedItem[]> {
+  async queued(): Promise<QueuedItem[]> {
+    this.assertOpen();
     return this.store.queued();
   }
 
-  deadLetters(): Promise<DeadLetter[]> {
+  async deadLetters(): Promise<DeadLetter[]> {
+    this.assertOpen();
     return this.store.deadLetters();
   }
 
@@ -269,12 +271,14 @@ class UploaderImpl implements Uploader {
   }
 
   async deleteDead(id: string): Promise<boolean> {
+    this.assertOpen();
     const deleted = await this.store.deleteDead(id);
     if (deleted) this.afterChange();
     return deleted;
   }
 
   async clear(): Promise<void> {
+    this.assertOpen();
     await this.store.clear();
     this.afterChange();
   }
