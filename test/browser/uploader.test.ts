@@ -130,6 +130,27 @@ describe('consent', () => {
     expect((await state()).queued.items).toBe(2);
   });
 
+  it('on a page without IndexedDB: submit rejects with storage_unavailable, and the background failure is an error event', async () => {
+    await open();
+    const out = await t.page.evaluate(async (scores) => {
+      Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true });
+      const errors: string[] = [];
+      const up = window.uploaderTest.start({ endpoint: '/api/insert', consent: true });
+      up.on('error', (e) => errors.push(`${e.code} ${String(e.details.kind)}`));
+      const image = await window.uploaderTest.makeImage(64, 64);
+      const submitted = await up.submit({ image, predicted: scores, corrected: scores }).then(
+        () => 'queued',
+        (e: { code: string; details: { kind: string } }) => `${e.code} ${e.details.kind}`,
+      );
+      await up.flush().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 200));
+      await up.close();
+      return { submitted, errors: [...new Set(errors)] };
+    }, SCORES);
+    expect(out).toEqual({ submitted: 'INTERNAL_ERROR storage_unavailable', errors: ['INTERNAL_ERROR storage_unavailable'] });
+    expect(t.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
+  });
+
   it('stops sending when consent is withdrawn, keeps the items until clear()', async () => {
     const s = await open((_, i) => (i === 0 ? { status: 503, headers: { 'Retry-After': '1' } } : undefined));
     await start();

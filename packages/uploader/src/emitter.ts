@@ -28,6 +28,11 @@ export class Emitter<Events extends object> {
     }
   }
 
+  /** Whether `type` has a listener. */
+  has<K extends keyof Events>(type: K): boolean {
+    return (this.listeners.get(type)?.size ?? 0) > 0;
+  }
+
   /** Removes every listener. */
   clear(): void {
     this.listeners.clear();

@@ -19,5 +19,14 @@ export function hasWebLocks(): boolean {
  */
 export function withTabLock<T>(name: string, signal: AbortSignal, task: () => Promise<T>): Promise<T> {
   if (!hasWebLocks()) return task();
-  return navigator.locks.request(name, { mode: 'exclusive', signal }, task) as Promise<T>;
+  let ran = false;
+  const locked = navigator.locks.request(name, { mode: 'exclusive', signal }, () => {
+    ran = true;
+    return task();
+  }) as Promise<T>;
+  // A page of an opaque origin (a sandboxed iframe) has navigator.locks, but every request is a SecurityError.
+  return locked.catch((error: unknown) => {
+    if (!ran && error instanceof DOMException && error.name === 'SecurityError') return task();
+    throw error;
+  });
 }

@@ -65,6 +65,12 @@ export interface UploaderEventMap {
   offline: UploaderState;
   /** Anything in {@link UploaderState} changed. */
   change: UploaderState;
+  /**
+   * A step the uploader took on its own failed (reading the queue, a send pass it started; not `flush()`, whose
+   * promise rejects): e.g. `INTERNAL_ERROR` `storage_unavailable` on a page without IndexedDB. It goes on, and
+   * tries again at the next trigger. With no listener, the error goes to `reportError` (the page's `error` event).
+   */
+  error: EmoLensError;
 }
 
 /** How {@link Uploader.flush} ended: see each status. */
@@ -293,6 +299,12 @@ class UploaderImpl implements Uploader {
     this.events.clear();
   }
 
+  /** A background failure: to the `error` listeners, else to `reportError`. */
+  private report(error: unknown): void {
+    if (!this.events.has('error')) return report(error);
+    this.events.emit('error', isEmoLensError(error) ? error : new EmoLensError('INTERNAL_ERROR', 'The uploader failed in the background', { kind: 'unexpected', reason: String(error) }, { cause: error }));
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new EmoLensError('DISPOSED', 'The uploader was closed');
   }
@@ -307,7 +319,7 @@ class UploaderImpl implements Uploader {
   /** {@link kick} for internal triggers: errors are reported, not thrown. */
   private kickSoon(): void {
     if (this.closed) return;
-    this.kick().catch(report);
+    this.kick().catch((error: unknown) => this.report(error));
   }
 
   private async runLoop(): Promise<DrainResult> {
@@ -408,7 +420,7 @@ class UploaderImpl implements Uploader {
       this.stats = stats;
       this.changed();
     } catch (error) {
-      if (!this.closed) report(error);
+      if (!this.closed) this.report(error);
     }
   }
 
