@@ -106,6 +106,12 @@ describe('GET /load', () => {
       ['?limit=1.5', 'limit'],
       ['?offset=-1', 'offset'],
       ["?limit=1;DROP TABLE annotations", 'limit'],
+      // Numbers only in decimal digits: Ajv's coercion would read these as 16, 1000, 5 and Infinity.
+      ['?limit=0x10', 'limit'],
+      ['?limit=1e3', 'limit'],
+      ['?offset=%2B5', 'offset'],
+      ['?offset=Infinity', 'offset'],
+      ['?limit=1&limit=2', 'limit'],
     ] as const) {
       const response = await load(query);
       expect(response.statusCode, query).toBe(400);
