@@ -10,13 +10,35 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 export async function readBody(request: Request, maxBytes: number): Promise<ArrayBuffer> {
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(declared, maxBytes);
-  const body = await request.arrayBuffer();
-  if (body.byteLength > maxBytes) throw tooLarge(body.byteLength, maxBytes);
-  return body;
+  // Read as a stream and stop at the limit: a service worker sees no Content-Length, and reading a body of a
+  // gigabyte whole failed ("Failed to fetch", a 500) instead of giving the 413.
+  const reader = request.body?.getReader();
+  if (!reader) return new ArrayBuffer(0);
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      void reader.cancel().catch(() => undefined);
+      throw tooLarge(undefined, maxBytes);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(bytes);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return body.buffer;
 }
 
-function tooLarge(bytes: number, maxBytes: number): EmoLensError {
-  return new EmoLensError('IMAGE_TOO_LARGE', `The request body is ${bytes} bytes, more than the ${maxBytes} this route takes`, {
+/** `bytes`: the declared size, when known (the read of a stream stops at the limit, before the whole is known). */
+function tooLarge(bytes: number | undefined, maxBytes: number): EmoLensError {
+  const size = bytes === undefined ? 'is larger than' : `is ${bytes} bytes, more than`;
+  return new EmoLensError('IMAGE_TOO_LARGE', `The request body ${size} the ${maxBytes} bytes this route takes`, {
     kind: 'too_large',
     reason: 'request body too large',
     suggestion: 'Send a smaller image (or fewer frames).',

@@ -22,6 +22,8 @@ export interface RestFetchEvent {
 /** The parts of a service worker's `Client` this module uses. */
 export interface RestClient {
   readonly id: string;
+  /** `window`, `worker` or `sharedworker`; only windows serve. */
+  readonly type?: string;
   postMessage(message: unknown, transfer: Transferable[]): void;
 }
 
@@ -47,6 +49,11 @@ export interface RestRouteOptions {
 }
 
 const DEFAULTS = { acceptTimeoutMs: 1000, answerTimeoutMs: 280_000 };
+/**
+ * How often the page that took a request is looked for while it works: a page that closes or reloads never answers,
+ * and a port says nothing when its other end goes away.
+ */
+const PAGE_WATCH_MS = 500;
 
 /**
  * Answers `event` when it is a REST request (see the module's description) and returns `true`; returns `false`
@@ -96,12 +103,10 @@ async function forward(scope: RestWorkerScope, event: RestFetchEvent, path: stri
     return errorResponse(api, e, e.details.kind === 'too_large' ? 413 : undefined);
   }
   const message: Omit<RestRequestMessage, 'body'> = { type: REST_REQUEST, method: request.method, url: request.url, path, headers: [...request.headers] };
-  const clients = await candidates(scope, event.clientId);
-  for (const [i, client] of clients.entries()) {
-    // The body is transferred: each page but the last one asked gets a copy.
-    const sent = body === null || i === clients.length - 1 ? body : body.slice(0);
-    const answer = await ask(client, { ...message, body: sent }, options);
-    if (answer === 'not_taken') continue;
+  for (const client of await candidates(scope, event.clientId)) {
+    // The body is transferred: each page gets a copy, so the next one can still be asked if this one goes away.
+    const answer = await ask(scope, client, { ...message, body: body?.slice(0) ?? null }, options);
+    if (answer === 'not_taken' || answer === 'gone') continue;
     if (answer === 'timeout') {
       return errorResponse(api, new EmoLensError('TIMEOUT', `The page did not answer within ${options.answerTimeoutMs} ms`, { reason: 'answer timeout' }), 504);
     }
@@ -110,20 +115,24 @@ async function forward(scope: RestWorkerScope, event: RestFetchEvent, path: stri
   return notServingResponse(api);
 }
 
-/** The page that made the request, then every other window of the app. */
+/** The page that made the request (a window: a worker never serves), then every other window of the app. */
 async function candidates(scope: RestWorkerScope, clientId: string): Promise<RestClient[]> {
-  const own = clientId ? await scope.clients.get(clientId) : undefined;
+  const found = clientId ? await scope.clients.get(clientId) : undefined;
+  const own = found && (found.type ?? 'window') === 'window' ? found : undefined;
   const windows = await scope.clients.matchAll({ type: 'window' });
   return [...(own ? [own] : []), ...windows.filter((w) => w.id !== own?.id)];
 }
 
-type Answer = Extract<RestReplyMessage, { type: 'response' }> | 'not_taken' | 'timeout';
+/** A page's response; or it did not take the request, went away after taking it, or took too long. */
+type Answer = Extract<RestReplyMessage, { type: 'response' }> | 'not_taken' | 'gone' | 'timeout';
 
-function ask(client: RestClient, message: RestRequestMessage, options: Required<Omit<RestRouteOptions, 'basePath'>>): Promise<Answer> {
+function ask(scope: RestWorkerScope, client: RestClient, message: RestRequestMessage, options: Required<Omit<RestRouteOptions, 'basePath'>>): Promise<Answer> {
   return new Promise((resolve) => {
     const channel = new MessageChannel();
+    let watch: ReturnType<typeof setInterval> | undefined;
     const finish = (answer: Answer) => {
       clearTimeout(timer);
+      clearInterval(watch);
       channel.port1.close();
       resolve(answer);
     };
@@ -132,6 +141,9 @@ function ask(client: RestClient, message: RestRequestMessage, options: Required<
       if (event.data.type === 'accepted') {
         clearTimeout(timer);
         timer = setTimeout(() => finish('timeout'), options.answerTimeoutMs);
+        watch = setInterval(() => {
+          scope.clients.get(client.id).then((still) => still || finish('gone'), () => undefined);
+        }, PAGE_WATCH_MS);
       } else finish(event.data);
     };
     client.postMessage(message, message.body ? [channel.port2, message.body] : [channel.port2]);
