@@ -218,6 +218,26 @@ describe('@emolens/personalise in Chromium (real worker, real IndexedDB)', () =>
     expect(result.afterDispose).toEqual({ typed: true, name: 'EmoLensError', code: 'DISPOSED', field: undefined });
   });
 
+  it('dispose() during a training in its worker: train() rejects with DISPOSED and idle() resolves', async () => {
+    const result = await t.page.evaluate(
+      async ({ name, training }) => {
+        const p = await window.emolensPersonalise.createPersonaliser({ storeName: name, retrainEvery: 0 });
+        for (const r of training) await p.addCorrection({ features: r.features, predicted: r.base, corrected: r.corrected });
+        const outcome = p.train().then(
+          () => 'resolved',
+          (e: { code?: string }) => e.code,
+        );
+        await new Promise((r) => setTimeout(r, 300));
+        const trainingWhenDisposed = p.state.training;
+        p.dispose();
+        const settle = <T,>(promise: Promise<T>) => Promise.race([promise, new Promise<string>((r) => setTimeout(() => r('pending after 10 s'), 10_000))]);
+        return { trainingWhenDisposed, train: await settle(outcome), idle: await settle(p.idle().then(() => 'resolved')), training: p.state.training };
+      },
+      { name: storeName('dispose'), training },
+    );
+    expect(result).toEqual({ trainingWhenDisposed: true, train: 'DISPOSED', idle: 'resolved', training: false });
+  });
+
   it('reset() clears the corrections and the model, in IndexedDB too', async () => {
     const result = await t.page.evaluate(
       async ({ name, training }) => {

@@ -229,6 +229,10 @@ describe('export and import', () => {
       [(() => { const j = good(); j.heads.emotion.outputs = 4; return j; })(), 'heads.emotion.outputs'],
       [(() => { const j = good(); j.heads.emotion.b1 = {}; return j; })(), 'heads.emotion.b1'],
       [(() => { const j = good(); delete j.heads; return j; })(), 'heads'],
+      // Holes of a sparse array are not zeros.
+      [(() => { const j = good(); j.heads.states.w1 = new Array(j.heads.states.w1.length); return j; })(), 'heads.states.w1[0]'],
+      [(() => { const j = good(); delete j.heads.states.w1[7]; return j; })(), 'heads.states.w1[7]'],
+      [(() => { const j = good(); return Object.defineProperty(j, 'heads', { enumerable: true, get: () => { throw new Error('trap'); } }); })(), 'json'],
     ];
     for (const [json, field] of cases) {
       expect(await rejection(p.import(json)), JSON.stringify(field)).toEqual({ code: 'INVALID_REQUEST', field });
@@ -274,10 +278,34 @@ describe('lifecycle', () => {
     expect(p.predict(c.features, c.predicted)).toEqual(c.predicted);
   });
 
-  it('rejects with DISPOSED after dispose()', async () => {
+  it('a reset() called right after addCorrection(), not awaited, clears that correction too', async () => {
     const p = await createPersonaliser(FAST);
+    const [c] = drowsyCorrections(1, 53);
+    const added = p.addCorrection(c!);
+    const reset = p.reset();
+    await Promise.all([added, reset]);
+    expect(p.state.corrections).toBe(0);
+  });
+
+  it('rejects with DISPOSED after dispose(), and a training in flight settles', async () => {
+    const p = await withCorrections(drowsyCorrections(20, 59));
+    const training = p.train();
     p.dispose();
+    expect((await rejection(training)).code).toBe('DISPOSED');
+    await p.idle();
     expect((await rejection(p.train())).code).toBe('DISPOSED');
     expect((await rejection(p.addCorrection(drowsyCorrections(1, 1)[0]!))).code).toBe('DISPOSED');
+    const c = drowsyCorrections(1, 61)[0]!;
+    for (const call of [() => p.predict(c.features, c.predicted), () => p.predictEmotions(c.features), () => p.export()]) {
+      expect(() => call()).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
+    }
+  });
+
+  it('refuses a correction it cannot read (a getter that throws) with INVALID_REQUEST', async () => {
+    const p = await createPersonaliser(FAST);
+    const c = drowsyCorrections(1, 67)[0]!;
+    const hostile = Object.defineProperty({ ...c }, 'corrected', { enumerable: true, get: () => { throw new Error('trap'); } });
+    expect(await rejection(p.addCorrection(hostile))).toEqual({ code: 'INVALID_REQUEST', field: 'correction' });
+    expect(p.state.corrections).toBe(0);
   });
 });

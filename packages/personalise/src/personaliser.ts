@@ -114,6 +114,10 @@ class DevicePersonaliser implements Personaliser {
   private autoQueued = false;
   private trainer: Trainer | undefined;
   private disposed = false;
+  /** Aborted by dispose(): a fit in flight then rejects with DISPOSED (its worker, ended, would never answer). */
+  private readonly closing = new AbortController();
+  /** addCorrection, reset and import, one after another: a reset called right after an add clears it too. */
+  private mutations: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly options: ResolvedPersonaliserOptions,
@@ -138,11 +142,13 @@ class DevicePersonaliser implements Personaliser {
 
   async addCorrection(correction: Correction): Promise<void> {
     this.assertOpen();
-    const stored = checkCorrection(correction);
-    await this.store.append(stored, this.options.maxCorrections);
-    this.corrections.push(stored);
-    if (this.corrections.length > this.options.maxCorrections) this.corrections.splice(0, this.corrections.length - this.options.maxCorrections);
-    this.pending++;
+    const stored = readInput('correction', () => checkCorrection(correction));
+    await this.serially(async () => {
+      await this.store.append(stored, this.options.maxCorrections);
+      this.corrections.push(stored);
+      if (this.corrections.length > this.options.maxCorrections) this.corrections.splice(0, this.corrections.length - this.options.maxCorrections);
+      this.pending++;
+    });
     this.maybeRetrain();
   }
 
@@ -159,11 +165,13 @@ class DevicePersonaliser implements Personaliser {
   }
 
   predict(features: Float32Array | readonly number[], base: LearningStateScores): LearningStateScores {
+    this.assertOpen();
     const checked = checkFeatures(features, 'features');
     return predictStates(this.model, checked, checkScores(base, 'base'), this.options.blendK);
   }
 
   predictEmotions(features: Float32Array | readonly number[]): Record<WiaEmotion, number> {
+    this.assertOpen();
     return predictEmotions(this.model, checkFeatures(features, 'features'), this.options.blendK);
   }
 
@@ -173,31 +181,44 @@ class DevicePersonaliser implements Personaliser {
 
   async reset(): Promise<void> {
     this.assertOpen();
-    this.generation++;
-    this.corrections = [];
-    this.model = undefined;
-    this.pending = 0;
-    await this.store.clear();
+    await this.serially(async () => {
+      this.generation++;
+      this.corrections = [];
+      this.model = undefined;
+      this.pending = 0;
+      await this.store.clear();
+    });
   }
 
   export(): PersonalisationJson | null {
+    this.assertOpen();
     return this.model ? toPersonalisationJson(this.model) : null;
   }
 
   async import(json: unknown): Promise<void> {
     this.assertOpen();
-    const model = fromPersonalisationJson(json); // throws before anything changes
-    await this.store.saveModel(toPersonalisationJson(model));
-    this.generation++;
-    this.model = model;
-    this.pending = 0;
+    const model = readInput('json', () => fromPersonalisationJson(json)); // throws before anything changes
+    await this.serially(async () => {
+      await this.store.saveModel(toPersonalisationJson(model));
+      this.generation++;
+      this.model = model;
+      this.pending = 0;
+    });
   }
 
   dispose(): void {
     this.disposed = true;
     this.generation++;
+    this.closing.abort();
     this.trainer?.dispose();
     this.trainer = undefined;
+  }
+
+  /** Runs `op` after every mutation called before it has finished. */
+  private serially<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.mutations.then(op);
+    this.mutations = run.catch(() => undefined);
+    return run;
   }
 
   /** Queues a background training once `retrainEvery` corrections are pending (one at a time). */
@@ -240,7 +261,7 @@ class DevicePersonaliser implements Personaliser {
     this.trainer ??= this.options.training === 'worker' ? workerTrainer(this.options.worker) : inlineTrainer();
     let results: FitResult[];
     try {
-      results = await this.trainer.fit(sets.emotion ? [sets.states, sets.emotion] : [sets.states], this.options.trainingLoad);
+      results = await untilDisposed(this.trainer.fit(sets.emotion ? [sets.states, sets.emotion] : [sets.states], this.options.trainingLoad), this.closing.signal);
     } catch (error) {
       if (generation === this.generation) this.pending += corrections.length; // still to learn
       throw error;
@@ -270,7 +291,7 @@ class DevicePersonaliser implements Personaliser {
   }
 
   private assertOpen(): void {
-    if (this.disposed) throw new EmoLensError('DISPOSED', 'The personaliser was disposed', { reason: 'dispose() was called' });
+    if (this.disposed) throw disposedError();
   }
 }
 
@@ -281,5 +302,29 @@ function assertFinite({ head, loss }: FitResult): void {
     if (!(head[key] as Float32Array).every(Number.isFinite)) {
       throw new EmoLensError('INTERNAL_ERROR', 'Training diverged: the head has weights that are not finite', { kind: 'unexpected', reason: `non-finite ${key}`, loss });
     }
+  }
+}
+
+/** `promise`, or a rejection with `DISPOSED` once `signal` aborts, whichever comes first. */
+function untilDisposed<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(disposedError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(disposedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function disposedError(): EmoLensError {
+  return new EmoLensError('DISPOSED', 'The personaliser was disposed', { reason: 'dispose() was called' });
+}
+
+/** Runs a check of caller input; anything but an EmoLensError (a getter that throws, a revoked Proxy) is `INVALID_REQUEST`. */
+function readInput<T>(field: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (isEmoLensError(error)) throw error;
+    throw new EmoLensError('INVALID_REQUEST', `${field} could not be read`, { field, reason: error instanceof Error ? error.message : String(error) });
   }
 }

@@ -137,12 +137,14 @@ function numbers(value: unknown, field: string, length: number): Float32Array {
   if (!Array.isArray(value)) throw invalid(field, `${field} must be an array of ${length} numbers`);
   if (value.length !== length) throw invalid(field, `${field} must have ${length} numbers, got ${value.length}`);
   const out = new Float32Array(length);
-  value.forEach((v: unknown, i) => {
+  // An index loop, not forEach, which skips the holes of a sparse array (new Array(n) would import as zeros).
+  for (let i = 0; i < length; i++) {
+    const v: unknown = value[i];
     if (typeof v !== 'number' || !Number.isFinite(v) || !Number.isFinite(Math.fround(v))) {
       throw invalid(`${field}[${i}]`, `${field}[${i}] must be a finite number, got ${show(v)}`);
     }
     out[i] = v;
-  });
+  }
   return out;
 }
 
