@@ -127,7 +127,8 @@ describe('consent', () => {
     });
     expect(codes).toEqual(['DISPOSED', 'DISPOSED', 'DISPOSED', 'DISPOSED', 'DISPOSED']);
     await start();
-    expect((await state()).queued.items).toBe(2);
+    // The new uploader reads the queue's counts in the background.
+    await expect.poll(async () => (await state()).queued.items).toBe(2);
   });
 
   it('on a page without IndexedDB: submit rejects with storage_unavailable, and the background failure is an error event', async () => {
