@@ -235,7 +235,7 @@ describe('the request', () => {
         .catch((e: { code: string; details: unknown }) => ({ code: e.code, details: e.details }));
     }, SCORES);
     expect(error).toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'corrected.engagement' } });
-    expect((await state()).queued.items).toBe(0);
+    await expect.poll(async () => (await state()).queued.items).toBe(0);
   });
 });
 
@@ -287,7 +287,7 @@ describe('images', () => {
     await start();
     expect(await submitError(t.page, 'garbage')).toMatchObject({ code: 'INVALID_IMAGE', details: { kind: 'undecodable' } });
     expect(await submitError(t.page, 'text')).toMatchObject({ code: 'INVALID_IMAGE', details: { kind: 'invalid_base64' } });
-    expect((await state()).queued.items).toBe(0);
+    await expect.poll(async () => (await state()).queued.items).toBe(0);
   });
 });
 
@@ -497,7 +497,7 @@ describe('byte budget', () => {
     expect(first.code).toBe('QUEUE_FULL');
     expect(first.accepted).toBeGreaterThan(3);
     await t.page.evaluate(() => window.uploaderTest.up!.clear());
-    expect((await state()).queued.items).toBe(0);
+    await expect.poll(async () => (await state()).queued.items).toBe(0);
     const second = await fill();
     expect(second.code).toBe('QUEUE_FULL');
     hold = false;
