@@ -280,6 +280,9 @@ describe('detector.stream on a camera', () => {
       attempt('onResult', () => detector.stream(media, { onResult: 'yes' as never }));
       attempt('grace', () => detector.stream(media, { trackGraceMs: -1 }));
       attempt('hostile', () => detector.stream(media, new Proxy({}, { get() { throw new Error('trap'); } }) as never));
+      const audio = new AudioContext().createMediaStreamDestination().stream;
+      attempt('audioStream', () => detector.stream(audio));
+      attempt('audioTrack', () => detector.stream(audio.getAudioTracks()[0]!));
       track.stop();
       attempt('ended', () => detector.stream(track));
       return codes;
@@ -291,6 +294,8 @@ describe('detector.stream on a camera', () => {
       onResult: expect.stringMatching(/^INVALID_REQUEST:onResult/),
       grace: expect.stringMatching(/^INVALID_REQUEST:trackGraceMs/),
       hostile: expect.stringMatching(/^INVALID_REQUEST:/),
+      audioStream: 'INVALID_REQUEST:source:not_video',
+      audioTrack: 'INVALID_REQUEST:source:not_video',
       ended: 'INVALID_REQUEST:source:ended',
     });
   }, 60_000);

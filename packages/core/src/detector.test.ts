@@ -289,3 +289,16 @@ describe('forRequest', () => {
     expect(error.requestId).toBe('req_a');
   });
 });
+
+describe('a worker function given to createDetector', () => {
+  it('that throws, or returns no Worker, is INVALID_REQUEST naming worker, with what it threw', async () => {
+    const thrown = await createDetector({
+      worker: () => {
+        throw new Error('no workers here');
+      },
+    }).catch((e: unknown) => e);
+    expect(thrown).toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'worker', reason: 'no workers here' } });
+    const nothing = await createDetector({ worker: () => undefined as unknown as Worker }).catch((e: unknown) => e);
+    expect(nothing).toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'worker', reason: 'undefined' } });
+  });
+});

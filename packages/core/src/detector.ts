@@ -199,7 +199,20 @@ export function createDetector(options: DetectorOptions = {}): Promise<Detector>
 }
 
 function spawner(worker: DetectorOptions['worker']): () => Worker {
-  if (typeof worker === 'function') return worker;
+  if (typeof worker === 'function') {
+    return () => {
+      let made: unknown;
+      let reason: string;
+      try {
+        made = worker();
+        reason = typeof made;
+      } catch (error) {
+        reason = error instanceof Error ? error.message : String(error);
+      }
+      if (typeof (made as { postMessage?: unknown } | null)?.postMessage === 'function') return made as Worker;
+      throw new EmoLensError('INVALID_REQUEST', 'The worker function gave no Worker', { field: 'worker', reason });
+    };
+  }
   let given = worker;
   return () => {
     if (given) {

@@ -337,6 +337,7 @@ describe('resolveVideoOptions', () => {
     [{ track_faces: 1 }, 'track_faces'],
     [{ frame_rate: 0 }, 'frame_rate'],
     [{ frame_rate: 5000 }, 'frame_rate'],
+    [{ frame_rate: 1e-300 }, 'frame_rate'],
     [{ onProgress: 'log' }, 'onProgress'],
     [{ maxFaces: 0 }, 'maxFaces'],
     [{ trackGraceMs: -1 }, 'trackGraceMs'],

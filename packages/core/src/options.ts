@@ -562,6 +562,8 @@ export const DEFAULT_FRAME_RATE = 30;
 
 /** Most `frame_rate`: beyond it, frames would be closer than the 0.1 ms in which timestamps tell frames apart. */
 const MAX_FRAME_RATE = 1000;
+/** Slowest `frame_rate`: one frame every 1,000 s (slower rates made timestamps overflow past 1e300 ms). */
+const MIN_FRAME_RATE = 0.001;
 
 /** {@link VideoOptions}, resolved. */
 export interface ResolvedVideoOptions {
@@ -590,8 +592,8 @@ export function resolveVideoOptions(given: VideoOptions | undefined, detectorMax
   const tracking = resolveTrackingOptions(given);
   const { frame_rate: frameRate, onProgress, ...wia } = snapshot<VideoCallOptions>(given, VIDEO_OPTION_KEYS);
   const video = parseWiaVideoOptions(wia, '');
-  if (frameRate !== undefined && !(typeof frameRate === 'number' && frameRate > 0 && frameRate <= MAX_FRAME_RATE)) {
-    fail('frame_rate', `frame_rate must be a number of frames per second greater than 0 and at most ${MAX_FRAME_RATE}`, frameRate);
+  if (frameRate !== undefined && !(typeof frameRate === 'number' && frameRate >= MIN_FRAME_RATE && frameRate <= MAX_FRAME_RATE)) {
+    fail('frame_rate', `frame_rate must be a number of frames per second from ${MIN_FRAME_RATE} to ${MAX_FRAME_RATE}`, frameRate);
   }
   if (frameRate !== undefined && input === 'file') fail('frame_rate', 'frame_rate applies to an array of frames: a video file has its own timestamps', frameRate);
   if (onProgress !== undefined && typeof onProgress !== 'function') fail('onProgress', 'onProgress must be a function', typeof onProgress);

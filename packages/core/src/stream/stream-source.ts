@@ -64,13 +64,14 @@ function isVideoElement(source: unknown): source is HTMLVideoElement {
 /** `source` as a MediaStream with a live video track; `INVALID_REQUEST` (`details.field: 'source'`) otherwise. */
 export function mediaStreamOf(source: unknown): MediaStream {
   if (typeof MediaStreamTrack !== 'undefined' && source instanceof MediaStreamTrack) {
-    if (source.kind !== 'video') invalid(`A ${source.kind} track has no frames to analyse`, 'not_video');
+    if (source.kind !== 'video') invalid(`An ${source.kind} track has no frames to analyse`, 'not_video');
     if (source.readyState === 'ended') invalid('The track has ended', 'ended');
     return new MediaStream([source]);
   }
   if (typeof MediaStream !== 'undefined' && source instanceof MediaStream) {
-    const live = source.getVideoTracks().filter((track) => track.readyState === 'live');
-    if (live.length === 0) invalid('The MediaStream has no live video track', 'ended');
+    const video = source.getVideoTracks();
+    if (video.length === 0) invalid('The MediaStream has no video track', 'not_video');
+    if (!video.some((track) => track.readyState === 'live')) invalid('The MediaStream has no live video track', 'ended');
     return source;
   }
   return invalid('A stream reads an HTMLVideoElement, a MediaStream or a video MediaStreamTrack', 'unsupported_source');
