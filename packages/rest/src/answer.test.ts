@@ -119,6 +119,12 @@ describe('answerRestRequest', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]).toBeInstanceOf(Blob);
     expect(new Uint8Array(await (seen[0] as Blob).arrayBuffer())).toEqual(new Uint8Array([0xff, 0xd8]));
+    // Of two "file" parts, the last one, as FastAPI takes it.
+    const twice = new FormData();
+    twice.append('file', new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' }), 'first.png');
+    twice.append('file', new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' }), 'last.jpg');
+    expect((await answer(new Request('https://app.test/predict', { method: 'POST', body: twice }), a))!.status).toBe(200);
+    expect(new Uint8Array(await (seen[1] as Blob).arrayBuffer())).toEqual(new Uint8Array([0xff, 0xd8, 0xff]));
     // The content type decides: the same path with JSON is still the webcam API.
     const json = (await answer(post('/predict', JSON.stringify({ image: 'data:image/png;base64,AAAA' }), { 'content-type': 'application/json' }), a))!;
     expect(await json.json()).toEqual({ emotion: 'HAPPY' });

@@ -97,7 +97,8 @@ async function analyze(api: Exclude<RestApi, 'health'>, request: Request, body: 
     case 'wakee': {
       const form = await parseForm(request, body);
       if (!form) throw new EmoLensError('INVALID_REQUEST', 'There was an error parsing the body', { kind: 'invalid_multipart', reason: 'the multipart body does not parse' });
-      const file = form.get('file');
+      // FastAPI (Starlette's form) takes the last part of a repeated field.
+      const file = form.getAll('file').at(-1) ?? null;
       if (!(file instanceof Blob)) throw missingFile(file);
       return json(200, await analyzer.predictWakee(file));
     }

@@ -22,7 +22,8 @@ export interface RestServer {
 }
 
 /**
- * Answers, in this page, the REST requests the service worker takes (`@emolens/rest/sw`): the analysis runs on
+ * Answers, in this page, the REST requests the service worker takes (`@emolens/rest/sw`; a second call replaces the
+ * first): the analysis runs on
  * `analyzer` (an EmoLens `Detector`: `detect`, `analyzeFace`, `analyzeFaceVideo`, `predictWakee`), so the page's own
  * `fetch('/v1/analyze/face', …)`, or any client code written against the seeds' APIs, gets the seed's exact body
  * without a server.
@@ -36,6 +37,8 @@ export interface RestServer {
  */
 export function serveRest(analyzer: RestAnalyzer, options: ServeRestOptions = {}): RestServer {
   const container = options.container ?? navigator.serviceWorker;
+  // One server per page: a second call replaces the first, so each request is answered (and analysed) once.
+  serving.get(container)?.();
   const service: RestService = { analyzer, version: options.version ?? REST_VERSION };
   const onMessage = (event: MessageEvent) => {
     const port = event.ports[0];
@@ -47,8 +50,16 @@ export function serveRest(analyzer: RestAnalyzer, options: ServeRestOptions = {}
   // Start delivering the service worker's messages now, not once the document has finished loading: requests made
   // while the page is still starting are answered instead of timing out.
   container.startMessages();
-  return { stop: () => container.removeEventListener('message', onMessage) };
+  const stop = () => {
+    container.removeEventListener('message', onMessage);
+    if (serving.get(container) === stop) serving.delete(container);
+  };
+  serving.set(container, stop);
+  return { stop };
 }
+
+/** The stop function of the server answering on each container. */
+const serving = new WeakMap<ServiceWorkerContainer, () => void>();
 
 async function reply(message: RestRequestMessage, port: MessagePort, service: RestService): Promise<void> {
   const match = matchRoute(message.method, message.path);
