@@ -64,9 +64,11 @@ export type RouteMatch =
 export function matchRoute(method: string, path: string): RouteMatch | undefined {
   const routes = REST_ROUTES.filter((r) => r.path === path);
   if (routes.length > 0) {
-    const route = routes.find((r) => r.method === method.toUpperCase());
+    // HEAD is GET without the body, as the seeds' servers (Flask, FastAPI) answer it.
+    const asked = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+    const route = routes.find((r) => r.method === asked);
     if (route) return { kind: 'route', route };
-    const allowed = routes.map((r) => r.method);
+    const allowed = routes.flatMap((r) => (r.method === 'GET' ? ['GET', 'HEAD'] : [r.method]));
     return { kind: 'method_not_allowed', api: routes[0]!.api, allowed };
   }
   if (path.startsWith(WIA_PREFIX)) return { kind: 'not_found', api: 'wia-face' };

@@ -89,4 +89,17 @@ describe('handleRestFetch', () => {
     expect(pulled).toBeLessThan(40);
     expect(received).toEqual([]);
   });
+
+  it('answers HEAD on a GET route as GET without the body; Allow names HEAD', async () => {
+    const { scope } = fakeScope({ server: { does: 'answer' } });
+    const ask = (method: string) =>
+      new Promise<Response>((resolve, reject) => {
+        const request = new Request(`${ORIGIN}/health`, { method });
+        if (!handleRestFetch(scope, { request, clientId: 'server', respondWith: (r) => void r.then(resolve, reject) }, { acceptTimeoutMs: 100 })) reject(new Error('not taken'));
+      });
+    const head = await ask('HEAD');
+    expect([head.status, await head.text()]).toEqual([200, '']);
+    const put = await ask('PUT');
+    expect([put.status, put.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+  });
 });

@@ -110,7 +110,7 @@ async function forward(scope: RestWorkerScope, event: RestFetchEvent, path: stri
     if (answer === 'timeout') {
       return errorResponse(api, new EmoLensError('TIMEOUT', `The page did not answer within ${options.answerTimeoutMs} ms`, { reason: 'answer timeout' }), 504);
     }
-    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    return new Response(request.method === 'HEAD' ? null : answer.body, { status: answer.status, headers: answer.headers });
   }
   return notServingResponse(api);
 }
