@@ -26,13 +26,7 @@ export async function readBody(request: Request, maxBytes: number): Promise<Arra
     }
     chunks.push(value);
   }
-  const body = new Uint8Array(bytes);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body.buffer;
+  return new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer();
 }
 
 /** `bytes`: the declared size, when known (the read of a stream stops at the limit, before the whole is known). */

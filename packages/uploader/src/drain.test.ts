@@ -82,6 +82,18 @@ async function setup(replies: Reply[], options: Partial<UploaderOptions> = {}, i
   };
 }
 
+/** Runs `passes` drain passes, each failing and waiting, moving the clock to each next try; resolves to the waits. */
+async function waitsOf(t: Awaited<ReturnType<typeof setup>>, passes: number): Promise<number[]> {
+  const waits: number[] = [];
+  for (let i = 0; i < passes; i++) {
+    const r = await drainQueue(t.ctx);
+    if (r.status !== 'waiting') throw new Error(r.status);
+    waits.push(r.nextAttemptAt - t.clock.now);
+    t.clock.now = r.nextAttemptAt;
+  }
+  return waits;
+}
+
 describe('drainQueue', () => {
   it('sends every item in order with its id as Idempotency-Key, the API key and the stored body', async () => {
     const t = await setup([], { apiKey: 'secret' });
@@ -118,13 +130,7 @@ describe('drainQueue', () => {
 
   it('grows the wait with the attempts', async () => {
     const t = await setup([json(503, {}), json(503, {}), json(503, {})], {}, ['a']);
-    const waits: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await drainQueue(t.ctx);
-      if (r.status !== 'waiting') throw new Error(r.status);
-      waits.push(r.nextAttemptAt - t.clock.now);
-      t.clock.now = r.nextAttemptAt;
-    }
+    const waits = await waitsOf(t, 3);
     expect(waits).toEqual([500, 1000, 2000]);
   });
 
@@ -144,13 +150,7 @@ describe('drainQueue', () => {
   it('waits at least the backoff when Retry-After asks for none, or names a time already past', async () => {
     const past = new Date(1_000_000 - 3_600_000).toUTCString();
     const t = await setup([json(429, {}, { 'Retry-After': '0' }), json(503, {}, { 'Retry-After': past }), json(429, {}, { 'Retry-After': '0' })], {}, ['a']);
-    const waits: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await drainQueue(t.ctx);
-      if (r.status !== 'waiting') throw new Error(r.status);
-      waits.push(r.nextAttemptAt - t.clock.now);
-      t.clock.now = r.nextAttemptAt;
-    }
+    const waits = await waitsOf(t, 3);
     // The backoff of attempts 1-3 (random 0.5): three requests in 3.5 s, not a stream of them.
     expect(waits).toEqual([500, 1000, 2000]);
     expect(t.requests).toHaveLength(3);
