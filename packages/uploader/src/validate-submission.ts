@@ -3,6 +3,7 @@
  * bad call fails at once with `INVALID_REQUEST` instead of becoming a dead letter later.
  */
 import {
+  ACTION_UNITS,
   EmoLensError,
   LEARNING_STATE_MAX,
   LEARNING_STATE_MIN,
@@ -18,9 +19,8 @@ export const META_MAX_ENTRIES = 32;
 /** Longest string value of `meta`. */
 export const META_MAX_STRING = 256;
 const META_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
-/** Most mesh points and action units of a face (`wia-face-result.schema.json`). */
+/** Most mesh points of a face (`wia-face-result.schema.json`: MediaPipe's mesh with the irises). */
 const MAX_LANDMARKS = 478;
-const MAX_ACTION_UNITS = 17;
 
 /** The fields of a submission as read once: the image as given, the rest as a JSON copy. */
 export interface SubmissionSnapshot {
@@ -135,7 +135,7 @@ function checkFace(face: unknown): void {
   if (!isObject(primary) || !(WIA_EMOTIONS as readonly unknown[]).includes(primary.label) || !(typeof primary.confidence === 'number' && primary.confidence >= 0 && primary.confidence <= 1) || !Array.isArray(emotions?.all) || emotions.all.length !== WIA_EMOTIONS.length) {
     throw invalid(`${at}.emotions`, 'emotions must hold primary { label, confidence } and all seven labels');
   }
-  for (const [key, max] of [['landmarks', MAX_LANDMARKS], ['action_units', MAX_ACTION_UNITS]] as const) {
+  for (const [key, max] of [['landmarks', MAX_LANDMARKS], ['action_units', ACTION_UNITS.length]] as const) {
     const list = f[key];
     if (list !== undefined && !(Array.isArray(list) && list.length <= max)) throw invalid(`${at}.${key}`, `${key} must be an array of at most ${max}`);
   }
