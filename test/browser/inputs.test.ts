@@ -68,6 +68,178 @@ describe('input forms', () => {
   });
 });
 
+describe('what the caller does after the call', () => {
+  it('answers for the input as it was at the call: buffers reused, canvases redrawn, bitmaps and frames closed right after', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const detector = (window as unknown as { detector: Detector }).detector;
+      const blob = await (await fetch(url)).blob();
+      const bitmap = await createImageBitmap(blob);
+      const { width, height } = bitmap;
+      const draw = <T extends HTMLCanvasElement | OffscreenCanvas>(canvas: T) => {
+        canvas.width = width;
+        canvas.height = height;
+        (canvas.getContext('2d') as CanvasRenderingContext2D).drawImage(bitmap, 0, 0);
+        return canvas;
+      };
+      const grey = (canvas: HTMLCanvasElement | OffscreenCanvas) => {
+        const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+        context.fillStyle = '#808080';
+        context.fillRect(0, 0, width, height);
+      };
+      const boxes = async (call: Promise<import('@emolens/schema').WiaFaceResult>) =>
+        call.then((r) => r.faces.map((f) => f.bbox), (e: { code: string; details: { reason: string } }) => `${e.code}: ${e.details.reason}`);
+      const reference = await boxes(detector.detect(blob));
+      // Each case calls detect, then at once (no await in between) spoils what it passed.
+      const cases: Record<string, () => Promise<unknown>> = {
+        Uint8Array: () => blob.arrayBuffer().then((buffer) => {
+          const view = new Uint8Array(buffer, 0, buffer.byteLength);
+          const call = boxes(detector.detect(view));
+          view.fill(0);
+          return call;
+        }),
+        ArrayBuffer: () => blob.arrayBuffer().then((buffer) => {
+          const call = boxes(detector.detect(buffer));
+          new Uint8Array(buffer).fill(0);
+          return call;
+        }),
+        canvas: () => {
+          const canvas = draw(document.createElement('canvas'));
+          const call = boxes(detector.detect(canvas));
+          grey(canvas);
+          return call;
+        },
+        OffscreenCanvas: () => {
+          const canvas = draw(new OffscreenCanvas(1, 1));
+          const call = boxes(detector.detect(canvas));
+          grey(canvas);
+          return call;
+        },
+        ImageData: () => {
+          const data = (draw(document.createElement('canvas')).getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, width, height);
+          const call = boxes(detector.detect(data as unknown as ImageBitmap));
+          data.data.fill(128);
+          return call;
+        },
+        ImageBitmap: () => createImageBitmap(bitmap).then((own) => {
+          const call = boxes(detector.detect(own));
+          own.close();
+          return call;
+        }),
+        VideoFrame: () => {
+          const frame = new VideoFrame(bitmap, { timestamp: 0 });
+          const call = boxes(detector.detect(frame));
+          frame.close();
+          return call;
+        },
+      };
+      const after: Record<string, unknown> = {};
+      for (const [name, run] of Object.entries(cases)) after[name] = await run();
+      return { reference, after };
+    }, happyPhoto());
+    const reference = (out.reference as { x: number; y: number; width: number; height: number }[])[0]!;
+    expect(reference).toBeDefined();
+    for (const [name, boxes] of Object.entries(out.after)) {
+      expect(Array.isArray(boxes) ? boxes.length : boxes, name).toBe(1);
+      const box = (boxes as (typeof reference)[])[0]!;
+      for (const key of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(box[key] - reference[key]), `${name}.${key}`).toBeLessThanOrEqual(3);
+    }
+  });
+});
+
+describe('inputs as the platform takes them', () => {
+  it('finds the face upright in a VideoFrame turned a quarter (a rotated camera track or decoder output)', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const detector = (window as unknown as { detector: Detector }).detector;
+      // A wide picture (a square one comes out right even when turned wrong): the photo on a grey 2:1 canvas.
+      const photo = await createImageBitmap(await (await fetch(url)).blob());
+      const wide = new OffscreenCanvas(photo.height * 2, photo.height);
+      const paint = wide.getContext('2d')!;
+      paint.fillStyle = '#808080';
+      paint.fillRect(0, 0, wide.width, wide.height);
+      paint.drawImage(photo, photo.height / 4, 0);
+      const bitmap = wide.transferToImageBitmap();
+      const { width, height } = bitmap;
+      // Pixels turned back by `degrees`, so that the frame, shown turned by them, is upright.
+      const coded = (degrees: number) => {
+        const quarter = degrees % 180 !== 0;
+        const canvas = new OffscreenCanvas(quarter ? height : width, quarter ? width : height);
+        const context = canvas.getContext('2d')!;
+        context.translate(canvas.width / 2, canvas.height / 2);
+        context.rotate((-degrees * Math.PI) / 180);
+        context.drawImage(bitmap, -width / 2, -height / 2);
+        return canvas;
+      };
+      const result: Record<string, unknown> = {};
+      for (const degrees of [0, 90, 180, 270]) {
+        // As a decoder gives it: a frame of the coded pixels, and its rotation.
+        const pixels = new VideoFrame(coded(degrees), { timestamp: 0 });
+        const frame = new VideoFrame(pixels, { rotation: degrees } as VideoFrameInit);
+        pixels.close();
+        try {
+          result[degrees] = { display: [frame.displayWidth, frame.displayHeight], boxes: (await detector.detect(frame)).faces.map((f) => f.bbox) };
+        } finally {
+          frame.close();
+        }
+      }
+      return { size: [width, height], result };
+    }, happyPhoto());
+    const upright = (out.result[0] as { boxes: { x: number; y: number; width: number; height: number }[] }).boxes[0]!;
+    expect(upright).toBeDefined();
+    for (const degrees of [90, 180, 270]) {
+      const { display, boxes } = out.result[degrees] as { display: number[]; boxes: (typeof upright)[] };
+      expect(display, `${degrees}°`).toEqual(out.size);
+      expect(boxes, `${degrees}°`).toHaveLength(1);
+      for (const key of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(boxes[0]![key] - upright[key]), `${degrees}°.${key}`).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it('takes inputs and signals made in another realm (a same-origin iframe), and an SVG <image> sized by its picture', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const detector = (window as unknown as { detector: Detector }).detector;
+      const frame = document.createElement('iframe');
+      document.body.append(frame);
+      const other = frame.contentWindow as unknown as typeof globalThis;
+      const bytes = await (await fetch(url)).arrayBuffer();
+      const image = other.document.createElement('img');
+      image.src = URL.createObjectURL(new Blob([bytes]));
+      await image.decode();
+      const canvas = other.document.createElement('canvas');
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      canvas.getContext('2d')!.drawImage(image, 0, 0);
+      const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+      const svgImage = document.createElementNS('http://www.w3.org/2000/svg', 'image');
+      svgImage.setAttribute('href', image.src);
+      svg.append(svgImage);
+      document.body.append(svg);
+      await new Promise((resolve) => svgImage.addEventListener('load', resolve, { once: true }));
+      const inputs: Record<string, unknown> = {
+        Blob: new other.Blob([bytes]),
+        File: new other.File([bytes], 'face.jpg'),
+        ArrayBuffer: new other.Uint8Array(bytes).buffer.slice(0),
+        img: image,
+        canvas,
+        ImageData: canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height),
+        ImageBitmap: await other.createImageBitmap(canvas),
+        VideoFrame: new other.VideoFrame(canvas, { timestamp: 0 }),
+        'SVG <image> with no size': svgImage,
+      };
+      const faces: Record<string, unknown> = {};
+      for (const [name, input] of Object.entries(inputs)) {
+        faces[name] = await detector.detect(input as ImageBitmap).then((r) => r.faces.length, (e: { code: string; details: { reason: string } }) => `${e.code}: ${e.details.reason}`);
+      }
+      const aborted = new other.AbortController();
+      aborted.abort();
+      const signal = await detector.detect(inputs['Blob'] as Blob, { signal: aborted.signal }).then(() => 'resolved', (e: { code: string }) => e.code);
+      const live = await detector.detect(inputs['Blob'] as Blob, { signal: new other.AbortController().signal }).then((r) => r.faces.length, (e: { code: string }) => e.code);
+      return { faces, signal, live };
+    }, happyPhoto());
+    for (const [name, faces] of Object.entries(out.faces)) expect(faces, name).toBe(1);
+    expect(out.signal).toBe('ABORTED');
+    expect(out.live).toBe(1);
+  });
+});
+
 describe('around a call', () => {
   it('rejects with ABORTED when the signal fires (before or during the call), and the detector stays usable', async () => {
     const out = await t.page.evaluate(async (url) => {

@@ -12,6 +12,7 @@ import { assetBase } from './assets/asset-urls.js';
 import type { Backend, ProgressCallback } from './assets/progress.js';
 import type { DetectorRange } from './pipeline/find/detector-range.js';
 import type { StreamFrameResult } from './stream/live-stream.js';
+import { isPlatform } from './input/platform-brand.js';
 
 /** Backend choice: `auto` picks WebGPU on a real (non-fallback) adapter that passes a self-check, else WASM. */
 export type BackendPreference = 'auto' | Backend;
@@ -327,7 +328,7 @@ export function detectOptionsFromWia(options: WiaFaceRequestOptions): DetectOpti
  */
 export function callSignal(given: { signal?: AbortSignal } | undefined): AbortSignal | undefined {
   const { signal } = snapshot<DetectOptions>(given, ['signal']);
-  if (signal !== undefined && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal)) fail('signal', 'signal must be an AbortSignal', typeof signal);
+  if (signal !== undefined && !isPlatform(signal, 'AbortSignal')) fail('signal', 'signal must be an AbortSignal', typeof signal);
   return signal;
 }
 
@@ -640,9 +641,9 @@ function checkObject(options: unknown): asserts options is object {
 /** `baseUrl` must be a URL, or a string that parses as one against the page's address, of a folder that can hold files. */
 function checkBaseUrl(baseUrl: unknown): void {
   if (baseUrl === undefined) return;
-  if (typeof baseUrl !== 'string' && !(baseUrl instanceof URL)) fail('baseUrl', 'baseUrl must be a string or a URL', typeof baseUrl);
+  if (typeof baseUrl !== 'string' && !isPlatform(baseUrl, 'URL')) fail('baseUrl', 'baseUrl must be a string or a URL', typeof baseUrl);
   try {
-    assetBase(baseUrl);
+    assetBase(baseUrl as string | URL);
   } catch {
     fail('baseUrl', `baseUrl "${String(baseUrl)}" is not the URL of a folder`, String(baseUrl));
   }

@@ -9,7 +9,9 @@ import type { ResolvedDetectorOptions } from '../options.js';
 import { fetchBytes, type FetchErrors } from './fetch-bytes.js';
 import { downloadTooLarge, imageTooLarge, invalidImage, invalidInput } from './input-errors.js';
 import { jpegFrameSize, SNIFF_BYTES, sniffImage } from './sniff.js';
+import { isPlatform, type PlatformInterface } from './platform-brand.js';
 import { readingOf } from './string-input.js';
+import { videoFrameBitmap } from './video-frame-bitmap.js';
 
 /** Every input `detect` accepts. */
 export type ImageInput =
@@ -42,48 +44,109 @@ export interface StringRules {
 /**
  * Decodes an input; rejects with `INVALID_IMAGE`, `INVALID_REQUEST` or `IMAGE_TOO_LARGE` (each with `details.kind`).
  *
+ * The input is read before this returns, as a platform API reads its arguments: bytes are copied, a canvas,
+ * `ImageData`, `ImageBitmap`, `<video>` or `VideoFrame` is snapshotted. A caller that draws the next frame on its
+ * canvas, reuses its buffer or closes its bitmap right after the call still gets the answer for what it passed.
+ *
  * A string is read by the rules of {@link readingOf}: data URLs and base64 are decoded, http(s), blob and
  * relative URLs are fetched, other schemes are refused.
  */
-export async function decodeImage(input: ImageInput, limits: DecodeLimits, rules: StringRules = {}): Promise<ImageBitmap> {
-  if (input === undefined || input === null) throw invalidInput('no image was given', 'missing_image');
-  const isBytes = await readInput(() => typeof input === 'string' || input instanceof Blob || input instanceof ArrayBuffer || ArrayBuffer.isView(input));
-  return isBytes
-    ? decodeBytes(await toBlob(input as string | Blob | ArrayBuffer | ArrayBufferView, limits, rules), limits.maxPixels)
-    : decodeObject(input as Exclude<ImageInput, string | Blob | ArrayBuffer | ArrayBufferView>, limits.maxPixels);
-}
-
-/**
- * Reads the caller's input object. What `read` throws, other than the SDK's own errors, came from the object
- * itself — a getter or proxy trap that throws, a proxy of a Blob, an object posing as a canvas
- * (`Object.create(HTMLCanvasElement.prototype)`, whose getters throw "Illegal invocation") — so it is
- * `INVALID_REQUEST` naming `input`, as the same in the options is; it was `INTERNAL_ERROR` (found by the fuzzer).
- */
-async function readInput<T>(read: () => T | Promise<T>): Promise<T> {
+export function decodeImage(input: ImageInput, limits: DecodeLimits, rules: StringRules = {}): Promise<ImageBitmap> {
+  let held: HeldInput;
   try {
-    return await read();
+    held = holdInput(input, limits.maxPixels);
   } catch (cause) {
-    if (cause instanceof Error && cause.name === 'EmoLensError') throw cause;
-    throw invalidInput(`the input could not be read (${message(cause)})`);
+    return Promise.reject(inputError(cause));
   }
+  if ('text' in held) return blobFromString(held.text, limits, rules).then((blob) => decodeBytes(blob, limits.maxPixels));
+  if ('bytes' in held) return decodeBytes(held.bytes, limits.maxPixels);
+  if ('image' in held) return decodeImageElement(held.image, limits.maxPixels);
+  return settled(held.bitmap, limits.maxPixels);
 }
 
-async function toBlob(input: string | Blob | ArrayBuffer | ArrayBufferView, limits: DecodeLimits, rules: StringRules): Promise<Blob> {
-  if (typeof input === 'string') return blobFromString(input, limits, rules);
-  return readInput(() => ownBlob(input));
+/** An input as read at the call: text to read, bytes, an `<img>` still loading, or a snapshot being taken. */
+type HeldInput = { text: string } | { bytes: Blob } | { image: HTMLImageElement } | { bitmap: Promise<ImageBitmap> };
+
+/** The image objects whose size is their `width` and `height`. */
+const SIZED: readonly PlatformInterface[] = ['ImageBitmap', 'ImageData', 'HTMLCanvasElement', 'OffscreenCanvas'];
+
+/**
+ * Reads `input` now (see {@link decodeImage}), refusing what is not an image and, from the size alone, what is over
+ * the pixel cap. Inputs from another realm (a same-origin iframe) are taken as the platform takes them. What the
+ * caller's object throws while it is read (a getter, a proxy trap) becomes `INVALID_REQUEST` ({@link inputError}).
+ */
+function holdInput(input: ImageInput, maxPixels: number): HeldInput {
+  if (input === undefined || input === null) throw invalidInput('no image was given', 'missing_image');
+  if (typeof input === 'string') return { text: input };
+  // Only Blob's own methods read a Blob: a subclass that overrides them is read as the bytes it holds.
+  if (isPlatform(input, 'Blob')) return { bytes: Blob.prototype.slice.call(input, 0, undefined, (input as Blob).type) };
+  if (ArrayBuffer.isView(input) || isPlatform(input, 'ArrayBuffer') || isPlatform(input, 'SharedArrayBuffer')) return { bytes: bytesBlob(input as ArrayBufferLike | ArrayBufferView) };
+  if (isPlatform(input, 'HTMLImageElement')) {
+    const image = input as HTMLImageElement;
+    if (!image.complete || image.naturalWidth === 0) return { image };
+    checkSize(image.naturalWidth, image.naturalHeight, maxPixels);
+  } else if (isPlatform(input, 'VideoFrame')) {
+    const frame = input as VideoFrame;
+    checkSize(frame.displayWidth, frame.displayHeight, maxPixels);
+    return { bitmap: videoFrameBitmap(frame) };
+  } else if (isPlatform(input, 'HTMLVideoElement')) {
+    const video = input as HTMLVideoElement;
+    if (video.readyState < 2) throw invalidImage('empty', 'the video has no current frame yet (readyState < HAVE_CURRENT_DATA)');
+    checkSize(video.videoWidth, video.videoHeight, maxPixels);
+  } else if (isPlatform(input, 'SVGImageElement')) {
+    // Without width and height attributes an SVG <image> takes its picture's size: then its bitmap is checked.
+    const { width, height } = input as unknown as SVGImageElement;
+    if (width.baseVal.value > 0 && height.baseVal.value > 0) checkSize(width.baseVal.value, height.baseVal.value, maxPixels);
+  } else if (SIZED.some((name) => isPlatform(input, name))) {
+    const { width, height } = input as { width: number; height: number };
+    checkSize(width, height, maxPixels);
+  } else {
+    throw invalidInput(`${describeValue(input)} is not an image input`);
+  }
+  return { bitmap: createImageBitmap(input as ImageBitmapSource) };
 }
 
 /**
- * A Blob of the SDK's own with the input's bytes. Only Blob's own methods read a Blob input, so a subclass
- * that overrides them is read as the bytes it holds, and a proxy of a Blob is refused by their brand check.
- * The Blob constructor refuses a resizable ArrayBuffer (and views over a shared one): those bytes are copied.
+ * A copy of the bytes of a buffer or a view (any typed array or `DataView`, at its offset). Copied here: the Blob
+ * constructor refuses a resizable buffer and a view over a shared one.
  */
-function ownBlob(input: Blob | ArrayBuffer | ArrayBufferView): Blob {
-  if (input instanceof Blob) return Blob.prototype.slice.call(input, 0, undefined, input.type);
+function bytesBlob(input: ArrayBufferLike | ArrayBufferView): Blob {
   // A transferred (detached) buffer, or a view over one, has no bytes left: it cannot even be sliced.
   if (input.byteLength === 0) throw invalidImage('empty', 'the buffer or typed array has no bytes (it may have been transferred)');
-  if (input instanceof ArrayBuffer) return new Blob([(input as { resizable?: boolean }).resizable ? input.slice(0) : input]);
-  return new Blob([new Uint8Array(input.buffer, input.byteOffset, input.byteLength).slice()]);
+  const view = ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input);
+  return new Blob([view.slice()]);
+}
+
+function checkSize(width: number, height: number, maxPixels: number): void {
+  if (!(width > 0 && height > 0)) throw invalidImage('empty', 'the image has no pixels');
+  if (width * height > maxPixels) throw imageTooLarge(width, height, maxPixels);
+}
+
+/** The SDK's own errors as they are; anything else thrown while reading the input came from the input object. */
+function inputError(cause: unknown): Error {
+  if (cause instanceof Error && cause.name === 'EmoLensError') return cause;
+  return invalidInput(`the input could not be read (${message(cause)})`);
+}
+
+/** An `<img>` still loading: decoded first (a broken one is `undecodable`), then copied. */
+async function decodeImageElement(image: HTMLImageElement, maxPixels: number): Promise<ImageBitmap> {
+  try {
+    await image.decode();
+  } catch (cause) {
+    throw invalidImage('undecodable', `the <img> could not be decoded (${message(cause)})`, {}, cause);
+  }
+  checkSize(image.naturalWidth, image.naturalHeight, maxPixels);
+  return settled(createImageBitmap(image), maxPixels);
+}
+
+/** A copy being taken, once taken and checked; a source the browser cannot copy is `undecodable`. */
+async function settled(bitmap: Promise<ImageBitmap>, maxPixels: number): Promise<ImageBitmap> {
+  try {
+    return checked(await bitmap, maxPixels);
+  } catch (cause) {
+    if (cause instanceof Error && cause.name === 'EmoLensError') throw cause;
+    throw invalidImage('undecodable', `the image could not be read (${message(cause)})`, {}, cause);
+  }
 }
 
 async function decodeBytes(blob: Blob, maxPixels: number): Promise<ImageBitmap> {
@@ -100,47 +163,6 @@ async function decodeBytes(blob: Blob, maxPixels: number): Promise<ImageBitmap> 
     throw invalidImage('undecodable', `the ${sniffed.format.toUpperCase()} data could not be decoded (${message(cause)})`, { format: sniffed.format }, cause);
   }
   return checked(bitmap, maxPixels);
-}
-
-async function decodeObject(input: Exclude<ImageInput, string | Blob | ArrayBuffer | ArrayBufferView>, maxPixels: number): Promise<ImageBitmap> {
-  const [width, height] = await readInput(() => readySize(input));
-  if (width === 0 || height === 0) throw invalidImage('empty', 'the image has no pixels');
-  if (width * height > maxPixels) throw imageTooLarge(width, height, maxPixels);
-  try {
-    return checked(await createImageBitmap(input as ImageBitmapSource), maxPixels);
-  } catch (cause) {
-    if (cause instanceof Error && cause.name === 'EmoLensError') throw cause;
-    throw invalidImage('undecodable', `the image could not be read (${message(cause)})`, {}, cause);
-  }
-}
-
-/** The size of an image object once it can be drawn (an `<img>` is decoded first); refuses other objects. */
-async function readySize(input: Exclude<ImageInput, string | Blob | ArrayBuffer | ArrayBufferView>): Promise<[number, number]> {
-  const isElement = (name: string) => typeof (globalThis as Record<string, unknown>)[name] === 'function' && input instanceof ((globalThis as Record<string, unknown>)[name] as new () => object);
-  if (isElement('HTMLImageElement')) {
-    const image = input as HTMLImageElement;
-    try {
-      if (!image.complete || image.naturalWidth === 0) await image.decode();
-    } catch (cause) {
-      throw invalidImage('undecodable', `the <img> could not be decoded (${message(cause)})`, {}, cause);
-    }
-  } else if (isElement('HTMLVideoElement') && (input as HTMLVideoElement).readyState < 2) {
-    throw invalidImage('empty', 'the video has no current frame yet (readyState < HAVE_CURRENT_DATA)');
-  } else if (!['ImageBitmap', 'ImageData', 'HTMLCanvasElement', 'OffscreenCanvas', 'VideoFrame', 'HTMLVideoElement', 'SVGImageElement'].some(isElement)) {
-    throw invalidInput(`${describeValue(input)} is not an image input`);
-  }
-  return dimensions(input);
-}
-
-function dimensions(input: object): [number, number] {
-  // An SVG <image>'s width and height are animated lengths, not numbers.
-  const svg = input as { width?: { baseVal?: { value?: number } }; height?: { baseVal?: { value?: number } } };
-  if (typeof svg.width?.baseVal?.value === 'number') return [svg.width.baseVal.value, svg.height?.baseVal?.value ?? 0];
-  const i = input as { naturalWidth?: number; naturalHeight?: number; videoWidth?: number; videoHeight?: number; displayWidth?: number; displayHeight?: number; width?: number; height?: number };
-  if (i.naturalWidth !== undefined) return [i.naturalWidth, i.naturalHeight ?? 0];
-  if (i.videoWidth !== undefined) return [i.videoWidth, i.videoHeight ?? 0];
-  if (i.displayWidth !== undefined) return [i.displayWidth, i.displayHeight ?? 0];
-  return [Number(i.width) || 0, Number(i.height) || 0];
 }
 
 function checked(bitmap: ImageBitmap, maxPixels: number): ImageBitmap {

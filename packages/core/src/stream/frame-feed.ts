@@ -6,6 +6,7 @@
 import { watchFrames, type FrameTick } from './frame-clock.js';
 import { mediaStreamOf, noFirstFrame, SOURCE_READY_TIMEOUT_MS, videoOf, type VideoSource } from './stream-source.js';
 import { canReadTrackFrames, TrackFrames } from './track-frames.js';
+import { isPlatform } from '../input/platform-brand.js';
 
 /** A stream's frames (see the module comment). */
 export interface FrameFeed {
@@ -21,7 +22,7 @@ export interface FrameFeed {
 
 /** The feed for `source`, once it has a frame; `INVALID_REQUEST` for what cannot be streamed, `TIMEOUT` for no frame. */
 export async function openFrameFeed(source: unknown, signal: AbortSignal): Promise<FrameFeed> {
-  const isElement = typeof HTMLVideoElement !== 'undefined' && source instanceof HTMLVideoElement;
+  const isElement = isPlatform(source, 'HTMLVideoElement');
   if (isElement || !canReadTrackFrames()) return elementFeed(await videoOf(source, signal));
   const track = mediaStreamOf(source).getVideoTracks().find((candidate) => candidate.readyState === 'live');
   if (track === undefined) return elementFeed(await videoOf(source, signal));

@@ -4,6 +4,7 @@
  * camera tracks are never stopped here: whoever opened the camera closes it.
  */
 import { EmoLensError } from '@emolens/schema';
+import { isPlatform } from '../input/platform-brand.js';
 
 /** A source {@link Detector.stream} accepts. */
 export type StreamSource = HTMLVideoElement | MediaStream | MediaStreamTrack;
@@ -58,21 +59,23 @@ export async function videoOf(source: unknown, signal: AbortSignal): Promise<Vid
 }
 
 function isVideoElement(source: unknown): source is HTMLVideoElement {
-  return typeof HTMLVideoElement !== 'undefined' && source instanceof HTMLVideoElement;
+  return isPlatform(source, 'HTMLVideoElement');
 }
 
 /** `source` as a MediaStream with a live video track; `INVALID_REQUEST` (`details.field: 'source'`) otherwise. */
 export function mediaStreamOf(source: unknown): MediaStream {
-  if (typeof MediaStreamTrack !== 'undefined' && source instanceof MediaStreamTrack) {
-    if (source.kind !== 'video') invalid(`An ${source.kind} track has no frames to analyse`, 'not_video');
-    if (source.readyState === 'ended') invalid('The track has ended', 'ended');
-    return new MediaStream([source]);
+  if (isPlatform(source, 'MediaStreamTrack')) {
+    const track = source as MediaStreamTrack;
+    if (track.kind !== 'video') invalid(`An ${track.kind} track has no frames to analyse`, 'not_video');
+    if (track.readyState === 'ended') invalid('The track has ended', 'ended');
+    return new MediaStream([track]);
   }
-  if (typeof MediaStream !== 'undefined' && source instanceof MediaStream) {
-    const video = source.getVideoTracks();
+  if (isPlatform(source, 'MediaStream')) {
+    const stream = source as MediaStream;
+    const video = stream.getVideoTracks();
     if (video.length === 0) invalid('The MediaStream has no video track', 'not_video');
     if (!video.some((track) => track.readyState === 'live')) invalid('The MediaStream has no live video track', 'ended');
-    return source;
+    return stream;
   }
   return invalid('A stream reads an HTMLVideoElement, a MediaStream or a video MediaStreamTrack', 'unsupported_source');
 }

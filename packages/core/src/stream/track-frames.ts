@@ -7,6 +7,7 @@
  * memory holds one frame. The caller's track is read, never stopped: cancelling the reader leaves it live.
  */
 import type { FrameTick } from './frame-clock.js';
+import { videoFrameBitmap } from '../input/video-frame-bitmap.js';
 
 /** The part of `MediaStreamTrackProcessor` used here (not yet in TypeScript's DOM types). */
 interface TrackProcessor {
@@ -84,7 +85,7 @@ export class TrackFrames {
       held !== null ? Promise.resolve(held) : this.#closed ? Promise.resolve(null) : new Promise((resolve) => this.#captures.push(resolve));
     return frame.then((taken) => {
       if (taken === null) throw new TrackEnded();
-      return createImageBitmap(taken).finally(() => taken.close());
+      return videoFrameBitmap(taken).finally(() => taken.close());
     });
   }
 

@@ -17,6 +17,7 @@ import { sampleBitmap } from './sample-bitmap.js';
 import { framesTooLarge, invalidVideo, invalidVideoOption } from './video-errors.js';
 import { videoBlob, type VideoInput } from './video-source.js';
 import { openTrack, scanFrames, type OpenedTrack } from './video-track.js';
+import { isPlatform } from '../input/platform-brand.js';
 
 export type { VideoInput } from './video-source.js';
 export type { VideoErrorKind } from './video-errors.js';
@@ -212,7 +213,7 @@ function readOptions(options: VideoFramesOptions): { frameWindow: FrameWindow; m
   checkWindow(frameWindow);
   if (!(typeof maxBytes === 'number' && maxBytes >= 1)) throw invalidVideoOption('maxBytes', `maxBytes must be a number ≥ 1, not ${String(maxBytes)}`);
   if (!(typeof maxPixels === 'number' && maxPixels >= 1)) throw invalidVideoOption('maxPixels', `maxPixels must be a number ≥ 1, not ${String(maxPixels)}`);
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidVideoOption('signal', 'signal must be an AbortSignal');
+  if (signal !== undefined && !isPlatform(signal, 'AbortSignal')) throw invalidVideoOption('signal', 'signal must be an AbortSignal');
   return { frameWindow, maxBytes, maxPixels, signal };
 }
 

@@ -4,6 +4,7 @@
  */
 import { fetchVideo } from './fetch-video.js';
 import { invalidVideo, invalidVideoInput } from './video-errors.js';
+import { isPlatform } from '../input/platform-brand.js';
 
 /** Every input `openVideoFrames` takes: a file, a URL (absolute, or relative to the page), or a `<video>` playing a file. */
 export type VideoInput = Blob | string | HTMLVideoElement;
@@ -32,18 +33,13 @@ export async function videoBlob(input: VideoInput, maxBytes: number, signal: Abo
 
 /** Which input this is; a proxy whose traps throw is none. */
 function typeOf(input: object): 'blob' | 'video' | 'other' {
-  try {
-    if (input instanceof Blob) return 'blob';
-    // HTMLVideoElement is not defined in a worker.
-    return typeof HTMLVideoElement === 'function' && input instanceof HTMLVideoElement ? 'video' : 'other';
-  } catch {
-    return 'other';
-  }
+  if (isPlatform(input, 'Blob')) return 'blob';
+  return isPlatform(input, 'HTMLVideoElement') ? 'video' : 'other';
 }
 
 /**
  * A Blob of the SDK's own over the same bytes: only Blob's own `slice` reads it, so a subclass that overrides its
- * methods is read as the bytes it holds, and a proxy of a Blob is refused by the brand check (as `decode.ts` does).
+ * methods is read as the bytes it holds, and a proxy of a Blob is refused (`input/platform-brand.ts`).
  */
 function ownBlob(input: Blob): Blob {
   try {
@@ -56,7 +52,7 @@ function ownBlob(input: Blob): Blob {
 async function elementBlob(video: HTMLVideoElement, maxBytes: number, signal: AbortSignal | undefined): Promise<Blob> {
   const { object, url } = readElement(video);
   // Safari plays a Blob set as srcObject; a MediaStream (camera, canvas capture) or MediaSource is not a file.
-  if (object instanceof Blob) return ownBlob(object);
+  if (isPlatform(object, 'Blob')) return ownBlob(object as Blob);
   if (object) throw invalidVideoInput('unsupported_type', `the <video> plays a ${describe(object)}, not a file`, LIVE_SUGGESTION);
   if (!url) throw invalidVideoInput('missing_image', 'the <video> has no source (no src, no <source> chosen yet)');
   try {
