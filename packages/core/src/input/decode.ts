@@ -154,13 +154,17 @@ async function decodeBytes(blob: Blob, maxPixels: number): Promise<ImageBitmap> 
   const head = new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
   const sniffed = sniffImage(head);
   if (!sniffed) throw invalidImage('unsupported_type', `the data is not a raster image (${describe(head)})`, { type: blob.type || undefined });
-  const { width, height } = sniffed.format === 'jpeg' && sniffed.width === undefined && blob.size > head.byteLength ? await jpegFrameSize(blob) : sniffed;
+  const format = sniffed.format.toUpperCase();
+  if (sniffed.damaged) throw invalidImage('undecodable', `the ${format} signature is followed by something else (${describe(head.subarray(8))})`, { format: sniffed.format });
+  const { width, height } = sniffed.format === 'jpeg' && sniffed.width === undefined ? await jpegFrameSize(blob) : sniffed;
+  // A JPEG's size is known before its pixels: a decoder that found none would have decoded nothing.
+  if (sniffed.format === 'jpeg' && width === undefined) throw invalidImage('undecodable', 'the JPEG has no frame header before its image data', { format: sniffed.format });
   if (width !== undefined && height !== undefined && width * height > maxPixels) throw imageTooLarge(width, height, maxPixels);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(blob, FROM_IMAGE);
   } catch (cause) {
-    throw invalidImage('undecodable', `the ${sniffed.format.toUpperCase()} data could not be decoded (${message(cause)})`, { format: sniffed.format }, cause);
+    throw invalidImage('undecodable', `the ${format} data could not be decoded (${message(cause)})`, { format: sniffed.format }, cause);
   }
   return checked(bitmap, maxPixels);
 }
@@ -185,10 +189,12 @@ async function blobFromString(text: string, limits: DecodeLimits, rules: StringR
     case 'data-url': {
       const comma = trimmed.indexOf(',');
       if (comma < 0) throw invalidImage('invalid_base64', 'the data URL has no data part');
-      const meta = trimmed.slice(5, comma);
+      // Read as fetch reads a data: URL: the body percent-decoded, base64 when the type ends with `;base64`
+      // (any case, spaces allowed before it and around the type). The bytes decide the format: the type is ignored.
+      const meta = trimmed.slice(5, comma).trim();
       const data = trimmed.slice(comma + 1);
-      // The bytes decide the format: a wrong MIME type in the data URL is ignored, as browsers do.
-      return new Blob([/;base64$/i.test(meta) ? base64Bytes(data) : percentDecode(data)]);
+      if (!/; *base64$/i.test(meta)) return new Blob([percentDecode(data)]);
+      return new Blob([base64Bytes(data.includes('%') ? new TextDecoder('latin1').decode(percentDecode(data)) : data)]);
     }
     case 'fetch':
       return fetchImage(trimmed, limits);
