@@ -352,7 +352,9 @@ describe('webcam demo', () => {
     expect(await page.isVisible('#correction-editor')).toBe(true);
     // The prediction presets the form: the fake camera's face is happy.
     expect(await page.inputValue('#user-emotion')).toBe('happiness');
-    await page.fill('#state-engagement', '3');
+    // Each slider is named by its label (a screen reader reads "Engagement", not an unnamed slider).
+    for (const state of ['Boredom', 'Confusion', 'Engagement', 'Frustration']) expect(await page.getByRole('slider', { name: state }).count(), state).toBe(1);
+    await page.getByRole('slider', { name: 'Engagement' }).fill('3');
     await page.fill('#state-boredom', '0');
     await page.selectOption('#user-emotion', 'surprise');
     await page.click('#send-correction');

@@ -68,6 +68,7 @@ export class PhotosPanel {
       const select = el('select');
       const note = el('span');
       note.className = 'note';
+      select.setAttribute('aria-label', `Correct the emotion of ${file.name}`);
       select.append(el('option', 'correct…'), ...WIA_EMOTIONS.map((l) => el('option', l)));
       select.addEventListener('change', () => {
         if (select.selectedIndex === 0) return;

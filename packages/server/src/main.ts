@@ -20,12 +20,17 @@ async function main(): Promise<void> {
   try {
     storage = await openStorage(config);
   } catch (error) {
-    if (!(error instanceof DataDirLockedError)) throw error;
-    console.error(error.message);
-    process.exit(2);
+    if (error instanceof DataDirLockedError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    // An unreachable database or bucket: one line that says which, not a stack trace.
+    console.error(`could not open the storage: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
   }
   const app = await buildServer({ ...config, ...storage });
-  app.log.info({ database: storage.database.kind, blob_store: storage.blobs.kind, api_keys: config.apiKeys.length, cors_origins: config.corsOrigins }, 'storage ready');
+  const embedded = !config.databaseUrl || !config.s3;
+  app.log.info({ database: storage.database.kind, blob_store: storage.blobs.kind, ...(embedded ? { data_dir: config.dataDir } : {}), api_keys: config.apiKeys.length, cors_origins: config.corsOrigins }, 'storage ready');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

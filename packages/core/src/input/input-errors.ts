@@ -6,9 +6,13 @@ import { EmoLensError, type InputErrorKind } from '@emolens/schema';
 
 const SUGGESTION = 'Pass a JPEG, PNG, WebP, GIF, BMP or AVIF image (file, bytes, data URL, base64 or URL), or a decoded image object.';
 
-/** `INVALID_IMAGE` with its kind. */
+/** What to do about a download that failed: the format was never the problem. */
+const FETCH_SUGGESTION = 'Check that the URL answers 200 with the image and, on another origin, that it allows this page with CORS (Access-Control-Allow-Origin); or pass the image itself.';
+
+/** `INVALID_IMAGE` with its kind (`extra` may carry its own `suggestion`). */
 export function invalidImage(kind: Exclude<InputErrorKind, 'missing_image' | 'too_large'>, reason: string, extra: Record<string, unknown> = {}, cause?: unknown): EmoLensError {
-  return new EmoLensError('INVALID_IMAGE', 'The provided image could not be processed', { reason, suggestion: SUGGESTION, kind, ...extra }, { cause });
+  const suggestion = kind === 'fetch_failed' ? FETCH_SUGGESTION : SUGGESTION;
+  return new EmoLensError('INVALID_IMAGE', 'The provided image could not be processed', { reason, suggestion, kind, ...extra }, { cause });
 }
 
 /** `INVALID_REQUEST`: no input, or an input of a type the SDK does not take. */

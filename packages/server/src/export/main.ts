@@ -72,10 +72,11 @@ async function main(): Promise<number> {
         since: args.since,
         pageSize: args.pageSize,
         concurrency: args.concurrency,
-        onProgress: (progress) => process.stderr.write(`\r${progress.rows} annotations, ${(progress.bytes / 1e6).toFixed(1)} MB`),
+        // A progress line rewritten in place on a terminal; a log file gets only the summary.
+        onProgress: (progress) => void (process.stderr.isTTY && process.stderr.write(`\r${progress.rows} annotations, ${(progress.bytes / 1e6).toFixed(1)} MB`)),
       });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      process.stderr.write(`\rexported ${result.rows} annotations (${(result.bytes / 1e6).toFixed(1)} MB of images) to ${result.labelsPath} in ${seconds} s\n`);
+      process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}exported ${result.rows} annotations (${(result.bytes / 1e6).toFixed(1)} MB of images) to ${result.labelsPath} in ${seconds} s\n`);
       if (result.missing > 0) console.error(`left out ${result.missing} annotations whose image is missing, e.g. ${result.missingIds.slice(0, 5).join(', ')}`);
       if (result.corrupt > 0) console.error(`left out ${result.corrupt} annotations whose image does not match its sha256, e.g. ${result.corruptIds.slice(0, 5).join(', ')}`);
       if (result.undecodable > 0) console.error(`left out ${result.undecodable} annotations whose image does not decode, e.g. ${result.undecodableIds.slice(0, 5).join(', ')}`);
