@@ -77,29 +77,19 @@ describe('faces on real photos', () => {
     expect(stray).toBe(0);
   });
 
-  it('frames faces like the mesh path on the fast path, and is as accurate on the wild labels', async () => {
+  it('gives the same box and emotions whether or not the mesh runs (landmarks asked for), on every wild photo', async () => {
     const mesh = await detectAll(wildPhotos().map((p) => p.url), { returnLandmarks: true });
-    const labels = wildPhotos().map((p) => p.label);
-    const wia: Record<string, string> = { happy: 'happiness', sad: 'sadness', angry: 'anger', fear: 'fear', disgust: 'disgust', surprise: 'surprise', neutral: 'neutral' };
-    const iou = (a: { x: number; y: number; width: number; height: number }, b: typeof a) => {
-      const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-      const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-      return w > 0 && h > 0 ? (w * h) / (a.width * a.height + b.width * b.height - w * h) : 0;
-    };
-    const ious: number[] = [];
-    let fastHits = 0, meshHits = 0;
+    let compared = 0;
     wild.forEach((fast, i) => {
       const a = fast.result.faces[0];
       const b = mesh[i]!.result.faces[0];
-      if (a?.emotions.primary.label === wia[labels[i]!]) fastHits++;
-      if (b?.emotions.primary.label === wia[labels[i]!]) meshHits++;
-      if (a && b) ious.push(iou(a.bbox, b.bbox));
+      if (!a || !b) return;
+      compared++;
+      expect(b.landmarks, fast.url).toBeDefined();
+      expect(b.bbox, fast.url).toEqual(a.bbox);
+      expect(b.emotions.all, fast.url).toEqual(a.emotions.all);
     });
-    expect(ious.length).toBeGreaterThanOrEqual(92);
-    expect(Math.min(...ious)).toBeGreaterThan(0.6);
-    expect(ious.sort((x, y) => x - y)[ious.length >> 1]).toBeGreaterThan(0.75);
-    // Both paths crop the same eye-levelled square (DETECTOR_TO_MESH); the classifier's accuracy must not drop.
-    expect(fastHits).toBeGreaterThanOrEqual(meshHits - 5);
+    expect(compared).toBeGreaterThanOrEqual(92);
   });
 
   it('classifies the smiling wild photos as happiness', () => {
@@ -293,9 +283,12 @@ describe('the WIA /v1/analyze/face result', () => {
   it('gives 468 landmarks on the face and a head pose when asked, and neither by default', async () => {
     const face = photo.result.faces[0]!;
     expect(face.landmarks).toHaveLength(468);
+    // The box is the detector's whatever was asked (the mesh runs or not): most of the mesh lies in it, the chin's
+    // and brow's edges just outside.
     const { x, y, width, height } = face.bbox;
-    const inside = face.landmarks!.filter((p) => p.x >= x - 1 && p.x <= x + width + 1 && p.y >= y - 1 && p.y <= y + height + 1);
-    expect(inside.length).toBe(468);
+    const within = (margin: number) => face.landmarks!.filter((p) => p.x >= x - margin * width && p.x <= x + (1 + margin) * width && p.y >= y - margin * height && p.y <= y + (1 + margin) * height).length;
+    expect(within(0)).toBeGreaterThanOrEqual(420);
+    expect(within(0.2)).toBe(468);
     expect(Math.abs(face.head_pose!.yaw)).toBeLessThan(60);
     expect(Math.abs(face.head_pose!.roll)).toBeLessThan(45);
     const [plain] = await detectAll([photo.url]);

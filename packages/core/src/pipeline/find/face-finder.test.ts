@@ -102,13 +102,26 @@ describe('FaceFinder', () => {
     expect(s.ran).toEqual(['detector-short', 'detector-full']);
   });
 
-  it('uses the fast path unless a signal needs the mesh or the transform', async () => {
+  it('runs the mesh only when a signal needs the mesh or the transform, and the detector on every frame', async () => {
     const s = stages({ 'detector-short': [face(0, 0)], 'mesh-short': [face(0, 0)] });
     const finder = new FaceFinder(s.factory);
     await find(finder, 640, 480, ['scores', 'previous']);
     await find(finder, 640, 480, ['scores', 'mesh']);
     await find(finder, 640, 480, ['transform']);
-    expect(s.ran).toEqual(['detector-short', 'mesh-short', 'mesh-short+transform']);
+    expect(s.ran.filter((r) => r.startsWith('mesh'))).toEqual(['mesh-short', 'mesh-short+transform']);
+    expect(s.ran.filter((r) => r === 'detector-short')).toHaveLength(3);
+  });
+
+  it("gives each mesh face the box and crop frame of the detection it matches: a face's box and emotions do not depend on the signals asked for", async () => {
+    const detection = face(100, 100, 120);
+    const meshOnly = face(400, 100, 80);
+    const meshed = { ...face(102, 90, 118), mesh: new Float32Array(3) };
+    const s = stages({ 'detector-short': [detection, face(300, 300, 60)], 'mesh-short': [meshed, { ...meshOnly, mesh: new Float32Array(3) }] });
+    const faces = await find(new FaceFinder(s.factory), 640, 480, ['mesh']);
+    expect(faces).toHaveLength(2); // the mesh decides which faces there are
+    expect(faces[0]).toEqual({ ...meshed, bbox: detection.bbox, frame: detection.frame });
+    expect(faces[1]!.bbox).toEqual(meshOnly.bbox); // no detection of it: its own box
+    expect(faces[1]!.mesh).toBeDefined();
   });
 
   it('runs the mesh, then the iris stage once on all the faces kept, when a signal needs the iris', async () => {
@@ -117,8 +130,8 @@ describe('FaceFinder', () => {
     await find(finder, 640, 480, ['iris'], 'auto', 2);
     await find(finder, 640, 480, ['mesh']);
     await find(finder, 640, 480, ['iris', 'transform']);
-    expect(s.ran).toEqual(['mesh-short', 'iris×2', 'mesh-short', 'mesh-short+transform', 'iris×3']);
-    expect(s.created).toEqual(['mesh-short', 'iris']);
+    expect(s.ran.filter((r) => r !== 'detector-short')).toEqual(['mesh-short', 'iris×2', 'mesh-short', 'mesh-short+transform', 'iris×3']);
+    expect(s.created.filter((r) => r !== 'detector-short')).toEqual(['mesh-short', 'iris']);
   });
 
   it('merges the passes of a large image, short-range faces first, a face found twice kept once', async () => {
@@ -159,8 +172,9 @@ describe('FaceFinder', () => {
     // A still image, and a stream frame whose signals need no mesh, keep their own stages.
     await find(finder, 640, 480, ['mesh']);
     await finder.find(fakeFrame(640, 480), { range: 'auto', maxFaces: 5, needs: new Set(['scores']), video: { stream: 1, timestampMs: 66 } });
-    expect(s.created).toEqual(['video-mesh-short#1', 'video-mesh-short#2', 'mesh-short', 'detector-short']);
-    expect(s.ran).toEqual(['video-mesh-short#1@0', 'video-mesh-short#1@33', 'video-mesh-short#2@5', 'mesh-short', 'detector-short']);
+    expect(s.created.filter((r) => r !== 'detector-short')).toEqual(['video-mesh-short#1', 'video-mesh-short#2', 'mesh-short']);
+    expect(s.ran.filter((r) => r !== 'detector-short')).toEqual(['video-mesh-short#1@0', 'video-mesh-short#1@33', 'video-mesh-short#2@5', 'mesh-short']);
+    expect(s.ran.filter((r) => r === 'detector-short')).toHaveLength(5); // beside each mesh frame, and the last alone
     await finder.closeStream(1);
     expect(s.ran.at(-1)).toBe('close-video-mesh-short#1');
     // The stream's next mesh frame (a stream id is never reused, but a late frame must not find a closed stage).

@@ -10,6 +10,7 @@
  * de-duplicated.
  */
 import type { FaceRange } from '../../options.js';
+import { iou, type Box } from '../box.js';
 import type { SignalNeed } from '../derive/signal.js';
 import { dedupe } from './dedupe.js';
 import type { DetectedFace } from './detected-face.js';
@@ -101,24 +102,40 @@ export class FaceFinder {
     return found;
   }
 
+  /**
+   * On the mesh path the detector runs too, at the same time (in the inference worker, while the mesh runs here),
+   * and each mesh face takes the box and crop frame of the detection it matches: a face's box and emotions are
+   * the same whichever signals a call asks for. (The mesh's own frame is close on average, but the classifier
+   * reads small shifts: on the 96 wild photos 17 primary labels changed with `returnLandmarks` alone.)
+   */
   private async findFaces(frame: ImageBitmap, options: FindOptions): Promise<FoundFaces> {
+    const useMesh = options.needs.has('transform') || options.needs.has('mesh') || options.needs.has('iris');
+    if (!useMesh) return this.findWith(frame, options, (range) => this.detector(range).then((stage) => stage.detect(frame)), (tile) => this.detector(TILE_RANGE).then((stage) => stage.detectTile(frame, tile)));
+    const [detected, meshed] = await Promise.all([this.findFaces(frame, { ...options, needs: new Set() }), this.findMeshed(frame, options)]);
+    return { ...meshed, faces: withDetectorFrames(meshed.faces, detected.faces), tiles: meshed.tiles + detected.tiles, tilesMs: meshed.tilesMs + detected.tilesMs };
+  }
+
+  private findMeshed(frame: ImageBitmap, options: FindOptions): Promise<FoundFaces> {
+    const { maxFaces, video } = options;
     const transform = options.needs.has('transform');
-    const useMesh = transform || options.needs.has('mesh') || options.needs.has('iris');
-    const faces: DetectedFace[] = [];
+    return this.findWith(
+      frame,
+      options,
+      async (range) => (video ? (await this.videoMesh(video.stream, range)).detectVideo(frame, video.timestampMs, transform, maxFaces) : (await this.mesh(range)).detect(frame, transform, maxFaces)),
+      async (tile) => (await this.mesh(TILE_RANGE)).detectTile(frame, tile, transform, maxFaces),
+    );
+  }
+
+  /** The whole-frame passes of each range, then tiles when the frame looks like a crowd ({@link wantsTiles}). */
+  private async findWith(frame: ImageBitmap, options: FindOptions, pass: (range: DetectorRange) => Promise<DetectedFace[]>, tilePass: (tile: Box) => Promise<DetectedFace[]>): Promise<FoundFaces> {
     const { maxFaces } = options;
-    const { video } = options;
-    for (const range of rangesFor(options.range, frame.width, frame.height)) {
-      if (!useMesh) faces.push(...(await (await this.detector(range)).detect(frame)));
-      else if (video) faces.push(...(await (await this.videoMesh(video.stream, range)).detectVideo(frame, video.timestampMs, transform, maxFaces)));
-      else faces.push(...(await (await this.mesh(range)).detect(frame, transform, maxFaces)));
-    }
+    const faces: DetectedFace[] = [];
+    for (const range of rangesFor(options.range, frame.width, frame.height)) faces.push(...(await pass(range)));
     const whole = unique(faces);
     if (!wantsTiles(options.range, frame.width, frame.height, whole.length, maxFaces)) return { faces: whole.slice(0, maxFaces), tiles: 0, tilesMs: 0 };
     const started = performance.now();
     const tiles = tilesOf(frame.width, frame.height);
-    for (const tile of tiles) {
-      faces.push(...(useMesh ? await (await this.mesh(TILE_RANGE)).detectTile(frame, tile, transform, maxFaces) : await (await this.detector(TILE_RANGE)).detectTile(frame, tile)));
-    }
+    for (const tile of tiles) faces.push(...(await tilePass(tile)));
     return { faces: unique(faces).slice(0, maxFaces), tiles: tiles.length, tilesMs: performance.now() - started };
   }
 
@@ -162,6 +179,28 @@ export class FaceFinder {
   private videoMesh(stream: number, range: DetectorRange): Promise<MeshStage> {
     return once(this.videoMeshes, `${stream}/${range}`, () => this.factory.mesh(range, 'video'));
   }
+}
+
+/** Below this overlap a mesh face and a detection are different faces (a face's two boxes overlap by 0.7–0.9). */
+const SAME_FACE_IOU = 0.4;
+
+/**
+ * Each mesh face with the box and frame of the detection that overlaps it most (each detection used once); a mesh
+ * face the detector missed keeps its own.
+ */
+export function withDetectorFrames(meshed: readonly DetectedFace[], detected: readonly DetectedFace[]): DetectedFace[] {
+  const free = new Set(detected);
+  return meshed.map((face) => {
+    let best: DetectedFace | undefined;
+    let bestIou = SAME_FACE_IOU;
+    for (const candidate of free) {
+      const overlap = iou(face.bbox, candidate.bbox);
+      if (overlap >= bestIou) [best, bestIou] = [candidate, overlap];
+    }
+    if (!best) return face;
+    free.delete(best);
+    return { ...face, bbox: best.bbox, frame: best.frame };
+  });
 }
 
 /** Non-empty faces, each once (the first detection of a face is kept). */
