@@ -274,6 +274,49 @@ describe('images', () => {
     for (const d of decoded) expect(d.magic).toEqual([0xff, 0xd8, 0xff]);
   });
 
+  it('queues the picture passed, even when the app draws on its canvas or closes its bitmap right after submit()', async () => {
+    const s = await open();
+    await start();
+    await t.page.evaluate(async (scores) => {
+      const paint = (canvas: HTMLCanvasElement | OffscreenCanvas, colour: string) => {
+        const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+        context.fillStyle = colour;
+        context.fillRect(0, 0, canvas.width, canvas.height);
+      };
+      const up = window.uploaderTest.up!;
+      const canvas = Object.assign(document.createElement('canvas'), { width: 64, height: 48 });
+      const offscreen = new OffscreenCanvas(64, 48);
+      const red = new OffscreenCanvas(64, 48);
+      paint(red, '#f00');
+      const bitmap = await createImageBitmap(red);
+      const calls: Promise<unknown>[] = [];
+      paint(canvas, '#f00');
+      calls.push(up.submit({ image: canvas, predicted: scores, corrected: scores }));
+      paint(canvas, '#00f'); // the next frame, drawn at once
+      paint(offscreen, '#f00');
+      calls.push(up.submit({ image: offscreen, predicted: scores, corrected: scores }));
+      paint(offscreen, '#00f');
+      calls.push(up.submit({ image: bitmap, predicted: scores, corrected: scores }));
+      bitmap.close();
+      await Promise.all(calls);
+      await up.flush();
+    }, SCORES);
+    const centres = await t.page.evaluate(async (images) => {
+      const out: number[][] = [];
+      for (const base64 of images) {
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        const bitmap = await createImageBitmap(new Blob([bytes]));
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const context = canvas.getContext('2d')!;
+        context.drawImage(bitmap, 0, 0);
+        out.push([...context.getImageData(bitmap.width >> 1, bitmap.height >> 1, 1, 1).data.slice(0, 3)]);
+      }
+      return out;
+    }, s.requests.map((r) => r.body.image_base64 as string));
+    expect(centres).toHaveLength(3);
+    for (const [r, g, b] of centres) expect([r! > 200, g! < 60, b! < 60]).toEqual([true, true, true]); // red, as passed
+  });
+
   it('takes the default max side of 640', async () => {
     const s = await open();
     await start();

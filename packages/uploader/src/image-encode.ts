@@ -88,22 +88,26 @@ async function decode(image: UploadImage): Promise<{ source: Drawable; owned: bo
       } catch (cause) {
         throw new EmoLensError('INVALID_IMAGE', `The <img> could not be decoded: ${image.currentSrc || image.src || 'no src'}`, { kind: 'undecodable' }, { cause });
       }
+      return { source: image, owned: false };
     }
-    return { source: image, owned: false };
+    return { source: await bitmapOf(image), owned: true }; // copied at the call, as a canvas is (below)
   }
   if (
     (typeof ImageBitmap !== 'undefined' && image instanceof ImageBitmap) ||
     (typeof HTMLCanvasElement !== 'undefined' && image instanceof HTMLCanvasElement) ||
     (typeof OffscreenCanvas !== 'undefined' && image instanceof OffscreenCanvas)
   ) {
-    return { source: image, owned: false };
+    // Copied now, before the first await: the app may draw its next frame on this canvas, or close this bitmap,
+    // as soon as submit() returns. What is queued is the picture it passed.
+    if (!(image.width > 0 && image.height > 0)) throw new EmoLensError('INVALID_IMAGE', 'The image has no pixels', { kind: 'empty' });
+    return { source: await bitmapOf(image), owned: true };
   }
   throw new EmoLensError('INVALID_IMAGE', 'Not an image the uploader takes: pass a Blob/File, ImageBitmap, <img>, <canvas>, OffscreenCanvas, ImageData or base64 string', {
     kind: 'unsupported_type',
   });
 }
 
-async function bitmapOf(source: Blob | ImageData): Promise<ImageBitmap> {
+async function bitmapOf(source: Blob | ImageData | ImageBitmap | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas): Promise<ImageBitmap> {
   try {
     return await createImageBitmap(source);
   } catch (cause) {
