@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from '../setup/chromium.ts';
 import { requireData } from '../setup/paths.ts';
 import { dataUrl, openTestPage, type TestPage } from './harness.ts';
+import { happyPhoto } from './photos.ts';
 import { centreSquare, decodeJpeg, writeScenarioVideo } from './y4m.ts';
 
 const SECONDS = 9;
@@ -198,6 +199,37 @@ describe('detector.stream on a camera', () => {
     expect(out.mediaTimes[0]).toBeGreaterThanOrEqual(0);
     expect(out.mediaTimes[0]).toBeLessThan(1000);
     expect(out.mediaTimes.every((time, i) => i === 0 || time >= out.mediaTimes[i - 1]!)).toBe(true);
+  }, 60_000);
+
+  it('finds the face upright on a track whose frames are turned a quarter (a rotated camera)', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const photo = await createImageBitmap(await (await fetch(url)).blob());
+      // A wide picture (a square one comes out right even when turned wrong), its pixels turned back a quarter.
+      const side = new OffscreenCanvas(photo.height, photo.height * 2);
+      const context = side.getContext('2d')!;
+      context.fillStyle = '#808080';
+      context.fillRect(0, 0, side.width, side.height);
+      context.translate(side.width / 2, side.height / 2);
+      context.rotate(-Math.PI / 2);
+      context.drawImage(photo, -photo.height + photo.height / 4, -photo.height / 2);
+      const Generator = (window as unknown as { MediaStreamTrackGenerator: new (init: { kind: 'video' }) => MediaStreamTrack & { writable: WritableStream<VideoFrame> } }).MediaStreamTrackGenerator;
+      const track = new Generator({ kind: 'video' });
+      const writer = track.writable.getWriter();
+      const faces: number[] = [];
+      const live = detector.stream(track, { onResult: (r) => faces.push(r.result.faces.length) });
+      for (let i = 0; i < 40 && faces.length < 6; i++) {
+        const pixels = new VideoFrame(side, { timestamp: i * 50_000 });
+        await writer.write(new VideoFrame(pixels, { rotation: 90 } as VideoFrameInit));
+        pixels.close();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await live.stop();
+      track.stop();
+      return faces;
+    }, happyPhoto());
+    expect(out.length).toBeGreaterThanOrEqual(3);
+    expect(out.filter((n) => n === 1).length).toBeGreaterThanOrEqual(out.length - 1);
   }, 60_000);
 
   it('streams the face mesh frame to frame (video mode): every face has its 468 points; stills still work after', async () => {
