@@ -307,7 +307,9 @@ describe('resolveTrackingOptions', () => {
 describe('resolveVideoOptions', () => {
   it('fills in the WIA defaults, the frame rate of an array, and the detect and tracking defaults', () => {
     const frames = resolveVideoOptions({}, 5, 30_000, 'frames');
-    expect(frames).toMatchObject({ video: WIA_VIDEO_REQUEST_DEFAULTS, frameRate: DEFAULT_FRAME_RATE, tracking: TRACKING_DEFAULTS, timeoutMs: 30_000, signal: undefined, onProgress: undefined });
+    // A video is analysed offline: every frame is detected (a live stream reuses detections for 25 ms).
+    expect(frames).toMatchObject({ video: WIA_VIDEO_REQUEST_DEFAULTS, frameRate: DEFAULT_FRAME_RATE, tracking: { ...TRACKING_DEFAULTS, detectionReuseMs: 0 }, timeoutMs: 30_000, signal: undefined, onProgress: undefined });
+    expect(resolveVideoOptions({ detectionReuseMs: 25 }, 5, 30_000, 'file').tracking.detectionReuseMs).toBe(25);
     expect(frames.frame.maxFaces).toBe(5);
     expect(resolveVideoOptions(undefined, 5, 30_000, 'file').frameRate).toBeUndefined();
   });

@@ -381,8 +381,9 @@ export interface TrackingOptions {
    * How long, in ms of the frames' timestamps, one face detection serves the frames after it: a frame captured
    * less than this after the last frame that ran the detector takes that frame's faces (their boxes and crop
    * frames) instead of detecting again, and is classified from its own pixels. 0: every frame runs the
-   * detector. Frames whose signals need the face mesh always run it. From 0 to 1000. Defaults to 25, which at
-   * 60 fps detects on every other frame and at 30 fps or slower on every frame.
+   * detector. Frames whose signals need the face mesh always run it. From 0 to 1000. Defaults to 25 for a live
+   * stream, which at 60 fps detects on every other frame and at 30 fps or slower on every frame; 0 for
+   * `analyzeVideo` (a file waits for no one).
    */
   detectionReuseMs?: number;
   /**
@@ -429,6 +430,13 @@ export const TRACKING_DEFAULTS: ResolvedTrackingOptions = {
 };
 
 /**
+ * `analyzeVideo`'s tracking defaults: those of a stream, but every frame detected (`detectionReuseMs: 0`). Reuse
+ * saves a live stream its detector's time on fast cameras; a file waits for no one, and a reused box belongs to
+ * another frame (at 60 fps a face that left the picture was still reported on the next frame).
+ */
+export const VIDEO_TRACKING_DEFAULTS: ResolvedTrackingOptions = { ...TRACKING_DEFAULTS, detectionReuseMs: 0 };
+
+/**
  * The range of each numeric tracking option. `above`: the lower bound is excluded (a 1€ cutoff or a half-life of
  * 0 would hold a value still for ever). The upper bounds are beyond any use (a 100 Hz cutoff passes every frame
  * of a camera as it is) and keep the maths finite.
@@ -445,18 +453,18 @@ const TRACKING_RANGES = {
 const TRACKING_OPTION_KEYS: readonly (keyof TrackingOptions)[] = ['trackGraceMs', 'smoothing', 'smoothingMinCutoffHz', 'smoothingBeta', 'emaHalfLifeMs', 'labelHysteresis', 'detectionReuseMs', 'calibrate'];
 
 /**
- * Resolves the tracking options of a stream (each read once; a resolved object resolves to itself).
+ * Resolves the tracking options of a stream (each read once; a resolved object resolves to itself), over `defaults`.
  * @throws EmoLensError `INVALID_REQUEST` naming the field (`details.field`) of a value out of range, of the wrong
  * type, or that cannot be read (a getter or proxy trap that throws), or `options` when they are not an object.
  */
-export function resolveTrackingOptions(options: TrackingOptions | undefined): ResolvedTrackingOptions {
+export function resolveTrackingOptions(options: TrackingOptions | undefined, defaults: ResolvedTrackingOptions = TRACKING_DEFAULTS): ResolvedTrackingOptions {
   const given = snapshot<TrackingOptions>(options, TRACKING_OPTION_KEYS);
-  const smoothing = given.smoothing ?? TRACKING_DEFAULTS.smoothing;
+  const smoothing = given.smoothing ?? defaults.smoothing;
   if (!SMOOTHINGS.includes(smoothing)) fail('smoothing', "smoothing must be 'one-euro', 'ema' or 'off'", smoothing);
-  const calibrate = given.calibrate ?? TRACKING_DEFAULTS.calibrate;
+  const calibrate = given.calibrate ?? defaults.calibrate;
   if (typeof calibrate !== 'boolean') fail('calibrate', 'calibrate must be true or false', calibrate);
   const number = (field: keyof typeof TRACKING_RANGES): number => {
-    const value = given[field] ?? TRACKING_DEFAULTS[field];
+    const value = given[field] ?? defaults[field];
     const { min, max, above, unit } = TRACKING_RANGES[field];
     if (!(typeof value === 'number' && (above ? value > min : value >= min) && value <= max)) {
       fail(field, `${field} must be ${unit} ${above ? 'greater than' : 'from'} ${min} ${above ? 'and at most' : 'to'} ${max}`, value);
@@ -590,7 +598,8 @@ const VIDEO_OPTION_KEYS: readonly (keyof VideoCallOptions)[] = ['sample_rate', '
  */
 export function resolveVideoOptions(given: VideoOptions | undefined, detectorMaxFaces: number, detectorTimeoutMs: number, input: 'frames' | 'file'): ResolvedVideoOptions {
   const { frame, signal, timeoutMs } = resolveCallOptions(given, detectorMaxFaces, detectorTimeoutMs);
-  const tracking = resolveTrackingOptions(given);
+  // A file is analysed offline: no frame is late, so each is detected unless the caller asks for reuse.
+  const tracking = resolveTrackingOptions(given, VIDEO_TRACKING_DEFAULTS);
   const { frame_rate: frameRate, onProgress, ...wia } = snapshot<VideoCallOptions>(given, VIDEO_OPTION_KEYS);
   const video = parseWiaVideoOptions(wia, '');
   if (frameRate !== undefined && !(typeof frameRate === 'number' && frameRate >= MIN_FRAME_RATE && frameRate <= MAX_FRAME_RATE)) {

@@ -100,4 +100,18 @@ describe('wholeMatroskaLength', () => {
     expect(await lengthOf(file, 6)).toBe(6);
     expect(await lengthOf(new Uint8Array(0))).toBe(0);
   });
+
+  it('ends a damaged file (zeros or noise written over its end) before the damage, inside a cluster of the right size', async () => {
+    const { file, blockEnds, clusterStarts } = liveRecording(2, false);
+    const zeroed = file.slice();
+    zeroed.fill(0, blockEnds[4]!); // the second cluster's last block and everything after it
+    const whole = await wholeMatroska(new Blob([zeroed]));
+    expect(whole.size).toBe(blockEnds[4]);
+    expect(await sizeField(whole, 4, clusterStarts[1]!)).toEqual(UNKNOWN);
+    const noisy = file.slice();
+    noisy.set([0x81, 0x81, 0x42], blockEnds[1]!); // an id no cluster holds, where the first cluster's last block was
+    expect(await lengthOf(noisy)).toBe(blockEnds[1]);
+    const junk = concat([file.slice(0, clusterStarts[0]!), bytes(200, 0x42)]); // noise where the first cluster was
+    expect(await lengthOf(junk)).toBe(clusterStarts[0]);
+  });
 });

@@ -2,7 +2,8 @@
  * The part of a WebM or Matroska file cut short that the demuxer can read: up to the end of its last whole element.
  *
  * A recording (`MediaRecorder`) often holds one cluster for the whole file, of known size or, when written in
- * slices, of unknown size. mediabunny drops a cluster whose blocks run past the end of the file, so a recording cut
+ * slices, of unknown size. A damaged file is read the same way: up to the first bytes that start no element that
+ * can stand there. mediabunny drops a cluster whose blocks run past the end of the file, so a recording cut
  * anywhere gave no frame at all. Cut after its last whole block, with the sizes that the cut made false marked
  * unknown (the segment's and the cluster's), the same file gives every frame before the cut. Only element headers
  * are read, in large chunks; a cluster that fits is skipped whole.
@@ -14,6 +15,12 @@ const SEGMENT = 0x18538067;
 const CLUSTER = 0x1f43b675;
 /** The top-level children of a Segment: one of these ends a cluster of unknown size. */
 const LEVEL_1 = new Set([0x114d9b74, 0x1549a966, 0x1654ae6b, 0x1c53bb6b, 0x1043a770, 0x1254c367, 0x1941a469, CLUSTER]);
+/** Void and CRC-32, which may stand anywhere. */
+const ANYWHERE = [0xec, 0xbf];
+/** What may start where a Segment's child starts. */
+const SEGMENT_CHILDREN = new Set([...LEVEL_1, ...ANYWHERE]);
+/** What may start where a Cluster's child starts: Timestamp, SimpleBlock, BlockGroup, Position, PrevSize, SilentTracks, EncryptedBlock. */
+const CLUSTER_CHILDREN = new Set([0xe7, 0xa3, 0xa0, 0xa7, 0xab, 0x5854, 0xaf, ...ANYWHERE]);
 const CHUNK = 1 << 20;
 
 interface Header {
@@ -110,21 +117,29 @@ async function findCut(blob: Blob): Promise<{ end: number; opened: Header[] } | 
   let pos = segment.dataStart;
   while (pos < segmentEnd) {
     const element = await readHeader(reader, pos);
-    if (!element) return cutAt(pos);
-    if (element.size !== undefined && element.dataStart + element.size <= blob.size) {
-      pos = element.dataStart + element.size;
-      continue;
+    // Bytes that start no element a segment holds (zeros, noise): the file is whole up to here.
+    if (!element || !SEGMENT_CHILDREN.has(element.id)) return cutAt(pos);
+    if (element.id !== CLUSTER) {
+      if (element.size !== undefined && element.dataStart + element.size <= blob.size) {
+        pos = element.dataStart + element.size;
+        continue;
+      }
+      return element.size === undefined ? undefined : cutAt(pos);
     }
-    // Cut inside this element, or its size is unknown: only a cluster's blocks can be read one by one.
-    if (element.id !== CLUSTER) return element.size === undefined ? undefined : cutAt(pos);
+    // A cluster's blocks are walked one by one, whole or not: damage inside a cluster of the right size (zeros
+    // written over a file's end) sent the demuxer into a loop that never yielded.
     const clusterEnd = element.size === undefined ? blob.size : element.dataStart + element.size;
+    const whole = clusterEnd <= blob.size;
     let child = element.dataStart;
     while (child < Math.min(clusterEnd, blob.size)) {
       const block = await readHeader(reader, child);
-      if (!block) return cutAt(child, element);
-      if (element.size === undefined && LEVEL_1.has(block.id)) break; // the next top-level element
-      if (block.size === undefined || block.dataStart + block.size > blob.size) return cutAt(child, element);
+      if (block && element.size === undefined && LEVEL_1.has(block.id)) break; // the next top-level element
+      if (!block || !CLUSTER_CHILDREN.has(block.id) || block.size === undefined || block.dataStart + block.size > Math.min(clusterEnd, blob.size)) return cutAt(child, element);
       child = block.dataStart + block.size;
+    }
+    if (element.size !== undefined && whole) {
+      pos = clusterEnd;
+      continue;
     }
     if (child >= blob.size) return element.size === undefined ? undefined : cutAt(blob.size, element);
     pos = child;

@@ -111,7 +111,7 @@ export async function openVideoFrames(input: VideoInput, options: VideoFramesOpt
     opened = await stoppable(openTrack(blob), stop.signal, (late) => late.input.dispose());
     const { input: file } = opened;
     stop.signal.addEventListener('abort', () => file.dispose(), { once: true });
-    const table = await stoppable(scanFrames(opened.track), stop.signal).catch((error: unknown) => {
+    const table = await stoppable(scanFrames(opened.track, blob.size, stop.signal), stop.signal).catch((error: unknown) => {
       throw readError(error, 'the video\'s frame table could not be read');
     });
     if (table.seconds.length === 0) throw invalidVideo('empty', 'the video track has no frames');
@@ -127,7 +127,7 @@ export async function openVideoFrames(input: VideoInput, options: VideoFramesOpt
       width,
       height,
       codec: opened.codec,
-      frames: () => frames(track, table, selection, stop.signal),
+      frames: () => frames(track, table, selection, maxPixels, stop.signal),
       close: () => {
         release();
         stop.abort(CLOSED);
@@ -141,7 +141,7 @@ export async function openVideoFrames(input: VideoInput, options: VideoFramesOpt
 }
 
 /** The window's frames; see {@link VideoFrames.frames}. */
-async function* frames(opened: OpenedTrack, table: FrameTable, selection: FrameSelection, stop: AbortSignal): AsyncGenerator<DecodedVideoFrame, void, undefined> {
+async function* frames(opened: OpenedTrack, table: FrameTable, selection: FrameSelection, maxPixels: number, stop: AbortSignal): AsyncGenerator<DecodedVideoFrame, void, undefined> {
   const count = table.seconds.length;
   if (selection.first >= selection.end || stop.reason === CLOSED) return;
   if (stop.aborted) throw stop.reason;
@@ -156,7 +156,7 @@ async function* frames(opened: OpenedTrack, table: FrameTable, selection: FrameS
     for (;;) {
       const result = await stoppable(samples.next(), stop, (late) => late.value?.close());
       if (result.done) break;
-      const delivered = await deliverable(result.value, table, selection, next);
+      const delivered = await deliverable(result.value, table, selection, next, maxPixels);
       next = delivered.next;
       if (!delivered.frame) continue;
       if (stop.aborted) {
@@ -195,8 +195,10 @@ function cutShort(frames: number, frameCount: number): EmoLensError {
  * The frame a decoded sample is (its index found from `from` on), as a bitmap when the selection delivers it; the
  * sample is closed either way, so that the decoder never waits on a frame held here.
  */
-async function deliverable(sample: VideoSample, table: FrameTable, selection: FrameSelection, from: number): Promise<{ frame?: DecodedVideoFrame; next: number }> {
+async function deliverable(sample: VideoSample, table: FrameTable, selection: FrameSelection, from: number, maxPixels: number): Promise<{ frame?: DecodedVideoFrame; next: number }> {
   try {
+    // The container's size was checked before decoding; a container can lie about it, the decoded frame cannot.
+    if (sample.displayWidth * sample.displayHeight > maxPixels) throw framesTooLarge(sample.displayWidth, sample.displayHeight, maxPixels);
     const index = frameIndexOf(table, sample.timestamp, from);
     if (index >= table.seconds.length) return { next: from };
     if (!isSelected(selection, index)) return { next: index + 1 };

@@ -50,15 +50,31 @@ export async function openTrack(blob: Blob): Promise<OpenedTrack> {
  * alt-ref frame with the next one). A WebM or Matroska file cut short is read up to its last whole block
  * (`matroska-whole.ts`); an MP4's table (at its start) lists every frame, those past the cut included.
  */
-export async function scanFrames(track: InputVideoTrack): Promise<FrameTable> {
+export async function scanFrames(track: InputVideoTrack, fileBytes: number, stop: AbortSignal): Promise<FrameTable> {
   const timestamps: number[] = [];
   let end = -Infinity;
+  // Each frame takes some bytes of the file (its data, its entry in the container's tables): a table that lists
+  // more frames than that (an MP4 claiming 2^31 samples of one byte) is refused before it is walked to its end.
+  const maxFrames = Math.floor(fileBytes / MIN_FRAME_BYTES);
   for await (const packet of new EncodedPacketSink(track).packets(undefined, undefined, { metadataOnly: true })) {
     timestamps.push(packet.timestamp);
     end = Math.max(end, packet.timestamp + packet.duration);
+    if (timestamps.length > maxFrames) {
+      throw invalidVideo('undecodable', `the video's container lists more frames than its ${fileBytes} bytes can hold: it is damaged`, { framesListed: timestamps.length });
+    }
+    // The packets come on microtasks: a long table would hold the page (and the call's deadline) until its end.
+    if (timestamps.length % SCAN_YIELD_EVERY === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (stop.aborted) throw stop.reason;
+    }
   }
   return frameTable(timestamps, end, await track.getDurationFromMetadata());
 }
+
+/** The fewest bytes a frame takes in a file: a few bytes of data and of table (4 is below any encoder's frame). */
+const MIN_FRAME_BYTES = 4;
+/** Frames listed between two yields to the event loop while the table is read. */
+const SCAN_YIELD_EVERY = 2048;
 
 async function primaryTrack(input: Input, blob: Blob): Promise<InputVideoTrack> {
   let track: InputVideoTrack | null;
@@ -77,9 +93,18 @@ async function primaryTrack(input: Input, blob: Blob): Promise<InputVideoTrack> 
 }
 
 async function decodableCodec(track: InputVideoTrack): Promise<string> {
-  const codec = await track.getCodec();
-  const name = (await track.getCodecParameterString()) ?? codec ?? internalCodec(await track.getInternalCodecId());
-  if (codec === null || !(await track.canDecode())) {
+  let codec: Awaited<ReturnType<InputVideoTrack['getCodec']>>;
+  let name: string;
+  let decodable: boolean;
+  try {
+    codec = await track.getCodec();
+    name = (await track.getCodecParameterString()) ?? codec ?? internalCodec(await track.getInternalCodecId());
+    decodable = codec !== null && (await track.canDecode());
+  } catch (cause) {
+    // A sample entry the demuxer cannot read (an AVC entry without its decoder configuration).
+    throw invalidVideo('undecodable', `the video track's codec description could not be read (${message(cause)})`, {}, cause);
+  }
+  if (!decodable) {
     const why = typeof VideoDecoder === 'undefined' ? 'this browser has no WebCodecs VideoDecoder' : 'this browser cannot decode the video\'s codec';
     throw invalidVideo('unsupported_codec', `${why} (${name})`, {
       codec: name,
