@@ -232,6 +232,57 @@ describe('detector.stream on a camera', () => {
     expect(out.filter((n) => n === 1).length).toBeGreaterThanOrEqual(out.length - 1);
   }, 60_000);
 
+  it('analyses the one frame of a still source (a canvas captured on request), which sends no other', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const photo = await createImageBitmap(await (await fetch(url)).blob());
+      const canvas = Object.assign(document.createElement('canvas'), { width: photo.width, height: photo.height });
+      canvas.getContext('2d')!.drawImage(photo, 0, 0);
+      const media = canvas.captureStream(0);
+      const track = media.getVideoTracks()[0] as MediaStreamTrack & { requestFrame(): void };
+      const faces: number[] = [];
+      const live = detector.stream(media, { onResult: (r) => faces.push(r.result.faces.length) });
+      track.requestFrame();
+      for (let i = 0; i < 50 && faces.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      await live.stop();
+      track.stop();
+      return faces;
+    }, happyPhoto());
+    expect(out).toEqual([1]);
+  }, 60_000);
+
+  it("reports what the app's onResult throws as the page's error, not as a frame's error, and goes on", async () => {
+    const out = await t.page.evaluate(async () => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+      let results = 0;
+      const errors: string[] = [];
+      const pageErrors: string[] = [];
+      const onPageError = (event: ErrorEvent) => {
+        pageErrors.push(String(event.error?.message));
+        event.preventDefault();
+      };
+      window.addEventListener('error', onPageError);
+      const live = detector.stream(media, {
+        onResult: () => {
+          results++;
+          throw new Error('a bug in the app');
+        },
+        onError: (error) => errors.push(error.code),
+      });
+      for (let i = 0; i < 100 && results < 4; i++) await new Promise((r) => setTimeout(r, 50));
+      const end = await live.stop();
+      window.removeEventListener('error', onPageError);
+      media.getTracks().forEach((track) => track.stop());
+      return { results, errors, pageErrors: pageErrors.length, first: pageErrors[0], reason: end.reason };
+    });
+    expect(out.results).toBeGreaterThanOrEqual(4);
+    expect(out.errors).toEqual([]);
+    expect(out.pageErrors).toBe(out.results);
+    expect(out.first).toBe('a bug in the app');
+    expect(out.reason).toBe('stopped');
+  }, 60_000);
+
   it('streams the face mesh frame to frame (video mode): every face has its 468 points; stills still work after', async () => {
     const out = await t.page.evaluate(async (photo) => {
       const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
@@ -288,6 +339,37 @@ describe('detector.stream on a camera', () => {
     expect(out.whilePaused).toBe(1);
     expect(out.first).toBeGreaterThanOrEqual(2);
     expect(out.afterPlay).toBeGreaterThanOrEqual(3);
+    expect(out.reason).toBe('stopped');
+  }, 60_000);
+
+  it('a <video> emptied mid-stream (its source removed) gives no frame error, and goes on when it plays again', async () => {
+    const out = await t.page.evaluate(async () => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+      const video = document.createElement('video');
+      video.muted = true;
+      video.srcObject = media;
+      await video.play();
+      let results = 0;
+      const errors: string[] = [];
+      const live = detector.stream(video, { onResult: () => results++, onError: (error) => errors.push(`${error.code} ${error.details['reason']}`) });
+      const waitFor = async (n: number) => {
+        const until = performance.now() + 10_000;
+        while (results < n && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+      };
+      await waitFor(3);
+      video.srcObject = null; // emptied: no current frame
+      await new Promise((r) => setTimeout(r, 500));
+      const before = results;
+      video.srcObject = media;
+      await video.play();
+      await waitFor(before + 3);
+      const end = await live.stop();
+      media.getTracks().forEach((track) => track.stop());
+      return { errors, resumed: results - before, reason: end.reason };
+    });
+    expect(out.errors).toEqual([]);
+    expect(out.resumed).toBeGreaterThanOrEqual(3);
     expect(out.reason).toBe('stopped');
   }, 60_000);
 

@@ -486,7 +486,10 @@ export function resolveTrackingOptions(options: TrackingOptions | undefined, def
 // ---------------------------------------------------------------------------------------------------------
 // Streams: `detector.stream()` / `detector.frames()` take the detect options, the tracking options and these.
 
-/** The callbacks of a live stream. */
+/**
+ * The callbacks of a live stream. What a callback throws is the app's own error: it is reported as an event
+ * listener's is (`reportError`: the page's `error` event), never as a frame's error, and the stream goes on.
+ */
 export interface StreamCallbacks {
   /** Each result, in order, with the stream's figures (see `StreamFrameResult`). */
   onResult?: (frame: StreamFrameResult) => void;

@@ -5,7 +5,7 @@
  */
 import { watchFrames, type FrameTick } from './frame-clock.js';
 import { mediaStreamOf, noFirstFrame, SOURCE_READY_TIMEOUT_MS, videoOf, type VideoSource } from './stream-source.js';
-import { canReadTrackFrames, TrackFrames } from './track-frames.js';
+import { canReadTrackFrames, TrackEnded, TrackFrames } from './track-frames.js';
 import { isPlatform } from '../input/platform-brand.js';
 
 /** A stream's frames (see the module comment). */
@@ -32,7 +32,9 @@ export async function openFrameFeed(source: unknown, signal: AbortSignal): Promi
 function elementFeed(video: VideoSource): FrameFeed {
   return {
     watch: (onFrame) => watchFrames(video.video, onFrame),
-    capture: () => createImageBitmap(video.video),
+    // An element emptied mid-stream (its src removed or changed) has no frame to give: that tick is skipped, as a
+    // track's end is, and the stream goes on with the element's next frame, if it gets one.
+    capture: () => (video.video.readyState < 2 ? Promise.reject(new TrackEnded()) : createImageBitmap(video.video)),
     onEnd: (listener) => video.onEnd(listener),
     release: () => video.release(),
   };

@@ -102,7 +102,7 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
     const typed = typedError(error);
     if (stopper.signal.aborted) return;
     if (isFatal(typed)) void end('error', typed);
-    else handlers.onError?.(typed);
+    else if (handlers.onError) callApp(handlers.onError, typed);
   };
 
   const take = () => {
@@ -118,7 +118,7 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
       if (stopper.signal.aborted) return;
       const now = performance.now();
       window.add(now, now - captured);
-      handlers.onResult?.({ result, timestamp_ms: round(captured - started), media_time_ms: round(tick.mediaTimeMs), latency_ms: round(now - captured), stats: stats() });
+      if (handlers.onResult) callApp(handlers.onResult, { result, timestamp_ms: round(captured - started), media_time_ms: round(tick.mediaTimeMs), latency_ms: round(now - captured), stats: stats() });
     })()
       .catch(report)
       .finally(() => {
@@ -155,6 +155,19 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
   void run();
 
   return { done, stop: () => end('stopped'), stats };
+}
+
+/**
+ * Calls one of the app's callbacks. What it throws is the app's own error, not a failed frame: it is reported as an
+ * event listener's is (`reportError`: the page's `error` event, the console), and the stream goes on.
+ */
+function callApp<T>(callback: (value: T) => void, value: T): void {
+  try {
+    callback(value);
+  } catch (error) {
+    if (typeof reportError === 'function') reportError(error);
+    else setTimeout(() => { throw error; });
+  }
 }
 
 function typedError(error: unknown): EmoLensError {

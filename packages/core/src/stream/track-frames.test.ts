@@ -60,19 +60,23 @@ describe('TrackFrames', () => {
     expect(canReadTrackFrames()).toBe(false);
   });
 
-  it('holds the newest frame only, and ticks each frame with its time since the first watched', async () => {
+  it('holds the newest frame only, and ticks the frame held when watching starts, then each new one, timed from it', async () => {
     const frames = new TrackFrames(track);
-    await camera.frame(500);
+    const held = await camera.frame(500);
     await frames.firstFrame();
     const ticks: unknown[] = [];
     frames.watch((tick) => ticks.push(tick));
+    await Promise.resolve(); // the held frame's tick (a still source may send no other)
+    expect(ticks).toEqual([{ presentedFrames: 1, mediaTimeMs: 0 }]);
     const first = await camera.frame(1000);
     const second = await camera.frame(1011);
+    expect(held.closed).toBe(true);
     expect(first.closed).toBe(true);
     expect(second.closed).toBe(false);
     expect(ticks).toEqual([
       { presentedFrames: 1, mediaTimeMs: 0 },
-      { presentedFrames: 2, mediaTimeMs: 11 },
+      { presentedFrames: 2, mediaTimeMs: 500 },
+      { presentedFrames: 3, mediaTimeMs: 511 },
     ]);
     expect(await frames.capture()).toEqual({ from: 1011 });
     expect(second.closed).toBe(true);

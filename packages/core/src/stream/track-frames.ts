@@ -66,11 +66,21 @@ export class TrackFrames {
     return this.#ended;
   }
 
-  /** Calls `onFrame` for each frame from now on, counting frames and media time from the next one. */
+  /**
+   * Calls `onFrame` for each frame from now on, counting frames and media time from the first: the frame held now,
+   * if any, then each new one. A source that sends a frame only when its picture changes (a still canvas, a
+   * static screen) may never send another: its held frame must not wait for one.
+   */
   watch(onFrame: (tick: FrameTick) => void): void {
     this.#onFrame = onFrame;
-    this.#count = 0;
-    this.#firstTimestampUs = undefined;
+    const held = this.#held;
+    this.#count = held === null ? 0 : 1;
+    this.#firstTimestampUs = held?.timestamp;
+    if (held !== null) {
+      queueMicrotask(() => {
+        if (this.#onFrame === onFrame && !this.#closed) onFrame({ presentedFrames: 1, mediaTimeMs: 0 });
+      });
+    }
   }
 
   /**
