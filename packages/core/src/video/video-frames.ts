@@ -183,7 +183,8 @@ async function* frames(opened: OpenedTrack, table: FrameTable, selection: FrameS
  * The error of a file that ends before its frame table does, after the frames before the cut were delivered.
  */
 function cutShort(frames: number, frameCount: number): EmoLensError {
-  return invalidVideo('undecodable', `the video ends after frame ${frames - 1} of the ${frameCount} its container lists: the file is cut short`, {
+  const where = frames === 0 ? 'before its first frame' : `after frame ${frames - 1}`;
+  return invalidVideo('undecodable', `the video's data ends ${where} of the ${frameCount} its container lists: the file is cut short or its data is damaged`, {
     truncated: true,
     framesRead: frames,
     frameCount,
