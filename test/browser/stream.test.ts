@@ -373,6 +373,40 @@ describe('detector.stream on a camera', () => {
     expect(out.reason).toBe('stopped');
   }, 60_000);
 
+  it('a <video> that has already ended gives its last frame once, then the stream ends', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const photo = await createImageBitmap(await (await fetch(url)).blob());
+      const canvas = Object.assign(document.createElement('canvas'), { width: photo.width, height: photo.height });
+      const context = canvas.getContext('2d')!;
+      const recorder = new MediaRecorder(canvas.captureStream(30), { mimeType: 'video/webm' });
+      const chunks: Blob[] = [];
+      recorder.ondataavailable = (event) => chunks.push(event.data);
+      recorder.start();
+      const until = performance.now() + 600;
+      while (performance.now() < until) {
+        context.drawImage(photo, 0, 0);
+        await new Promise((r) => setTimeout(r, 33));
+      }
+      await new Promise((resolve) => {
+        recorder.onstop = resolve;
+        recorder.stop();
+      });
+      const video = document.createElement('video');
+      video.muted = true;
+      video.src = URL.createObjectURL(new Blob(chunks, { type: 'video/webm' }));
+      await video.play();
+      await new Promise((resolve) => (video.ended ? resolve(null) : video.addEventListener('ended', resolve, { once: true })));
+      const faces: number[] = [];
+      const live = detector.stream(video, { onResult: ({ result }) => faces.push(result.faces.length) });
+      const end = await Promise.race([live.done, new Promise<null>((r) => setTimeout(() => r(null), 15_000))]);
+      if (!end) await live.stop();
+      return { reason: end?.reason ?? 'still running after 15 s', faces };
+    }, happyPhoto());
+    expect(out.reason).toBe('ended');
+    expect(out.faces).toEqual([1]);
+  }, 60_000);
+
   it('rejects what cannot be streamed with typed errors', async () => {
     const out = await t.page.evaluate(async () => {
       const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;

@@ -16,6 +16,11 @@ export interface FrameFeed {
   capture(): Promise<ImageBitmap>;
   /** Calls `listener` once when the source ends; returns the unsubscribe. */
   onEnd(listener: () => void): () => void;
+  /**
+   * True when the source will give no frame after the one just analysed: a `<video>` that had already ended when the
+   * stream began fires no `ended` event, and gives its last frame once.
+   */
+  exhausted(): boolean;
   /** Frees what the feed created; the caller's element and tracks are left as they are. */
   release(): void;
 }
@@ -36,6 +41,7 @@ function elementFeed(video: VideoSource): FrameFeed {
     // track's end is, and the stream goes on with the element's next frame, if it gets one.
     capture: () => (video.video.readyState < 2 ? Promise.reject(new TrackEnded()) : createImageBitmap(video.video)),
     onEnd: (listener) => video.onEnd(listener),
+    exhausted: () => video.video.ended,
     release: () => video.release(),
   };
 }
@@ -89,6 +95,7 @@ async function trackFeed(track: MediaStreamTrack, signal: AbortSignal): Promise<
         track.removeEventListener('ended', fire);
       };
     },
+    exhausted: () => false, // a track says so itself: its reader finishes (onEnd)
     release: () => frames.release(),
   };
 }

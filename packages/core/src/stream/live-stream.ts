@@ -123,7 +123,9 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
       .catch(report)
       .finally(() => {
         inFlight.delete(flight);
-        if (!stopper.signal.aborted && scheduler.landed()) take();
+        if (stopper.signal.aborted) return;
+        if (feed!.exhausted()) void end('ended');
+        else if (scheduler.landed()) take();
       });
     inFlight.add(flight);
   };
