@@ -5,7 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detector } from '@emolens/core';
 import { openDetectorPage, type TestPage } from './harness.ts';
-import { happyPhoto } from './photos.ts';
+import { readFileSync } from 'node:fs';
+import jpeg from 'jpeg-js';
+import { encodeBmp } from '../fixtures/encoders.ts';
+import { happyPhoto, happyPhotoPath } from './photos.ts';
 
 let t: TestPage;
 beforeAll(async () => {
@@ -242,13 +245,13 @@ describe('inputs as the platform takes them', () => {
 
 describe('files as browsers read them', () => {
   it('reads data URLs as fetch does, an OS/2 bitmap, and refuses from the header a bomb behind a stray byte or a signature followed by markup', async () => {
-    const out = await t.page.evaluate(async (url) => {
+    const out = await t.page.evaluate(async ({ url, os2Bitmap }) => {
       const detector = (window as unknown as { detector: Detector }).detector;
-      const jpeg = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      const file = new Uint8Array(await (await fetch(url)).arrayBuffer());
       const outcome = (input: Blob | string) =>
         detector.detect(input).then((r) => r.faces.length, (e: { code: string; details: { kind: string; width?: number } }) => `${e.code} ${e.details.kind}${e.details.width ? ` ${e.details.width}` : ''}`);
       let binary = '';
-      for (const b of jpeg) binary += String.fromCharCode(b);
+      for (const b of file) binary += String.fromCharCode(b);
       const base64 = btoa(binary);
       const dataUrls = {
         'space before base64': `data:image/jpeg; base64,${base64}`,
@@ -259,39 +262,14 @@ describe('files as browsers read them', () => {
       const results: Record<string, unknown> = {};
       for (const [name, dataUrl] of Object.entries(dataUrls)) results[name] = await outcome(dataUrl);
 
-      // The same photo as a bitmap with the OS/2 1.x header (12 bytes, 16-bit sizes), 24-bit, bottom-up.
-      const bitmap = await createImageBitmap(new Blob([jpeg]));
-      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-      const context = canvas.getContext('2d')!;
-      context.drawImage(bitmap, 0, 0);
-      const { data, width, height } = context.getImageData(0, 0, bitmap.width, bitmap.height);
-      const row = Math.ceil((width * 3) / 4) * 4;
-      const bmp = new Uint8Array(26 + row * height);
-      const view = new DataView(bmp.buffer);
-      bmp.set([0x42, 0x4d]);
-      view.setUint32(2, bmp.length, true);
-      view.setUint32(10, 26, true);
-      view.setUint32(14, 12, true);
-      view.setUint16(18, width, true);
-      view.setUint16(20, height, true);
-      view.setUint16(22, 1, true);
-      view.setUint16(24, 24, true);
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          const from = ((height - 1 - y) * width + x) * 4, to = 26 + y * row + x * 3;
-          bmp[to] = data[from + 2]!;
-          bmp[to + 1] = data[from + 1]!;
-          bmp[to + 2] = data[from]!;
-        }
-      }
-      results['OS/2 bitmap'] = await outcome(new Blob([bmp]));
+      results['OS/2 bitmap'] = await outcome(new Blob([Uint8Array.from(os2Bitmap)]));
 
       // The photo's JPEG claiming 20000 × 20000 in its frame header, with one stray byte after its first segment.
-      const bomb = new Uint8Array(jpeg.length + 1);
-      const first = 4 + ((jpeg[4]! << 8) | jpeg[5]!);
-      bomb.set(jpeg.subarray(0, first));
+      const bomb = new Uint8Array(file.length + 1);
+      const first = 4 + ((file[4]! << 8) | file[5]!);
+      bomb.set(file.subarray(0, first));
       bomb[first] = 0;
-      bomb.set(jpeg.subarray(first), first + 1);
+      bomb.set(file.subarray(first), first + 1);
       for (let at = 2; at < bomb.length - 9; at++) {
         if (bomb[at] === 0xff && [0xc0, 0xc1, 0xc2].includes(bomb[at + 1]!)) {
           bomb.set([0x4e, 0x20, 0x4e, 0x20], at + 5);
@@ -301,7 +279,7 @@ describe('files as browsers read them', () => {
       results['stray byte before a huge frame'] = await outcome(new Blob([bomb]));
       results['PNG signature then HTML'] = await outcome(new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), '<html><body>hello</body></html>']));
       return results;
-    }, happyPhoto());
+    }, { url: happyPhoto(), os2Bitmap: [...encodeBmp(jpeg.decode(readFileSync(happyPhotoPath()), { useTArray: true, formatAsRGBA: true }), { os2: true })] });
     expect(out).toEqual({
       'space before base64': 1,
       'space after base64': 1,

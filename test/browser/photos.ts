@@ -28,3 +28,8 @@ export function groupPhotos(): { url: string; people: number }[] {
 export function happyPhoto(): string {
   return wildPhotos().find((p) => p.url.includes('faceapi_happy'))!.url;
 }
+
+/** The file of {@link happyPhoto}, for a test that reads its pixels in Node. */
+export function happyPhotoPath(): string {
+  return join(requireData(), 'wild', 'happy', 'faceapi_happy.jpg');
+}
