@@ -14,9 +14,12 @@ const RUNS = { seed: Number(process.env['FUZZ_SEED'] ?? 20261127), numRuns: Numb
 
 /** Values a hostile caller may pass: anything, objects with option-like keys, and objects whose getters throw. */
 const optionValue = fc.oneof(fc.anything({ withBigInt: true }), fc.constantFrom(0, -1, 1.5, 5, 100, 101, NaN, Infinity, '5', true, 'auto', 'wasm', 'short', null, Symbol('x'), () => 5));
-const optionKeys = ['classifier', 'backend', 'webgpu', 'startTimeoutMs', 'threads', 'cache', 'maxFaces', 'minDetectionConfidence', 'classifierWorker', 'maxPixels', 'maxBytes', 'timeoutMs', 'baseUrl', 'onProgress', 'onError', 'worker', 'returnLandmarks', 'returnDimensions', 'returnHeadPose', 'returnActionUnits', 'returnAttention', 'returnLearningStates', 'calibration', 'minFaceSize', 'faceRange', 'signal'];
-const optionsObject = fc.dictionary(fc.constantFrom(...optionKeys), optionValue);
-const hostile = fc.constantFrom(...optionKeys).map((key) => Object.defineProperty({}, key, { enumerable: true, get: () => { throw new TypeError('hostile getter'); } }));
+const detectorKeys = ['classifier', 'backend', 'webgpu', 'startTimeoutMs', 'threads', 'cache', 'maxFaces', 'minDetectionConfidence', 'classifierWorker', 'maxPixels', 'maxBytes', 'timeoutMs', 'baseUrl', 'onProgress', 'onError', 'worker'];
+const detectKeys = ['returnLandmarks', 'returnDimensions', 'returnHeadPose', 'returnActionUnits', 'returnAttention', 'returnLearningStates', 'calibration', 'maxFaces', 'minFaceSize', 'faceRange', 'timeoutMs', 'signal'];
+/** Keys no call takes: a typo, a REST API's name, a prototype's name. */
+const strayKeys = ['maxFace', 'max_faces', 'returnlandmarks', 'constructor', '__proto__', 'then', ''];
+const optionsObject = (keys: readonly string[]) => fc.dictionary(fc.constantFrom(...keys), optionValue);
+const hostile = (keys: readonly string[]) => fc.constantFrom(...keys).map((key) => Object.defineProperty({}, key, { enumerable: true, get: () => { throw new TypeError('hostile getter'); } }));
 /**
  * A revoked proxy, on which every operation throws (`Array.isArray` included): drawn as a marker that `built`
  * replaces inside the property, since fast-check itself cannot inspect one.
@@ -29,7 +32,14 @@ function built(value: unknown): unknown {
   revoke();
   return proxy;
 }
-const anyOptions = fc.oneof(fc.anything(), optionsObject, hostile, revoked);
+/** Options of a call that takes `keys`: anything, objects of its keys, of its keys and others, hostile ones. */
+const anyOptions = (keys: readonly string[]) =>
+  fc.oneof(fc.anything(), optionsObject(keys), optionsObject([...keys, ...strayKeys, ...detectorKeys, ...detectKeys]), hostile(keys), revoked);
+
+/** Resolution succeeded, so every own key of `options` is one the call takes. */
+function onlyKnownKeys(options: unknown, keys: readonly string[]): void {
+  if (typeof options === 'object' && options !== null) for (const key of Object.keys(options)) expect(keys).toContain(key);
+}
 
 /** `run` returns, or throws an EmoLensError INVALID_REQUEST naming a field, which JSON can carry. */
 function settlesTyped(run: () => unknown): unknown {
@@ -47,9 +57,10 @@ function settlesTyped(run: () => unknown): unknown {
 describe('option resolution, for any input', () => {
   it('createDetector options: in-range values or INVALID_REQUEST naming the field', () => {
     fc.assert(
-      fc.property(anyOptions, (options) => {
+      fc.property(anyOptions(detectorKeys), (options) => {
         const resolved = settlesTyped(() => resolveDetectorOptions(built(options) as never)) as ReturnType<typeof resolveDetectorOptions> | undefined;
         if (!resolved) return;
+        onlyKnownKeys(options, detectorKeys);
         expect(Number.isInteger(resolved.maxFaces) && resolved.maxFaces >= MAX_FACES.min && resolved.maxFaces <= MAX_FACES.max).toBe(true);
         expect(resolved.timeoutMs > 0 && resolved.maxBytes >= 1 && resolved.maxPixels >= 1).toBe(true);
         expect(typeof resolved.cache === 'boolean' && typeof resolved.inferenceWorker === 'boolean').toBe(true);
@@ -60,11 +71,12 @@ describe('option resolution, for any input', () => {
 
   it('detect options: in-range values or INVALID_REQUEST naming the field', () => {
     fc.assert(
-      fc.property(anyOptions, fc.integer({ min: MAX_FACES.min, max: MAX_FACES.max }), (options, detectorMaxFaces) => {
+      fc.property(anyOptions(detectKeys), fc.integer({ min: MAX_FACES.min, max: MAX_FACES.max }), (options, detectorMaxFaces) => {
         settlesTyped(() => callSignal(built(options) as never));
         settlesTyped(() => callTimeout(built(options) as never, 30_000));
         const frame = settlesTyped(() => resolveDetectOptions(built(options) as never, detectorMaxFaces)) as ReturnType<typeof resolveDetectOptions> | undefined;
         if (!frame) return;
+        onlyKnownKeys(options, detectKeys);
         expect(frame.maxFaces >= MAX_FACES.min && frame.maxFaces <= MAX_FACES.max).toBe(true);
         expect(Number.isFinite(frame.minFaceSize) && frame.minFaceSize >= 0).toBe(true);
         for (const flag of [frame.returnDimensions, frame.returnLandmarks, frame.returnHeadPose, frame.returnActionUnits, frame.returnAttention, frame.returnLearningStates]) expect(typeof flag).toBe('boolean');
@@ -98,15 +110,12 @@ describe('option resolution, for any input', () => {
 
   it('video options: in-range values or INVALID_REQUEST naming the field', () => {
     const videoKeys = ['sample_rate', 'start_time_ms', 'end_time_ms', 'track_faces', 'frame_rate', 'onProgress', 'maxFaces', 'trackGraceMs', 'smoothing', 'calibrate', 'timeoutMs', 'signal'];
-    const videoOptions = fc.oneof(
-      anyOptions,
-      fc.dictionary(fc.constantFrom(...videoKeys), optionValue),
-      fc.constantFrom(...videoKeys).map((key) => Object.defineProperty({}, key, { enumerable: true, get: () => { throw new TypeError('hostile getter'); } })),
-    );
+    const videoOptions = anyOptions(videoKeys);
     fc.assert(
       fc.property(videoOptions, fc.constantFrom('frames', 'file') as fc.Arbitrary<'frames' | 'file'>, (options, input) => {
         const resolved = settlesTyped(() => resolveVideoOptions(built(options) as never, 5, 30_000, input)) as ReturnType<typeof resolveVideoOptions> | undefined;
         if (!resolved) return;
+        if (typeof options === 'object' && options !== null) for (const key of Object.keys(options)) expect(videoKeys.includes(key) || detectKeys.includes(key)).toBe(true);
         const { sample_rate, start_time_ms, end_time_ms } = resolved.video;
         expect(Number.isInteger(sample_rate) && sample_rate >= 1).toBe(true);
         expect(Number.isFinite(start_time_ms) && start_time_ms >= 0).toBe(true);
@@ -122,8 +131,8 @@ describe('option resolution, for any input', () => {
     const body = fc.oneof(
       fc.anything(),
       revoked,
-      hostile,
-      fc.record({ image_url: fc.oneof(fc.string(), fc.anything()), options: fc.oneof(optionsObject, fc.dictionary(fc.constantFrom('max_faces', 'min_face_size', 'return_landmarks', 'return_dimensions', 'return_action_units', 'other'), optionValue)) }, { requiredKeys: [] }),
+      hostile(['image_url', 'image_base64', 'options']),
+      fc.record({ image_url: fc.oneof(fc.string(), fc.anything()), options: fc.oneof(optionsObject(detectKeys), fc.dictionary(fc.constantFrom('max_faces', 'min_face_size', 'return_landmarks', 'return_dimensions', 'return_action_units', 'other'), optionValue)) }, { requiredKeys: [] }),
     );
     fc.assert(
       fc.property(body, (value) => {

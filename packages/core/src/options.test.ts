@@ -13,15 +13,22 @@ import {
   detectOptionsFromWia,
   resolveDetectOptions,
   resolveDetectorOptions,
+  resolveStreamOptions,
   resolveTrackingOptions,
   resolveVideoOptions,
   SIGNAL_DEFAULTS,
   TRACKING_DEFAULTS,
   type DetectOptions,
   type DetectorOptions,
+  type StreamOptions,
   type TrackingOptions,
   type VideoOptions,
 } from './options.js';
+
+/** A stream's options resolved as `detector.stream()` resolves them. */
+function resolveTrackingAndStream(options: Record<string, unknown>): unknown {
+  return resolveStreamOptions(options as StreamOptions, 5, 30_000);
+}
 
 /** The `details.field` of the INVALID_REQUEST that `run` throws (fails if it throws anything else). */
 function rejectedField(run: () => unknown): unknown {
@@ -239,6 +246,54 @@ describe('hostile option objects (found by the property tests)', () => {
     const flip = Object.defineProperty({}, 'maxFaces', { enumerable: true, get: () => (reads++ === 0 ? 3 : 1000) });
     expect(resolveDetectorOptions(flip as DetectorOptions).maxFaces).toBe(3);
     expect(reads).toBe(1);
+  });
+});
+
+describe('unknown option keys', () => {
+  /** The `INVALID_REQUEST` that `run` throws for an unknown key (fails if it throws anything else, or nothing). */
+  function unknownKey(run: () => unknown): EmoLensError {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(EmoLensError);
+      expect((error as EmoLensError).details['kind']).toBe('unknown_option');
+      return error as EmoLensError;
+    }
+    throw new Error('expected INVALID_REQUEST');
+  }
+
+  it('refuses a misspelt key with the one meant, instead of using the default', () => {
+    const error = unknownKey(() => resolveDetectOptions({ maxFace: 1 } as DetectOptions, 5));
+    expect(error.details).toMatchObject({ field: 'maxFace', suggestion: 'Did you mean "maxFaces"?' });
+    expect(unknownKey(() => resolveDetectOptions({ return_action_units: true } as DetectOptions, 5)).details['suggestion']).toBe('Did you mean "returnActionUnits"?');
+    expect(unknownKey(() => resolveDetectorOptions({ maxfaces: 2 } as DetectorOptions)).details['field']).toBe('maxfaces');
+    expect(unknownKey(() => resolveTrackingAndStream({ smoothign: 'ema' })).details['suggestion']).toBe('Did you mean "smoothing"?');
+    expect(unknownKey(() => resolveVideoOptions({ sampleRate: 5 } as VideoOptions, 5, 30_000, 'file')).details['suggestion']).toBe('Did you mean "sample_rate"?');
+  });
+
+  it("names the call that takes another call's option", () => {
+    expect(unknownKey(() => resolveDetectOptions({ classifier: 'emolens-ferplus' } as DetectOptions, 5)).message).toBe('"classifier" is an option of createDetector(), not of this call');
+    expect(unknownKey(() => resolveDetectorOptions({ returnLandmarks: true } as DetectorOptions)).message).toBe('"returnLandmarks" is an option of detect(), not of this call');
+    expect(unknownKey(() => resolveDetectOptions({ smoothing: 'ema' } as DetectOptions, 5)).message).toBe('"smoothing" is an option of stream(), not of this call');
+    expect(unknownKey(() => resolveTrackingAndStream({ sample_rate: 2 })).message).toBe('"sample_rate" is an option of analyzeVideo(), not of this call');
+  });
+
+  it('takes every key of its own call, inherited keys, and symbols', () => {
+    expect(() => resolveTrackingAndStream({ maxFaces: 2, smoothing: 'ema', onResult: () => undefined, signal: new AbortController().signal })).not.toThrow();
+    expect(() => resolveVideoOptions({ sample_rate: 2, smoothing: 'off', returnLandmarks: true, onProgress: () => undefined }, 5, 30_000, 'file')).not.toThrow();
+    class Settings {
+      maxFaces = 3;
+      get faceRange(): 'short' {
+        return 'short';
+      }
+    }
+    expect(resolveDetectOptions(new Settings() as DetectOptions, 5)).toMatchObject({ maxFaces: 3, faceRange: 'short' });
+    expect(() => resolveDetectOptions({ [Symbol('tag')]: 1, maxFaces: 2 } as DetectOptions, 5)).not.toThrow();
+  });
+
+  it('refuses options whose keys cannot be listed, naming options', () => {
+    const trap = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
+    expect(rejectedField(() => resolveDetectOptions(trap as DetectOptions, 5))).toBe('options');
   });
 });
 

@@ -4,7 +4,7 @@
  * resolved objects (their configs are `Pick`s of {@link ResolvedDetectorOptions}), so no option is declared,
  * defaulted or checked anywhere else. A bad value rejects with `INVALID_REQUEST`, `details.field` naming it.
  */
-import { EmoLensError, FIELD_DEFAULTS, MAX_FACES, MIN_FACE_SIZE, parseWiaVideoOptions, type WiaFaceRequestOptions, type WiaVideoRequestOptions, type WiaVideoRequestOptionsBody } from '@emolens/schema';
+import { EmoLensError, FIELD_DEFAULTS, MAX_FACES, MIN_FACE_SIZE, parseWiaVideoOptions, assertKnownKeys, type WiaFaceRequestOptions, type WiaVideoRequestOptions, type WiaVideoRequestOptionsBody } from '@emolens/schema';
 import { parseBaseline, type Baseline } from './pipeline/derive/baseline.js';
 import type { AssetUrlMap, ClassifierModule, WebGpuRuntime } from './assets/extras.js';
 import { DEFAULT_CLASSIFIER } from './assets/registry.js';
@@ -13,6 +13,7 @@ import type { Backend, ProgressCallback } from './assets/progress.js';
 import type { DetectorRange } from './pipeline/find/detector-range.js';
 import type { StreamFrameResult } from './stream/live-stream.js';
 import { isPlatform } from './input/platform-brand.js';
+
 
 /** Backend choice: `auto` picks WebGPU on a real (non-fallback) adapter that passes a self-check, else WASM. */
 export type BackendPreference = 'auto' | Backend;
@@ -224,6 +225,7 @@ export type FrameOptions = Readonly<Record<SignalOption, boolean>> & {
  * @throws EmoLensError `INVALID_REQUEST` naming the field (`details.field`) of a value out of range.
  */
 export function resolveDetectorOptions(given: DetectorOptions | undefined): ResolvedDetectorOptions {
+  checkKeys(given, 'createDetector');
   const options = snapshot<DetectorOptions>(given, DETECTOR_OPTION_KEYS);
   for (const field of ['onProgress', 'onError'] as const) {
     if (options[field] !== undefined && typeof options[field] !== 'function') fail(field, `${field} must be a function`, typeof options[field]);
@@ -283,9 +285,16 @@ export interface CallOptions {
 /**
  * Resolves the options of one `detect` call (each read once) for a detector whose `maxFaces` is
  * `detectorMaxFaces` (the call's default) and whose deadline is `detectorTimeoutMs`.
- * @throws EmoLensError `INVALID_REQUEST` naming the field (`details.field`) of a value out of range.
+ * @throws EmoLensError `INVALID_REQUEST` naming the field (`details.field`) of a value out of range, or of a key
+ * the call does not take (`details.kind: 'unknown_option'`).
  */
 export function resolveCallOptions(given: DetectOptions | undefined, detectorMaxFaces: number, detectorTimeoutMs: number): CallOptions {
+  checkKeys(given, 'detect');
+  return readCallOptions(given, detectorMaxFaces, detectorTimeoutMs);
+}
+
+/** {@link resolveCallOptions} for calls that take more keys (streams, videos), which check their keys themselves. */
+function readCallOptions(given: DetectOptions | undefined, detectorMaxFaces: number, detectorTimeoutMs: number): CallOptions {
   const options = snapshot<DetectOptions>(given, DETECT_OPTION_KEYS);
   return { frame: frameOptions(options, detectorMaxFaces), signal: callSignal(options), timeoutMs: callTimeout(options, detectorTimeoutMs) };
 }
@@ -518,7 +527,8 @@ const STREAM_CALLBACK_KEYS: readonly (keyof StreamCallbacks)[] = ['onResult', 'o
  * @throws EmoLensError `INVALID_REQUEST` naming the field of a bad value, or `options` when they are no object.
  */
 export function resolveStreamOptions(given: StreamOptions | undefined, detectorMaxFaces: number, detectorTimeoutMs: number): ResolvedStreamOptions {
-  const { frame, signal, timeoutMs } = resolveCallOptions(given, detectorMaxFaces, detectorTimeoutMs);
+  checkKeys(given, 'stream');
+  const { frame, signal, timeoutMs } = readCallOptions(given, detectorMaxFaces, detectorTimeoutMs);
   const tracking = resolveTrackingOptions(given);
   const callbacks = snapshot<StreamCallbacks>(given, STREAM_CALLBACK_KEYS);
   for (const key of STREAM_CALLBACK_KEYS) {
@@ -600,7 +610,8 @@ const VIDEO_OPTION_KEYS: readonly (keyof VideoCallOptions)[] = ['sample_rate', '
  * when they are no object.
  */
 export function resolveVideoOptions(given: VideoOptions | undefined, detectorMaxFaces: number, detectorTimeoutMs: number, input: 'frames' | 'file'): ResolvedVideoOptions {
-  const { frame, signal, timeoutMs } = resolveCallOptions(given, detectorMaxFaces, detectorTimeoutMs);
+  checkKeys(given, 'analyzeVideo');
+  const { frame, signal, timeoutMs } = readCallOptions(given, detectorMaxFaces, detectorTimeoutMs);
   // A file is analysed offline: no frame is late, so each is detected unless the caller asks for reuse.
   const tracking = resolveTrackingOptions(given, VIDEO_TRACKING_DEFAULTS);
   const { frame_rate: frameRate, onProgress, ...wia } = snapshot<VideoCallOptions>(given, VIDEO_OPTION_KEYS);
@@ -618,6 +629,35 @@ const DETECTOR_OPTION_KEYS: readonly (keyof DetectorOptions)[] = [
   'onProgress', 'onError', 'maxPixels', 'maxBytes', 'timeoutMs', 'startTimeoutMs', 'worker',
 ];
 const DETECT_OPTION_KEYS: readonly (keyof DetectOptions)[] = [...(Object.keys(SIGNAL_DEFAULTS) as SignalOption[]), 'maxFaces', 'minFaceSize', 'faceRange', 'timeoutMs', 'signal', 'calibration'];
+
+/** The keys each kind of call takes, and the name it goes by in an error. */
+const CALL_KEYS = {
+  createDetector: { name: 'createDetector()', keys: DETECTOR_OPTION_KEYS as readonly string[] },
+  detect: { name: 'detect()', keys: DETECT_OPTION_KEYS as readonly string[] },
+  stream: { name: 'stream()', keys: [...DETECT_OPTION_KEYS, ...TRACKING_OPTION_KEYS, ...STREAM_CALLBACK_KEYS] as readonly string[] },
+  analyzeVideo: { name: 'analyzeVideo()', keys: [...DETECT_OPTION_KEYS, ...TRACKING_OPTION_KEYS, ...VIDEO_OPTION_KEYS] as readonly string[] },
+} as const;
+
+/** The keys that other calls take and `call` does not, each with the first such call's name. */
+function keysElsewhere(call: keyof typeof CALL_KEYS): Map<string, string> {
+  const own = CALL_KEYS[call].keys;
+  const elsewhere = new Map<string, string>();
+  for (const { name, keys } of Object.values(CALL_KEYS)) {
+    for (const key of keys) if (!own.includes(key) && !elsewhere.has(key)) elsewhere.set(key, name);
+  }
+  return elsewhere;
+}
+
+/**
+ * Refuses the first own key of the caller's options that `call` does not take (`INVALID_REQUEST`, `details.kind:
+ * 'unknown_option'`): a misspelt option must not fall back to its default unnoticed. Inherited keys are not
+ * looked at (an options object may be a class instance).
+ */
+function checkKeys(options: unknown, call: keyof typeof CALL_KEYS): void {
+  if (options === undefined) return;
+  checkObject(options);
+  assertKnownKeys(options, CALL_KEYS[call].keys, keysElsewhere(call));
+}
 
 /**
  * The caller's options as a plain object, each known key read once: a getter or proxy trap that throws is

@@ -73,7 +73,7 @@ export const EMOTION_OFFSET = 0;
  *
  * @example
  * ```ts
- * const result = await detector.detect(frame, { return_action_units: true, return_attention: true });
+ * const result = await detector.detect(frame, { returnActionUnits: true, returnAttention: true });
  * const features = featuresOf(result.faces[0]);
  * ```
  */

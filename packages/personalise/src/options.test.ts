@@ -63,4 +63,10 @@ describe('resolveOptions', () => {
   ])('refuses %o with INVALID_REQUEST naming %s', (options, field) => {
     expect(fieldOf(() => resolveOptions(options))).toBe(field);
   });
+
+  it('refuses a misspelt option, naming the one meant, rather than leaving it at its default', () => {
+    expect(() => resolveOptions({ blend_k: 2 } as PersonaliserOptions)).toThrow(
+      expect.objectContaining({ code: 'INVALID_REQUEST', details: expect.objectContaining({ kind: 'unknown_option', field: 'blend_k', suggestion: 'Did you mean "blendK"?' }) }),
+    );
+  });
 });

@@ -100,6 +100,11 @@ export type FaceErrorKind =
   /** `NO_FACE_DETECTED` from `calibrate`: no face, or none whose mesh could be measured. */
   | 'calibration';
 
+/** What was wrong with the options of a call of the SDK, besides a value out of range. */
+export type OptionErrorKind =
+  /** `INVALID_REQUEST`: a key the call does not take (a typo, another call's option); `details.suggestion` names the one meant. */
+  'unknown_option';
+
 /**
  * What was wrong with an HTTP request to a server of EmoLens (`@emolens/server`), set as `details.kind` on its
  * `INVALID_REQUEST` errors.
@@ -131,11 +136,11 @@ export type RequestErrorKind =
   | 'missing_file';
 
 /** Every `details.kind` an error may carry. */
-export type ErrorKind = InputErrorKind | InternalErrorKind | StartErrorKind | FaceErrorKind | RequestErrorKind;
+export type ErrorKind = InputErrorKind | InternalErrorKind | StartErrorKind | FaceErrorKind | OptionErrorKind | RequestErrorKind;
 
 /**
- * Every {@link ErrorKind}: the input kinds, then the internal ones, the start timeout, the face kinds, then the
- * request kinds.
+ * Every {@link ErrorKind}: the input kinds, then the internal ones, the start timeout, the face kinds, the option
+ * kind, then the request kinds.
  */
 export const ERROR_KINDS: readonly ErrorKind[] = [
   ...INPUT_ERROR_KINDS,
@@ -146,6 +151,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   'start_timeout',
   'several_faces',
   'calibration',
+  'unknown_option',
   'idempotency_conflict',
   'invalid_json',
   'unsupported_media_type',

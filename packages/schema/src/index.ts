@@ -9,6 +9,7 @@ export * from './wia.js';
 export * from './wia-video.js';
 export * from './errors.js';
 export * from './face-options.js';
+export * from './unknown-option.js';
 export * from './wakee.js';
 export * from './adapters/largest-face.js';
 export * from './adapters/emotion-api.js';

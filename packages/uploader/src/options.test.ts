@@ -120,4 +120,10 @@ describe('resolveOptions', () => {
   it('refuses a missing options object', () => {
     expect(fieldOf(() => resolveOptions(undefined as unknown as UploaderOptions))).toBe('options');
   });
+
+  it('refuses a misspelt option, naming the one meant, rather than leaving it at its default', () => {
+    expect(() => resolveOptions({ ...base, maxQueueByte: 10 } as UploaderOptions)).toThrow(
+      expect.objectContaining({ code: 'INVALID_REQUEST', details: expect.objectContaining({ kind: 'unknown_option', field: 'maxQueueByte', suggestion: 'Did you mean "maxQueueBytes"?' }) }),
+    );
+  });
 });

@@ -2,7 +2,7 @@
  * Every option of the uploader, declared once with its default, and {@link resolveOptions}, which checks them and
  * fills in the defaults in one place.
  */
-import { EmoLensError } from '@emolens/schema';
+import { assertKnownKeys, EmoLensError } from '@emolens/schema';
 
 /** Default longest side, in pixels, of the JPEG an image is re-encoded to. */
 export const DEFAULT_MAX_SIDE = 640;
@@ -89,12 +89,19 @@ export interface ResolvedUploaderOptions {
   fetch: typeof fetch;
 }
 
+/** Every key of {@link UploaderOptions}: another is refused (a misspelt option would be left at its default). */
+const OPTION_KEYS: readonly (keyof UploaderOptions)[] = [
+  'endpoint', 'apiKey', 'consent', 'name', 'maxSide', 'jpegQuality', 'maxQueueBytes', 'retryBaseMs', 'retryMaxMs', 'retryFactor', 'maxAttempts', 'maxRetryAfterMs', 'requestTimeoutMs', 'fetch',
+];
+
 /**
  * Checks `options` and fills in the defaults. Throws `INVALID_REQUEST` with `details.field` naming the first bad
- * option (a missing endpoint, a non-boolean consent, a number out of range).
+ * option (a missing endpoint, a non-boolean consent, a number out of range, an unknown key: `details.kind:
+ * 'unknown_option'`).
  */
 export function resolveOptions(options: UploaderOptions): ResolvedUploaderOptions {
   if (typeof options !== 'object' || options === null) throw invalid('options', 'createUploader needs an options object');
+  assertKnownKeys(options, OPTION_KEYS);
   const endpoint = resolveEndpoint(options.endpoint);
   if (typeof options.consent !== 'boolean') throw invalid('consent', 'consent must be true or false: the app decides whether the user agreed');
   if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey === '')) throw invalid('apiKey', 'apiKey must be a non-empty string');
