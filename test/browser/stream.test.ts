@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from '../setup/chromium.ts';
 import { requireData } from '../setup/paths.ts';
 import { dataUrl, openTestPage, type TestPage } from './harness.ts';
@@ -405,6 +405,48 @@ describe('detector.stream on a camera', () => {
     }, happyPhoto());
     expect(out.reason).toBe('ended');
     expect(out.faces).toEqual([1]);
+  }, 60_000);
+
+  it('ends at its first frame with INVALID_IMAGE cross_origin on a <video> from another origin without CORS', async () => {
+    const webm = await t.page.evaluate(async (url) => {
+      const photo = await createImageBitmap(await (await fetch(url)).blob());
+      const canvas = Object.assign(document.createElement('canvas'), { width: photo.width, height: photo.height });
+      const context = canvas.getContext('2d')!;
+      const recorder = new MediaRecorder(canvas.captureStream(30), { mimeType: 'video/webm' });
+      const chunks: Blob[] = [];
+      recorder.ondataavailable = (event) => chunks.push(event.data);
+      recorder.start();
+      const until = performance.now() + 600;
+      while (performance.now() < until) {
+        context.drawImage(photo, 0, 0);
+        await new Promise((r) => setTimeout(r, 33));
+      }
+      await new Promise((resolve) => {
+        recorder.onstop = resolve;
+        recorder.stop();
+      });
+      const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
+      let binary = '';
+      for (const byte of bytes) binary += String.fromCharCode(byte);
+      return btoa(binary);
+    }, happyPhoto());
+    // Another origin, answering without Access-Control-Allow-Origin: the page may play the video, not read it.
+    const url = `${inject('isolatedOrigin')}/tainted-${Date.now()}.webm`;
+    await t.page.route(url, (route) => route.fulfill({ status: 200, contentType: 'video/webm', body: Buffer.from(webm, 'base64') }));
+    const out = await t.page.evaluate(async ({ src, photo }) => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const video = Object.assign(document.createElement('video'), { muted: true, loop: true, src });
+      await video.play();
+      let results = 0;
+      let errors = 0;
+      const live = detector.stream(video, { onResult: () => results++, onError: () => errors++ });
+      const end = await Promise.race([live.done, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
+      if (!end) await live.stop();
+      video.pause();
+      const after = (await detector.detect(photo)).faces.length;
+      return { reason: end?.reason ?? 'still running after 10 s', code: end?.error?.code, kind: end?.error?.details.kind, results, errors, after };
+    }, { src: url, photo: happyPhoto() });
+    expect(out).toEqual({ reason: 'error', code: 'INVALID_IMAGE', kind: 'cross_origin', results: 0, errors: 0, after: 1 });
   }, 60_000);
 
   it('rejects what cannot be streamed with typed errors', async () => {

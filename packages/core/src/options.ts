@@ -564,7 +564,10 @@ export interface VideoCallOptions extends WiaVideoRequestOptionsBody {
    * file has its own timestamps: giving it one is `INVALID_REQUEST`.
    */
   frame_rate?: number;
-  /** Called after each analysed frame, in order (a callback that throws is ignored). */
+  /**
+   * Called after each analysed frame, in order. What it throws is reported as an event listener's error is (the page's
+   * `error` event), and the analysis goes on.
+   */
   onProgress?: (progress: VideoProgress) => void;
 }
 

@@ -6,6 +6,7 @@
  */
 import { EmoLensError, isEmoLensError, type WiaFaceResult } from '@emolens/schema';
 import { abortError } from '../call-stop.js';
+import { callApp } from '../app-callback.js';
 import type { ResolvedStreamOptions } from '../options.js';
 import { openFrameFeed, type FrameFeed } from './frame-feed.js';
 import { NewestFrame } from './newest-frame.js';
@@ -56,9 +57,17 @@ export interface StreamPort {
   close(id: number): Promise<void>;
 }
 
-/** Errors after which no further frame can succeed. */
+/**
+ * Errors after which no further frame can succeed: the detector disposed, its worker crashed, or a source whose
+ * pixels the page may not read (a `<video>` from another origin without CORS: every frame would fail alike, and an
+ * app without `onError` would wait for results for ever).
+ */
 function isFatal(error: EmoLensError): boolean {
-  return error.code === 'DISPOSED' || (error.code === 'INTERNAL_ERROR' && error.details.kind === 'worker_crashed');
+  return (
+    error.code === 'DISPOSED' ||
+    (error.code === 'INTERNAL_ERROR' && error.details.kind === 'worker_crashed') ||
+    (error.code === 'INVALID_IMAGE' && error.details.kind === 'cross_origin')
+  );
 }
 
 /** Starts a stream over `source` (see the module comment). */
@@ -157,19 +166,6 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
   void run();
 
   return { done, stop: () => end('stopped'), stats };
-}
-
-/**
- * Calls one of the app's callbacks. What it throws is the app's own error, not a failed frame: it is reported as an
- * event listener's is (`reportError`: the page's `error` event, the console), and the stream goes on.
- */
-function callApp<T>(callback: (value: T) => void, value: T): void {
-  try {
-    callback(value);
-  } catch (error) {
-    if (typeof reportError === 'function') reportError(error);
-    else setTimeout(() => { throw error; });
-  }
 }
 
 function typedError(error: unknown): EmoLensError {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EmoLensError, type WiaFace } from '@emolens/schema';
 import { callStop } from '../call-stop.js';
 import { rejection } from '../testing/rejection.js';
@@ -97,13 +97,21 @@ describe('readTimeline', () => {
     expect(p.maxInFlight()).toBe(FRAMES_IN_FLIGHT);
   });
 
-  it('reports progress after each frame, in order, and ignores a callback that throws', async () => {
+  it("reports progress after each frame, in order; what the callback throws is reported as the app's error and the analysis goes on", async () => {
     const seen: unknown[] = [];
-    await run(source(3), port(), true, undefined, (progress) => {
-      seen.push(progress);
-      throw new Error('app bug');
-    });
+    const reported: unknown[] = [];
+    vi.stubGlobal('reportError', (error: unknown) => reported.push(error));
+    try {
+      const timeline = await run(source(3), port(), true, undefined, (progress) => {
+        seen.push(progress);
+        throw new Error('app bug');
+      });
+      expect(timeline).toHaveLength(3);
+    } finally {
+      vi.unstubAllGlobals();
+    }
     expect(seen).toEqual([0, 1, 2].map((i) => ({ analyzed_frames: i + 1, frame_count: 3, timestamp_ms: i * 40 })));
+    expect(reported.map((error) => (error as Error).message)).toEqual(['app bug', 'app bug', 'app bug']);
   });
 
   it("rejects with a frame's error and closes the stream", async () => {

@@ -5,6 +5,7 @@
  */
 import { EmoLensError, isEmoLensError, type WiaFace, type WiaVideoFrame } from '@emolens/schema';
 import { stopError, stoppable } from '../call-stop.js';
+import { callApp } from '../app-callback.js';
 import type { VideoProgress } from '../options.js';
 import type { FrameSource } from '../video/frame-source.js';
 import type { StreamFrameRef } from '../worker/pipeline-api.js';
@@ -60,7 +61,7 @@ async function analyzeAll(source: FrameSource, port: FramePort, streamId: number
   const settleOldest = async () => {
     const { timestampMs, faces } = waiting.shift()!;
     timeline.push({ timestamp_ms: timestampMs, faces: await stoppable(faces, signal) });
-    progress(onProgress, { analyzed_frames: timeline.length, frame_count: source.windowFrameCount, timestamp_ms: timestampMs });
+    if (onProgress) callApp(onProgress, { analyzed_frames: timeline.length, frame_count: source.windowFrameCount, timestamp_ms: timestampMs });
   };
   for await (const { bitmap, timestampMs } of source.frames()) {
     if (signal.aborted) {
@@ -75,15 +76,6 @@ async function analyzeAll(source: FrameSource, port: FramePort, streamId: number
   }
   while (waiting.length > 0) await settleOldest();
   return timeline;
-}
-
-/** Calls the app's progress callback; one that throws must not end the analysis. */
-function progress(onProgress: TimelineOptions['onProgress'], value: VideoProgress): void {
-  try {
-    onProgress?.(value);
-  } catch {
-    // ignored, as documented
-  }
 }
 
 /** Errors after which the worker holds no stream: it was disposed, or it crashed (and closing would start a new one). */
