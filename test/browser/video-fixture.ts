@@ -37,6 +37,8 @@ export interface TestVideoSpec {
   moovAtEnd?: boolean;
   /** The container's clockwise rotation (a phone's portrait video: frames stored landscape). Default 0. */
   rotation?: 0 | 90 | 180 | 270;
+  /** MP4 only: the first this many frames lie before the video's start, trimmed by an edit list (a cut file). Default 0. */
+  preRollFrames?: number;
 }
 
 /** A segment of a made video, in frames and in ms: frames `[firstFrame, endFrame)` show `label`. */
@@ -119,6 +121,7 @@ export async function makeTestVideo(page: Page, spec: TestVideoSpec = {}): Promi
     segments,
     moovAtEnd: spec.moovAtEnd ?? false,
     rotation: spec.rotation ?? 0,
+    preRollFrames: spec.preRollFrames ?? 0,
   };
   const encoded: EncodedFixture = await page.evaluate(
     async ({ module, spec }) => ((await window.loadModule(module)) as typeof import('./page/video-fixture.ts')).encodeFixture(spec),

@@ -118,6 +118,22 @@ describe('rotation', () => {
   });
 });
 
+describe('edit lists', () => {
+  it("starts an MP4 cut with an edit list where a player does: its pre-roll frames are decoded, never delivered", async (context) => {
+    if (!videos.avc) context.skip('this Chromium cannot encode H.264');
+    // Frames 0–9 (the key frame among them) lie before the start: the video is frames 10–89, from 0 ms.
+    const cut = await makeTestVideo(t.page, { codec: 'avc', name: 'avc-pre-roll', preRollFrames: 10 });
+    const whole = await read(cut.name, { sampleRate: 1, startMs: 0 });
+    expect(whole.error).toBeUndefined();
+    expect(whole).toMatchObject({ frameCount: 80, durationMs: expect.closeTo(2666.667, 2) });
+    expect(whole.frames.map(({ index, marker }) => ({ index, marker }))).toEqual(Array.from({ length: 80 }, (_, i) => ({ index: i, marker: i + 10 })));
+    for (const frame of whole.frames) expect(frame.timestampMs, `frame ${frame.index}`).toBeCloseTo((frame.index * 1000) / 30, 3);
+    // 500 ms is the 16th frame shown (marker 25), decoded from the key frame at -333 ms.
+    const window = await read(cut.name, { sampleRate: 5, startMs: 500, endMs: 1000 });
+    expect(window.frames.map(({ index, marker }) => ({ index, marker }))).toEqual([15, 20, 25].map((i) => ({ index: i, marker: i + 10 })));
+  });
+});
+
 describe('inputs', () => {
   it('reads a URL (relative, blob:) and a <video> playing a file, and caps a download at maxBytes', async () => {
     await t.context.route('**/clips/**', (route) =>

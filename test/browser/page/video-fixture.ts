@@ -32,6 +32,12 @@ export interface FixtureSpec {
   moovAtEnd?: boolean;
   /** The container's rotation (clockwise), as a phone records a portrait video: the frames are stored unrotated. */
   rotation?: 0 | 90 | 180 | 270;
+  /**
+   * MP4 only: the first this many frames are before the video's start (negative times), and an edit list trims
+   * them, as in a file cut with `ffmpeg -ss … -c copy`: they are decoded (the key frame is among them) but a player
+   * never shows them.
+   */
+  preRollFrames?: number;
 }
 
 /** What was encoded. */
@@ -103,7 +109,11 @@ export async function encodeFixture(spec: FixtureSpec): Promise<EncodedFixture> 
   // MP4: a time base of the frame rate, so that frame times are exact (WebM's is 1 ms whatever is asked).
   output.addVideoTrack(source, { ...(container === 'mp4' ? { frameRate: spec.fps } : {}), rotation: spec.rotation ?? 0 });
   await output.start();
-  for (const { chunk, meta } of chunks) await source.add(EncodedPacket.fromEncodedChunk(chunk), meta);
+  const preRollUs = Math.round(((spec.preRollFrames ?? 0) * 1e6) / spec.fps);
+  for (const { chunk, meta } of chunks) {
+    const packet = EncodedPacket.fromEncodedChunk(chunk);
+    await source.add(preRollUs === 0 ? packet : packet.clone({ timestamp: packet.timestamp - preRollUs / 1e6 }), meta);
+  }
   await output.finalize();
   const bytes = new Uint8Array(output.target.buffer!);
   (window.testVideos ??= {})[spec.name] = new Blob([bytes], { type: container === 'webm' ? 'video/webm' : 'video/mp4' });

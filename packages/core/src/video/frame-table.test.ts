@@ -33,6 +33,26 @@ describe('frameTable', () => {
     expect(frameTable(starts.slice(0, 30), 0.933 + 0.034, 3).durationMs).toBeCloseTo(1000.345, 3);
   });
 
+  it("leaves out an edit list's pre-roll (frames before 0), and starts the video at 0", () => {
+    // A cut at 0.1 s of a 10 fps file: the key frame at -0.3 s and the frames up to the cut are decoded, never shown.
+    const table = frameTable([-0.3, -0.2, -0.1, 0, 0.1, 0.2], 0.3, 0.3);
+    expect(Array.from(table.seconds)).toEqual([0, 0.1, 0.2]);
+    expect(Array.from(table.ms)).toEqual([0, 100, 200]);
+    expect(table.durationMs).toBe(300);
+    // A cut inside a frame: the one on screen at 0 stays, at 0 ms; the others keep their own times.
+    const inside = frameTable([-0.25, -0.15, -0.05, 0.05, 0.15], 0.25);
+    expect(Array.from(inside.seconds)).toEqual([-0.05, 0.05, 0.15]);
+    expect(Array.from(inside.ms)).toEqual([0, 50, 150]);
+    expect(inside.durationMs).toBe(250);
+    // Float noise around 0 is 0.
+    expect(Array.from(frameTable([-0.2, -0.1, -0.00001, 0.1], 0.2).ms)).toEqual([0, 100]);
+  });
+
+  it('keeps a start after 0 (no edit list) at frame 0, and frames an edit starts past', () => {
+    expect(Array.from(frameTable([1.4, 1.5, 1.6], 1.7).ms)).toEqual([0, 100, 200]);
+    expect(Array.from(frameTable([-0.3, -0.2], -0.1).ms)).toEqual([0, 100]);
+  });
+
   it('is empty for a track with no packets', () => {
     expect(frameTable([], -Infinity)).toMatchObject({ durationMs: 0 });
   });

@@ -46,23 +46,41 @@ export interface FrameWindow {
  * the frame they follow), the end of its last frame (timestamp + duration, both in seconds, the duration 0 where
  * the container does not give it) and the container's own duration (an end timestamp in seconds, or null).
  *
+ * Frames before time 0 are an edit list's pre-roll (an MP4 cut without re-encoding keeps the frames back to a key
+ * frame, and its edit list starts the video after them; the demuxer gives them negative times): a player never
+ * shows them, so they are left out, except the one still on screen at 0 when no frame starts there. The video then
+ * starts at 0; otherwise at its first frame (frame 0 is at 0 ms either way).
+ *
  * The duration is the container's where it gives one that ends within two frames after the last frame's start (a
  * player shows it; a WebM's last frame has no duration of its own); otherwise (none, or one that does not match the
  * frames, as in a file cut short) the end of the last frame, a last frame of no duration lasting the mean frame
  * interval.
  */
 export function frameTable(timestamps: ArrayLike<number>, lastEnd: number, containerEnd: number | null = null): FrameTable {
-  const seconds = Float64Array.from(timestamps).sort();
+  const sorted = Float64Array.from(timestamps).sort();
+  const { first, origin } = shownFrom(sorted);
+  const seconds = sorted.slice(first);
   const n = seconds.length;
   if (n === 0) return { seconds, ms: new Float64Array(0), durationMs: 0 };
-  const origin = seconds[0]!;
   const last = seconds[n - 1]!;
-  const interval = n > 1 ? (last - origin) / (n - 1) : 0;
+  const interval = n > 1 ? (last - seconds[0]!) / (n - 1) : 0;
   // The end of the frame before the last can pass the last's start by float noise (0.933 + 0.034 > 0.967).
   const packetEnd = lastEnd > last + SAME_FRAME_S ? lastEnd : last + interval;
   const end = containerEnd !== null && containerEnd > last && containerEnd <= last + 2 * interval ? containerEnd : packetEnd;
-  const ms = seconds.map((t) => round((t - origin) * 1000, MS_DECIMALS));
+  const ms = seconds.map((t) => round(Math.max(0, t - origin) * 1000, MS_DECIMALS));
   return { seconds, ms, durationMs: round((end - origin) * 1000, MS_DECIMALS) };
+}
+
+/**
+ * The first frame a player shows (see {@link frameTable}) and the time it calls 0: the first frame at 0 or after
+ * (or the one before it when none starts at 0), and 0. Where no frame is before 0 (no edit list), or none is at 0
+ * or after (an edit that starts past the media: the frames are kept rather than none), every frame, and the first
+ * frame's time.
+ */
+function shownFrom(sorted: Float64Array): { first: number; origin: number } {
+  const atZero = lowerBound(sorted, -SAME_FRAME_S, 0);
+  if (atZero === 0 || atZero === sorted.length) return { first: 0, origin: sorted[0] ?? 0 };
+  return { first: sorted[atZero]! > SAME_FRAME_S ? atZero - 1 : atZero, origin: 0 };
 }
 
 /**

@@ -42,7 +42,9 @@ export interface VideoFrames extends FrameSource {
   readonly durationMs: number;
   /**
    * The number of frames of the whole video track (not only the window): the number of packets its container lists,
-   * one per frame. A delivered frame's `index` counts in the whole track too.
+   * one per frame, but those an MP4's edit list places before the video's start (a file cut without re-encoding
+   * keeps them back to a key frame; they are decoded, never delivered). A delivered frame's `index` counts in the
+   * whole track too, from the first frame shown.
    */
   readonly frameCount: number;
   /** The display width of the frames (after rotation), in pixels. */
