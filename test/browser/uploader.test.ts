@@ -317,6 +317,34 @@ describe('images', () => {
     for (const [r, g, b] of centres) expect([r! > 200, g! < 60, b! < 60]).toEqual([true, true, true]); // red, as passed
   });
 
+  it("takes images made in a same-origin iframe (a Blob, a canvas, an <img>, ImageData), as the page's own", async () => {
+    const s = await open();
+    await start({ maxSide: 160 });
+    const sizes = await t.page.evaluate(async (scores) => {
+      const frame = document.createElement('iframe');
+      document.body.append(frame);
+      const inner = frame.contentWindow as Window & typeof globalThis;
+      const blob = await window.uploaderTest.makeImage(320, 240);
+      const canvas = inner.document.createElement('canvas');
+      Object.assign(canvas, { width: 320, height: 240 });
+      canvas.getContext('2d')!.drawImage(await createImageBitmap(blob), 0, 0);
+      const innerBlob = new inner.Blob([await blob.arrayBuffer()], { type: 'image/png' });
+      const img = inner.document.createElement('img');
+      img.src = URL.createObjectURL(blob);
+      await img.decode();
+      const data = canvas.getContext('2d')!.getImageData(0, 0, 320, 240);
+      const out: [number, number][] = [];
+      const up = window.uploaderTest.up!;
+      up.on('queued', (e) => out.push([e.width, e.height]));
+      for (const image of [innerBlob, canvas, img, data]) await up.submit({ image, predicted: scores, corrected: scores });
+      await up.flush();
+      frame.remove();
+      return out;
+    }, SCORES);
+    expect(sizes).toEqual([[160, 120], [160, 120], [160, 120], [160, 120]]);
+    expect(s.requests).toHaveLength(4);
+  });
+
   it('takes the default max side of 640', async () => {
     const s = await open();
     await start();

@@ -4,7 +4,7 @@
  * resolved objects (their configs are `Pick`s of {@link ResolvedDetectorOptions}), so no option is declared,
  * defaulted or checked anywhere else. A bad value rejects with `INVALID_REQUEST`, `details.field` naming it.
  */
-import { EmoLensError, FIELD_DEFAULTS, MAX_FACES, MIN_FACE_SIZE, parseWiaVideoOptions, assertKnownKeys, type WiaFaceRequestOptions, type WiaVideoRequestOptions, type WiaVideoRequestOptionsBody } from '@emolens/schema';
+import { EmoLensError, FIELD_DEFAULTS, MAX_FACES, MIN_FACE_SIZE, parseWiaVideoOptions, assertKnownKeys, type WiaFaceRequestOptions, type WiaVideoRequestOptions, type WiaVideoRequestOptionsBody, isPlatform } from '@emolens/schema';
 import { parseBaseline, type Baseline } from './pipeline/derive/baseline.js';
 import type { AssetUrlMap, ClassifierModule, WebGpuRuntime } from './assets/extras.js';
 import { DEFAULT_CLASSIFIER } from './assets/registry.js';
@@ -12,7 +12,6 @@ import { assetBase } from './assets/asset-urls.js';
 import type { Backend, ProgressCallback } from './assets/progress.js';
 import type { DetectorRange } from './pipeline/find/detector-range.js';
 import type { StreamFrameResult } from './stream/live-stream.js';
-import { isPlatform } from './input/platform-brand.js';
 
 
 /** Backend choice: `auto` picks WebGPU on a real (non-fallback) adapter that passes a self-check, else WASM. */

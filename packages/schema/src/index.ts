@@ -1,6 +1,7 @@
 /**
- * `@emolens/schema`: the result and error formats of EmoLens, the emotion label vocabularies, and pure
- * adapters from the WIA result/errors to the other REST formats (each with a JSON Schema in `schemas/`).
+ * `@emolens/schema`: the result and error formats of EmoLens, the emotion label vocabularies, pure adapters from
+ * the WIA result/errors to the other REST formats (each with a JSON Schema in `schemas/`), and the checks every
+ * package of EmoLens makes of what an app passes (option keys, platform objects from any realm).
  * No dependencies, no side effects.
  * @packageDocumentation
  */
@@ -10,6 +11,7 @@ export * from './wia-video.js';
 export * from './errors.js';
 export * from './face-options.js';
 export * from './unknown-option.js';
+export * from './platform-brand.js';
 export * from './wakee.js';
 export * from './adapters/largest-face.js';
 export * from './adapters/emotion-api.js';

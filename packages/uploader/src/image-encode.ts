@@ -4,7 +4,7 @@
  * where there is none) over white, and encode with `convertToBlob`/`toBlob`. Re-encoding also drops the original file's
  * metadata (EXIF: camera, GPS position, time) before anything is stored or sent.
  */
-import { EmoLensError } from '@emolens/schema';
+import { EmoLensError, isPlatform } from '@emolens/schema';
 import { base64ToBytes } from './base64.js';
 
 /**
@@ -76,31 +76,31 @@ type Drawable = ImageBitmap | HTMLImageElement | HTMLCanvasElement | OffscreenCa
 /** A drawable for `image`; `owned`: an ImageBitmap made here, to close after use. */
 async function decode(image: UploadImage): Promise<{ source: Drawable; owned: boolean }> {
   if (typeof image === 'string') return { source: await bitmapOf(new Blob([base64ToBytes(image) as Uint8Array<ArrayBuffer>])), owned: true };
-  if (typeof Blob !== 'undefined' && image instanceof Blob) {
-    if (image.size === 0) throw new EmoLensError('INVALID_IMAGE', 'The image file is empty', { kind: 'empty' });
-    return { source: await bitmapOf(image), owned: true };
+  // Checked by brand, not instanceof: an image made in a same-origin iframe or popup is as good as the page's own.
+  if (isPlatform(image, 'Blob')) {
+    const blob = image as Blob;
+    if (blob.size === 0) throw new EmoLensError('INVALID_IMAGE', 'The image file is empty', { kind: 'empty' });
+    return { source: await bitmapOf(blob), owned: true };
   }
-  if (typeof ImageData !== 'undefined' && image instanceof ImageData) return { source: await bitmapOf(image), owned: true };
-  if (typeof HTMLImageElement !== 'undefined' && image instanceof HTMLImageElement) {
-    if (!image.complete || image.naturalWidth === 0) {
+  if (isPlatform(image, 'ImageData')) return { source: await bitmapOf(image as ImageData), owned: true };
+  if (isPlatform(image, 'HTMLImageElement')) {
+    const img = image as HTMLImageElement;
+    if (!img.complete || img.naturalWidth === 0) {
       try {
-        await image.decode();
+        await img.decode();
       } catch (cause) {
-        throw new EmoLensError('INVALID_IMAGE', `The <img> could not be decoded: ${image.currentSrc || image.src || 'no src'}`, { kind: 'undecodable' }, { cause });
+        throw new EmoLensError('INVALID_IMAGE', `The <img> could not be decoded: ${img.currentSrc || img.src || 'no src'}`, { kind: 'undecodable' }, { cause });
       }
-      return { source: image, owned: false };
+      return { source: img, owned: false };
     }
-    return { source: await bitmapOf(image), owned: true }; // copied at the call, as a canvas is (below)
+    return { source: await bitmapOf(img), owned: true }; // copied at the call, as a canvas is (below)
   }
-  if (
-    (typeof ImageBitmap !== 'undefined' && image instanceof ImageBitmap) ||
-    (typeof HTMLCanvasElement !== 'undefined' && image instanceof HTMLCanvasElement) ||
-    (typeof OffscreenCanvas !== 'undefined' && image instanceof OffscreenCanvas)
-  ) {
+  if (isPlatform(image, 'ImageBitmap') || isPlatform(image, 'HTMLCanvasElement') || isPlatform(image, 'OffscreenCanvas')) {
+    const canvas = image as ImageBitmap | HTMLCanvasElement | OffscreenCanvas;
     // Copied now, before the first await: the app may draw its next frame on this canvas, or close this bitmap,
     // as soon as submit() returns. What is queued is the picture it passed.
-    if (!(image.width > 0 && image.height > 0)) throw new EmoLensError('INVALID_IMAGE', 'The image has no pixels', { kind: 'empty' });
-    return { source: await bitmapOf(image), owned: true };
+    if (!(canvas.width > 0 && canvas.height > 0)) throw new EmoLensError('INVALID_IMAGE', 'The image has no pixels', { kind: 'empty' });
+    return { source: await bitmapOf(canvas), owned: true };
   }
   throw new EmoLensError('INVALID_IMAGE', 'Not an image the uploader takes: pass a Blob/File, ImageBitmap, <img>, <canvas>, OffscreenCanvas, ImageData or base64 string', {
     kind: 'unsupported_type',

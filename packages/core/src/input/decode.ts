@@ -5,11 +5,11 @@
  * and images over the pixel cap, are refused before anything is decoded. The bitmap is at the source size: the
  * pipeline worker downscales it for detection (`pipeline/frame/detection-size.ts`), off the main thread.
  */
+import { isPlatform, type PlatformInterface } from '@emolens/schema';
 import type { ResolvedDetectorOptions } from '../options.js';
 import { fetchBytes, type FetchErrors } from './fetch-bytes.js';
 import { downloadTooLarge, imageTooLarge, invalidImage, invalidInput } from './input-errors.js';
 import { jpegFrameSize, SNIFF_BYTES, sniffImage } from './sniff.js';
-import { isPlatform, type PlatformInterface } from './platform-brand.js';
 import { readingOf } from './string-input.js';
 import { videoFrameBitmap } from './video-frame-bitmap.js';
 

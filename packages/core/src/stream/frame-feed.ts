@@ -3,10 +3,10 @@
  * frame by frame where the browser can (`track-frames.ts`, at the camera's own rate), else played in a `<video>` of
  * our own; a caller's `<video>` element is read as it shows (`frame-clock.ts`, once per presented frame).
  */
+import { isPlatform } from '@emolens/schema';
 import { watchFrames, type FrameTick } from './frame-clock.js';
 import { mediaStreamOf, noFirstFrame, SOURCE_READY_TIMEOUT_MS, videoOf, type VideoSource } from './stream-source.js';
 import { canReadTrackFrames, TrackEnded, TrackFrames } from './track-frames.js';
-import { isPlatform } from '../input/platform-brand.js';
 
 /** A stream's frames (see the module comment). */
 export interface FrameFeed {

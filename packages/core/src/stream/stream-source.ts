@@ -3,8 +3,7 @@
  * `MediaStreamTrack`, a muted element of our own that plays it (and is released with the stream). The caller's
  * camera tracks are never stopped here: whoever opened the camera closes it.
  */
-import { EmoLensError } from '@emolens/schema';
-import { isPlatform } from '../input/platform-brand.js';
+import { EmoLensError, isPlatform } from '@emolens/schema';
 
 /** A source {@link Detector.stream} accepts. */
 export type StreamSource = HTMLVideoElement | MediaStream | MediaStreamTrack;

@@ -9,7 +9,7 @@
  * at the start of a pass; from then on at most 8 ahead. Frames outside the sample rate are closed as they come out.
  */
 import { VideoSampleSink, type VideoSample } from 'mediabunny';
-import { isEmoLensError, type EmoLensError } from '@emolens/schema';
+import { isEmoLensError, type EmoLensError, isPlatform } from '@emolens/schema';
 import { stopError, stoppable } from '../call-stop.js';
 import type { DecodedVideoFrame, FrameSource } from './frame-source.js';
 import { checkWindow, frameIndexOf, isSelected, selectedSpan, selectFrames, windowDurationMs, type FrameSelection, type FrameTable, type FrameWindow } from './frame-table.js';
@@ -17,7 +17,6 @@ import { sampleBitmap } from './sample-bitmap.js';
 import { framesTooLarge, invalidVideo, invalidVideoOption } from './video-errors.js';
 import { videoBlob, type VideoInput } from './video-source.js';
 import { openTrack, scanFrames, type OpenedTrack } from './video-track.js';
-import { isPlatform } from '../input/platform-brand.js';
 
 export type { VideoInput } from './video-source.js';
 export type { VideoErrorKind } from './video-errors.js';

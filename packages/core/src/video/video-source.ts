@@ -2,9 +2,9 @@
  * Any video input → the Blob of its file. A `<video>` element is read through the file it plays (`currentSrc`):
  * its decoder is not ours to drive, and seeking it frame by frame would be slower than real time.
  */
+import { isPlatform } from '@emolens/schema';
 import { fetchVideo } from './fetch-video.js';
 import { invalidVideo, invalidVideoInput } from './video-errors.js';
-import { isPlatform } from '../input/platform-brand.js';
 
 /** Every input `openVideoFrames` takes: a file, a URL (absolute, or relative to the page), or a `<video>` playing a file. */
 export type VideoInput = Blob | string | HTMLVideoElement;
@@ -39,7 +39,7 @@ function typeOf(input: object): 'blob' | 'video' | 'other' {
 
 /**
  * A Blob of the SDK's own over the same bytes: only Blob's own `slice` reads it, so a subclass that overrides its
- * methods is read as the bytes it holds, and a proxy of a Blob is refused (`input/platform-brand.ts`).
+ * methods is read as the bytes it holds, and a proxy of a Blob is refused (`platform-brand.ts` of @emolens/schema).
  */
 function ownBlob(input: Blob): Blob {
   try {
