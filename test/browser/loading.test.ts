@@ -220,6 +220,18 @@ describe('configuration', () => {
     expect(await tryCreate({ backend: 'wasm' })).toEqual({ ok: true });
   });
 
+  it('rejects with MODEL_LOAD_FAILED naming the worker when its script does not load (a bundler that did not emit it)', async () => {
+    const failed = await t.page.evaluate(async () => {
+      try {
+        await window.emolens.createDetector({ worker: () => new Worker('/no-such-folder/worker.js', { type: 'module' }), startTimeoutMs: 20_000 });
+        return { ok: true as const };
+      } catch (e) {
+        return { ok: false as const, code: (e as { code: string }).code, details: (e as { details: Record<string, unknown> }).details };
+      }
+    });
+    expect(failed).toMatchObject({ ok: false, code: 'MODEL_LOAD_FAILED', details: { asset: 'worker', suggestion: expect.stringContaining('dist/browser/worker/') } });
+  });
+
   it('rejects an unknown classifier and out-of-range options with INVALID_REQUEST naming the field', async () => {
     expect(await tryCreate({ classifier: 'nope' })).toMatchObject({ ok: false, code: 'INVALID_REQUEST', details: { field: 'classifier' } });
     expect(await tryCreate({ maxFaces: 0 })).toMatchObject({ ok: false, code: 'INVALID_REQUEST', details: { field: 'maxFaces' } });

@@ -302,3 +302,12 @@ describe('a worker function given to createDetector', () => {
     expect(nothing).toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'worker', reason: 'undefined' } });
   });
 });
+
+describe('createDetector where there are no Web Workers (Node, a server-side render)', () => {
+  it('rejects with BACKEND_UNAVAILABLE saying it needs a browser, not an unexpected ReferenceError', async () => {
+    expect(typeof Worker).toBe('undefined');
+    const error = await rejection(createDetector());
+    expect(error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: 'createDetector needs a browser: there are no Web Workers here' });
+    expect(error.details['suggestion']).toContain('useEffect');
+  });
+});

@@ -183,6 +183,12 @@ export function createDetector(options: DetectorOptions = {}): Promise<Detector>
     registerErrorTransfer();
     const resolved = resolveDetectorOptions(options);
     const { baseUrl, extraAssetUrls, maxPixels, maxBytes, timeoutMs, startTimeoutMs, onProgress, onError, worker, ...config } = resolved;
+    if (worker === undefined && typeof Worker === 'undefined') {
+      throw new EmoLensError('BACKEND_UNAVAILABLE', 'createDetector needs a browser: there are no Web Workers here', {
+        reason: 'Worker is not defined (Node, a server-side render, a worklet)',
+        suggestion: 'Import the SDK anywhere, but call createDetector in the browser (in Next.js, in a client component, e.g. in useEffect).',
+      });
+    }
     const assets = resolveAssetUrls(baseUrl, extraAssetUrls);
     requireClassifierAsset(config.classifier, assets);
     const backend = availableBackend(config.backend, assets);

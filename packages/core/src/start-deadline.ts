@@ -46,7 +46,8 @@ export async function withStartDeadline<T>(start: Promise<T>, timeoutMs: number,
           kind: 'start_timeout',
           step: steps.last,
           timeoutMs,
-          suggestion: 'Check that the SDK\'s assets are served (see the README\'s serving section); raise startTimeoutMs on slow networks.',
+          suggestion:
+            "Check that the SDK's assets are served (see the README's serving section) and, on a cross-origin isolated page with a Content-Security-Policy, that worker-src allows blob: (onnxruntime starts its threads from one); raise startTimeoutMs on slow networks.",
         }),
       );
     }, timeoutMs);

@@ -89,7 +89,16 @@ export class WorkerHost {
     const worker = this.spawn();
     const api = wrap<PipelineApi>(worker);
     const pending = new Set<(error: EmoLensError) => void>();
+    let loaded = false;
     const onError = (event: Event) => {
+      if (!loaded && event.type === 'error' && !(event instanceof ErrorEvent)) {
+        // A plain `error` event before the worker ever answered: its script did not load. That is a start that
+        // failed, with a cause the app can fix, not a crash.
+        for (const reject of pending) reject(workerNotLoaded());
+        pending.clear();
+        this.end(worker, api);
+        return;
+      }
       const reason = event instanceof ErrorEvent ? event.message || 'uncaught error' : 'a message could not be deserialised';
       // One error per call in flight (each gets its request id at the public boundary) and one for `onError`,
       // which no call claims: it has an id of its own.
@@ -113,7 +122,10 @@ export class WorkerHost {
         this.abortLaunch = reject;
         api
           .init(this.config, this.onProgress ? proxy(this.onProgress) : undefined)
-          .then(resolve, reject)
+          .then((info) => {
+            loaded = true;
+            resolve(info);
+          }, reject)
           .finally(() => pending.delete(reject));
       });
       return { worker, api, info, pending };
@@ -151,6 +163,18 @@ export class WorkerHost {
     api[releaseProxy]();
     worker.terminate();
   }
+}
+
+/**
+ * The error of a start whose worker script did not load (the worker's `error` event carries no more: a 404, a
+ * Content-Security-Policy whose `worker-src` does not allow it, a bundler that did not emit it).
+ */
+function workerNotLoaded(): EmoLensError {
+  return new EmoLensError('MODEL_LOAD_FAILED', "The detector's worker script could not be loaded", {
+    asset: 'worker',
+    reason: 'the browser could not fetch or run the worker script: not found (a bundler that does not emit workers), or refused by a Content-Security-Policy (worker-src)',
+    suggestion: "With a bundler that does not emit workers (esbuild, Rollup), copy @emolens/core's dist/browser/worker/ beside your bundle, or pass the worker option; allow the script's origin in worker-src.",
+  });
 }
 
 /** The error of any call on a disposed detector. */
