@@ -378,6 +378,24 @@ describe('bad input, stops and deadlines', () => {
     expect(ids.size).toBe(Object.keys(out).length);
   });
 
+  it('analyses a video with a damaged frame around it: the frames lost to the next key frame are counted, not an error', async () => {
+    await t.page.evaluate(async () => {
+      const fixture = (await window.loadModule('/video-fixture.ts')) as typeof import('./page/video-fixture.ts');
+      await fixture.damageFrames('hsh-vp8', [40], 'hsh-vp8-damaged');
+    });
+    const { result, error } = await analyze('hsh-vp8-damaged', { sample_rate: 5 });
+    expect(error).toBeUndefined();
+    expectValidResult(result);
+    // Frames 0, 5, … 85 (18); those from the damage (40 or a frame before) to the key frame at 60 are lost.
+    expect(result!.analyzed_frames + result!.undecodable_frames!).toBe(18);
+    expect(result!.undecodable_frames).toBeGreaterThanOrEqual(4);
+    expect(result!.timeline.map((f) => f.timestamp_ms).filter((ms) => ms >= 1300 && ms < 2000)).toEqual([]);
+    expect(result!.timeline.at(-1)!.timestamp_ms).toBeCloseTo((85 * 1000) / 30, 0);
+    expect(result!.summary.dominant_emotion).toBe('happiness');
+    // A whole file has no such field.
+    expect((await analyze('hsh-vp8', { sample_rate: 5 })).result).not.toHaveProperty('undecodable_frames');
+  });
+
   it('reads a WebM whose end was zeroed up to the damage; refuses frames larger than maxPixels whatever the container says', async (context) => {
     const out = await t.page.evaluate(async () => {
       const w = window as unknown as Page;

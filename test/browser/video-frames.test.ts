@@ -341,6 +341,38 @@ describe('files that are not (whole) videos', () => {
   });
 });
 
+describe('damaged data', () => {
+  it.for(['vp8', 'avc'] as const)('%s: a damaged frame loses the frames up to the next key frame, and the pass goes on there', async (codec, context) => {
+    if (!videos[codec]) context.skip('this Chromium cannot encode it');
+    // Frame 40's bytes overwritten; key frames at 0, 30, 60. The decoder reads a frame or two ahead, so it may
+    // refuse a little before 40: what it delivered before is kept.
+    await t.page.evaluate(async ({ codec }) => {
+      const fixture = (await window.loadModule('/video-fixture.ts')) as typeof import('./page/video-fixture.ts');
+      await fixture.damageFrames(codec, [40], `${codec}-damaged`);
+    }, { codec });
+    const out = await read(`${codec}-damaged`, { sampleRate: 1, startMs: 0 });
+    expect(out.error).toBeUndefined();
+    const before = out.frames.filter((f) => f.index < 40);
+    expect(before.length).toBeGreaterThanOrEqual(35);
+    expect(out.frames.map(({ index, marker }) => ({ index, marker }))).toEqual([...before.map((f) => f.index), ...Array.from({ length: 30 }, (_, i) => 60 + i)].map((i) => ({ index: i, marker: i })));
+    expect(out.undecodableFrames).toBe(90 - out.frames.length);
+    // Every 4th frame from 2: the lost ones are counted as the sampling would have taken them.
+    const sampled = await read(`${codec}-damaged`, { sampleRate: 4, startMs: 50 });
+    expect(sampled.frames.at(-1)?.index).toBe(86);
+    expect(sampled.frames.length + sampled.undecodableFrames!).toBe(Math.ceil(88 / 4));
+  });
+
+  it('rejects with INVALID_IMAGE undecodable when not one frame decodes, in seconds', async () => {
+    await t.page.evaluate(async () => {
+      const fixture = (await window.loadModule('/video-fixture.ts')) as typeof import('./page/video-fixture.ts');
+      await fixture.damageFrames('vp8', [0, 30, 60], 'vp8-keys-damaged');
+    });
+    const out = await read('vp8-keys-damaged', { sampleRate: 1, startMs: 0 });
+    expect(out.frames).toEqual([]);
+    expect(out.error).toMatchObject({ code: 'INVALID_IMAGE', at: 'frames', details: { kind: 'undecodable' } });
+  });
+});
+
 describe('abort, close and back-pressure', () => {
   it('rejects with ABORTED for a signal aborted before, during the download, or mid-way, and the decoder stops', async () => {
     await t.context.route('**/slow/**', () => undefined); // never answered

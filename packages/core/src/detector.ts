@@ -331,6 +331,7 @@ class WorkerDetector implements Detector {
           duration_ms: source.windowDurationMs,
           frame_count: source.windowFrameCount,
           analyzed_frames: timeline.length,
+          ...(source.undecodableFrames > 0 ? { undecodable_frames: source.undecodableFrames } : {}),
           timeline,
           summary: summarizeTimeline(timeline),
         };

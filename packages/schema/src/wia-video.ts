@@ -51,6 +51,12 @@ export interface WiaVideoResult {
    * 60 frames, every 5th: 12).
    */
   analyzed_frames: number;
+  /**
+   * EmoLens addition, present only when there were some: frames of the sampling whose data could not be decoded (a
+   * damaged file: decoding starts again at the next key frame), so not in `timeline`. Then `analyzed_frames +
+   * undecodable_frames` is `⌈frame_count / sample_rate⌉`.
+   */
+  undecodable_frames?: number;
   /** The analysed frames, in time order. */
   timeline: WiaVideoFrame[];
   /** `summarizeTimeline(timeline)`. */

@@ -6,7 +6,7 @@
  */
 // mediabunny is a dependency of @emolens/core only: imported by path, it resolves to the very module the SDK's
 // video module imports (one instance in the page; a second one warns and may misbehave).
-import { BufferTarget, EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat, Output, WebMOutputFormat } from '../../../packages/core/node_modules/mediabunny/dist/modules/src/index.js';
+import { ALL_FORMATS, BufferSource, BufferTarget, EncodedPacket, EncodedPacketSink, EncodedVideoPacketSource, Input, Mp4OutputFormat, Output, WebMOutputFormat } from '../../../packages/core/node_modules/mediabunny/dist/modules/src/index.js';
 
 /** The codecs a fixture can use: VP8 and VP9 in WebM, H.264 (baseline) in MP4. */
 export type FixtureCodec = 'vp8' | 'vp9' | 'avc';
@@ -194,4 +194,35 @@ function toBase64(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
+}
+
+/**
+ * Damages the data of the frames at `indices` (in presentation order) of the page's video `name`, as a disk or a
+ * network corrupts a file: each frame's bytes are overwritten with 0xff, the container around them left whole.
+ * Keeps the result as `window.testVideos[as]`.
+ */
+export async function damageFrames(name: string, indices: readonly number[], as: string): Promise<void> {
+  const blob = window.testVideos![name]!;
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const input = new Input({ source: new BufferSource(bytes.slice()), formats: ALL_FORMATS });
+  const packets: EncodedPacket[] = [];
+  for await (const packet of new EncodedPacketSink((await input.getPrimaryVideoTrack())!).packets()) packets.push(packet);
+  packets.sort((a, b) => a.timestamp - b.timestamp);
+  for (const index of indices) {
+    const data = packets[index]!.data;
+    const at = indexOf(bytes, data);
+    if (at < 0) throw new Error(`frame ${index}'s data is not in the file as one run of bytes`);
+    bytes.fill(0xff, at, at + data.byteLength);
+  }
+  input.dispose();
+  (window.testVideos ??= {})[as] = new Blob([bytes], { type: blob.type });
+}
+
+/** Where `needle` first occurs in `haystack`, or -1. */
+function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
 }

@@ -34,6 +34,8 @@ export interface ReadRecord {
   height?: number;
   codec?: string;
   frames: FrameRecord[];
+  /** Frames the pass could not decode (damaged data), after it. */
+  undecodableFrames?: number;
   error?: ErrorRecord;
   /** How long it took, in ms. */
   ms: number;
@@ -67,6 +69,7 @@ export async function readVideo(input: VideoInput, options: VideoFramesOptions, 
           bitmap.close();
           await hooks.afterFrame?.(record.frames.length);
         }
+        record.undecodableFrames = video.undecodableFrames;
       } finally {
         video.close();
       }

@@ -22,6 +22,7 @@ function source(n: number, fail?: { at: number; error: unknown }): FrameSource &
     bitmaps,
     closed: false,
     windowFrameCount: n,
+    undecodableFrames: 0,
     windowDurationMs: n * 40,
     async *frames(): AsyncGenerator<DecodedVideoFrame> {
       for (let i = 0; i < n; i++) {

@@ -36,6 +36,7 @@ export function openFrameArray(entries: readonly string[], options: FrameArrayOp
   }
   return {
     windowFrameCount: selectedSpan(selection),
+    undecodableFrames: 0,
     windowDurationMs: windowDurationMs(table, window),
     frames,
     close: () => {

@@ -19,6 +19,11 @@ export interface FrameSource {
   readonly windowFrameCount: number;
   /** The window's length within the video, in ms: from `startMs` to `endMs` or the video's end (0 past the end). */
   readonly windowDurationMs: number;
+  /**
+   * Frames the last pass should have delivered but could not decode (damaged data in a file); 0 for an array of
+   * images, whose undecodable entry is an error of the request.
+   */
+  readonly undecodableFrames: number;
   /** The window's frames, in presentation order. Each call starts a new pass; see each source for its errors. */
   frames(): AsyncIterableIterator<DecodedVideoFrame>;
   /** Frees what the source holds; a pass in progress ends. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkWindow, frameIndexOf, frameTable, isSelected, selectedSpan, selectFrames, windowDurationMs, type FrameWindow } from './frame-table.js';
+import { checkWindow, frameIndexOf, frameTable, isSelected, keyFrameAfter, selectedBetween, selectedSpan, selectFrames, windowDurationMs, type FrameWindow } from './frame-table.js';
 
 /** A 30 fps track of `n` frames as WebM stores it: timestamps in whole ms. */
 const webm30 = (n: number, offset = 0) => frameTable(Array.from({ length: n }, (_, i) => offset + Math.round((i * 1000) / 30) / 1000), offset + Math.round((n * 1000) / 30) / 1000);
@@ -111,5 +111,25 @@ describe('checkWindow', () => {
     [{ sampleRate: 1, startMs: 0, endMs: Number.NaN }, 'endMs'],
   ])('refuses %o, naming %s', (window, field) => {
     expect(() => checkWindow(window)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST', details: expect.objectContaining({ field }) }));
+  });
+});
+
+describe('key frames and damaged spans', () => {
+  it("indexes the key frames in presentation order, a pre-roll's left out", () => {
+    const table = frameTable([-0.1, 0, 0.1, 0.2, 0.3, 0.4], 0.5, null, [-0.1, 0.2, 0.4]);
+    expect(Array.from(table.keyFrames)).toEqual([2, 4]);
+    expect(keyFrameAfter(table, 0)).toBe(2);
+    expect(keyFrameAfter(table, 2)).toBe(4);
+    expect(keyFrameAfter(table, 4)).toBeUndefined();
+  });
+
+  it('counts the frames a selection delivers in a span', () => {
+    const every3 = { first: 2, end: 20, step: 3 }; // 2, 5, 8, 11, 14, 17
+    expect(selectedBetween(every3, 0, 20)).toBe(6);
+    expect(selectedBetween(every3, 5, 11)).toBe(2);
+    expect(selectedBetween(every3, 6, 8)).toBe(0);
+    expect(selectedBetween(every3, 6, 9)).toBe(1);
+    expect(selectedBetween(every3, 17, 40)).toBe(1);
+    expect(selectedBetween(every3, 30, 40)).toBe(0);
   });
 });

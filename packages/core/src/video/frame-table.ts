@@ -22,6 +22,8 @@ export interface FrameTable {
   readonly ms: Float64Array;
   /** From the first frame's start to the video's end (see {@link frameTable}), in ms. */
   readonly durationMs: number;
+  /** The indices of the key frames (where decoding can start), ascending. */
+  readonly keyFrames: Int32Array;
 }
 
 /** Which frames a read delivers: `first`, `first + step`, `first + 2·step`, … below `end`. */
@@ -56,19 +58,29 @@ export interface FrameWindow {
  * frames, as in a file cut short) the end of the last frame, a last frame of no duration lasting the mean frame
  * interval.
  */
-export function frameTable(timestamps: ArrayLike<number>, lastEnd: number, containerEnd: number | null = null): FrameTable {
+export function frameTable(timestamps: ArrayLike<number>, lastEnd: number, containerEnd: number | null = null, keyTimestamps: ArrayLike<number> = []): FrameTable {
   const sorted = Float64Array.from(timestamps).sort();
   const { first, origin } = shownFrom(sorted);
   const seconds = sorted.slice(first);
   const n = seconds.length;
-  if (n === 0) return { seconds, ms: new Float64Array(0), durationMs: 0 };
+  if (n === 0) return { seconds, ms: new Float64Array(0), durationMs: 0, keyFrames: new Int32Array(0) };
   const last = seconds[n - 1]!;
   const interval = n > 1 ? (last - seconds[0]!) / (n - 1) : 0;
   // The end of the frame before the last can pass the last's start by float noise (0.933 + 0.034 > 0.967).
   const packetEnd = lastEnd > last + SAME_FRAME_S ? lastEnd : last + interval;
   const end = containerEnd !== null && containerEnd > last && containerEnd <= last + 2 * interval ? containerEnd : packetEnd;
   const ms = seconds.map((t) => round(Math.max(0, t - origin) * 1000, MS_DECIMALS));
-  return { seconds, ms, durationMs: round((end - origin) * 1000, MS_DECIMALS) };
+  return { seconds, ms, durationMs: round((end - origin) * 1000, MS_DECIMALS), keyFrames: keyFrameIndices(seconds, keyTimestamps) };
+}
+
+/** The indices in `seconds` of the frames at `keyTimestamps` (those not in the table, a pre-roll's, left out). */
+function keyFrameIndices(seconds: Float64Array, keyTimestamps: ArrayLike<number>): Int32Array {
+  const indices = new Set<number>();
+  for (const t of Array.from(keyTimestamps)) {
+    const index = lowerBound(seconds, t - SAME_FRAME_S, 0);
+    if (index < seconds.length && seconds[index]! <= t + SAME_FRAME_S) indices.add(index);
+  }
+  return Int32Array.from(indices).sort();
 }
 
 /**
@@ -110,6 +122,20 @@ export function selectedSpan(selection: FrameSelection): number {
 /** The length of the window within the track in ms: from `startMs` to `endMs` or the track's end, 0 past the end. */
 export function windowDurationMs(table: FrameTable, window: FrameWindow): number {
   return Math.max(0, round(Math.min(window.endMs ?? Infinity, table.durationMs) - window.startMs, MS_DECIMALS));
+}
+
+/** How many of the frames from `from` to before `to` the selection delivers. */
+export function selectedBetween(selection: FrameSelection, from: number, to: number): number {
+  const start = Math.max(from, selection.first);
+  const end = Math.min(to, selection.end);
+  if (end <= start) return 0;
+  const firstSelected = selection.first + Math.ceil((start - selection.first) / selection.step) * selection.step;
+  return firstSelected >= end ? 0 : Math.floor((end - 1 - firstSelected) / selection.step) + 1;
+}
+
+/** The first key frame after frame `index`, or `undefined` when there is none. */
+export function keyFrameAfter(table: FrameTable, index: number): number | undefined {
+  return table.keyFrames.find((key) => key > index);
 }
 
 /** Whether frame `index` is one the selection delivers. */

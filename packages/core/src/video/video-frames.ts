@@ -12,7 +12,7 @@ import { VideoSampleSink, type VideoSample } from 'mediabunny';
 import { isEmoLensError, type EmoLensError, isPlatform } from '@emolens/schema';
 import { stopError, stoppable } from '../call-stop.js';
 import type { DecodedVideoFrame, FrameSource } from './frame-source.js';
-import { checkWindow, frameIndexOf, isSelected, selectedSpan, selectFrames, windowDurationMs, type FrameSelection, type FrameTable, type FrameWindow } from './frame-table.js';
+import { checkWindow, frameIndexOf, isSelected, keyFrameAfter, selectedBetween, selectedSpan, selectFrames, windowDurationMs, type FrameSelection, type FrameTable, type FrameWindow } from './frame-table.js';
 import { sampleBitmap } from './sample-bitmap.js';
 import { framesTooLarge, invalidVideo, invalidVideoOption } from './video-errors.js';
 import { videoBlob, type VideoInput } from './video-source.js';
@@ -54,9 +54,12 @@ export interface VideoFrames extends FrameSource {
   readonly codec: string;
   /**
    * The window's frames, every `sampleRate`-th from the first at or after `startMs`, below `endMs`, in presentation
-   * order. Each call starts a new pass over the window. The iterator rejects with `ABORTED` once the signal fires,
-   * and with `INVALID_IMAGE` `undecodable` when a frame cannot be decoded (a corrupt file); it ends early once
-   * {@link VideoFrames.close} is called.
+   * order. Each call starts a new pass over the window. The iterator rejects with `ABORTED` once the signal fires;
+   * it ends early once {@link VideoFrames.close} is called.
+   *
+   * Damaged data (a frame the decoder refuses) loses the frames from there to the next key frame, where decoding
+   * starts again: the pass goes on, and {@link FrameSource.undecodableFrames} counts the frames it could not
+   * deliver. Where not one frame of the window decodes, the pass rejects with `INVALID_IMAGE` `undecodable`.
    *
    * A file cut short (a truncated download, a recording interrupted) delivers the frames before the cut. A WebM or
    * Matroska file is read up to its last whole block (`frameCount` and `durationMs` count those frames), so the pass
@@ -120,6 +123,7 @@ export async function openVideoFrames(input: VideoInput, options: VideoFramesOpt
     if (width * height > maxPixels) throw framesTooLarge(width, height, maxPixels);
     const selection = selectFrames(table, frameWindow);
     const track = opened;
+    let damage: Damage = { lost: 0 };
     return {
       durationMs: table.durationMs,
       frameCount: table.seconds.length,
@@ -128,7 +132,13 @@ export async function openVideoFrames(input: VideoInput, options: VideoFramesOpt
       width,
       height,
       codec: opened.codec,
-      frames: () => frames(track, table, selection, maxPixels, stop.signal),
+      get undecodableFrames() {
+        return damage.lost;
+      },
+      frames: () => {
+        damage = { lost: 0 };
+        return frames(track, table, selection, maxPixels, stop.signal, damage);
+      },
       close: () => {
         release();
         stop.abort(CLOSED);
@@ -141,40 +151,69 @@ export async function openVideoFrames(input: VideoInput, options: VideoFramesOpt
   }
 }
 
-/** The window's frames; see {@link VideoFrames.frames}. */
-async function* frames(opened: OpenedTrack, table: FrameTable, selection: FrameSelection, maxPixels: number, stop: AbortSignal): AsyncGenerator<DecodedVideoFrame, void, undefined> {
+/** What a pass lost to damaged data: the frames of its selection that could not be decoded, and the first error. */
+interface Damage {
+  lost: number;
+  first?: unknown;
+}
+
+/** The window's frames; see {@link VideoFrames.frames}. `damage` is filled in as the pass goes. */
+async function* frames(opened: OpenedTrack, table: FrameTable, selection: FrameSelection, maxPixels: number, stop: AbortSignal, damage: Damage): AsyncGenerator<DecodedVideoFrame, void, undefined> {
   const count = table.seconds.length;
   if (selection.first >= selection.end || stop.reason === CLOSED) return;
   if (stop.aborted) throw stop.reason;
-  // The decode starts at the key frame before the window's first frame; mediabunny drops what comes before it.
-  const samples = new VideoSampleSink(opened.track).samples(table.seconds[selection.first], selection.end < count ? table.seconds[selection.end] : Infinity);
-  // Stopped or closed while the consumer holds the pass without pulling: end it now, so that mediabunny closes the
-  // frames it decoded ahead (they would otherwise wait for the garbage collector, holding decoder memory).
-  const end = () => void samples.return().catch(() => undefined);
-  stop.addEventListener('abort', end, { once: true });
+  const endSeconds = selection.end < count ? table.seconds[selection.end] : Infinity;
   let next = selection.first;
-  try {
-    for (;;) {
-      const result = await stoppable(samples.next(), stop, (late) => late.value?.close());
-      if (result.done) break;
-      const delivered = await deliverable(result.value, table, selection, next, maxPixels);
-      next = delivered.next;
-      if (!delivered.frame) continue;
-      if (stop.aborted) {
-        delivered.frame.bitmap.close();
-        throw stop.reason;
+  let delivered = 0;
+  // Where the decoder starts: the window's first frame (mediabunny decodes from the key frame before it and drops
+  // what comes before), then, after damaged data, the next key frame.
+  let from = selection.first;
+  for (;;) {
+    const samples = new VideoSampleSink(opened.track).samples(table.seconds[from], endSeconds);
+    // Stopped or closed while the consumer holds the pass without pulling: end it now, so that mediabunny closes the
+    // frames it decoded ahead (they would otherwise wait for the garbage collector, holding decoder memory).
+    const end = () => void samples.return().catch(() => undefined);
+    stop.addEventListener('abort', end, { once: true });
+    let failure: unknown;
+    try {
+      for (;;) {
+        const result = await stoppable(samples.next(), stop, (late) => late.value?.close());
+        if (result.done) break;
+        const out = await deliverable(result.value, table, selection, next, maxPixels);
+        next = out.next;
+        if (!out.frame) continue;
+        if (stop.aborted) {
+          out.frame.bitmap.close();
+          throw stop.reason;
+        }
+        delivered++;
+        yield out.frame;
       }
-      yield delivered.frame;
+    } catch (error) {
+      if (error === CLOSED) return;
+      // A stop, or an error of the SDK's own (a frame over maxPixels), ends the pass; anything else is the
+      // decoder's, on damaged data.
+      if (stop.aborted || isEmoLensError(error)) throw readError(error, `frame ${next} could not be decoded`);
+      failure = error;
+    } finally {
+      stop.removeEventListener('abort', end);
+      await samples.return().catch(() => undefined);
     }
-  } catch (error) {
-    if (error === CLOSED) return;
-    throw readError(error, `frame ${next} could not be decoded`);
-  } finally {
-    stop.removeEventListener('abort', end);
-    await samples.return().catch(() => undefined);
+    if (failure === undefined) break;
+    // The damage is at frame `next` or a few after it (the decoder reads ahead): the frames up to the next key
+    // frame cannot be decoded; decoding starts again there.
+    damage.first ??= failure;
+    const resume = keyFrameAfter(table, next);
+    const until = Math.min(resume ?? selection.end, selection.end);
+    damage.lost += selectedBetween(selection, next, until);
+    next = until;
+    if (next >= selection.end) break;
+    from = next;
   }
   if (stop.reason === CLOSED) return;
   if (stop.aborted) throw stop.reason;
+  // Damage everywhere: not one frame of the window could be decoded.
+  if (damage.first !== undefined && delivered === 0) throw readError(damage.first, 'no frame of the window could be decoded');
   // The decoder ran out of frames before the window's end: the frame table (an MP4's, at the file's start) lists
   // frames whose bytes are not there.
   if (next < selection.end) throw cutShort(next, count);

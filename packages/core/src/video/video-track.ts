@@ -44,20 +44,22 @@ export async function openTrack(blob: Blob): Promise<OpenedTrack> {
 }
 
 /**
- * The track's frames, from one pass over its packets' metadata (their data is not read) and the container's
- * duration. The count is the number of packets: one per frame in MP4, WebM and Matroska for the codecs WebCodecs
+ * The track's frames and which are key frames, from one pass over its packets' metadata (their data is not read)
+ * and the container's duration. The count is the number of packets: one per frame in MP4, WebM and Matroska for the codecs WebCodecs
  * decodes (VP9's hidden frames ride in a superframe packet with the frame they precede; encoders merge a VP8
  * alt-ref frame with the next one). A WebM or Matroska file cut short is read up to its last whole block
  * (`matroska-whole.ts`); an MP4's table (at its start) lists every frame, those past the cut included.
  */
 export async function scanFrames(track: InputVideoTrack, fileBytes: number, stop: AbortSignal): Promise<FrameTable> {
   const timestamps: number[] = [];
+  const keys: number[] = [];
   let end = -Infinity;
   // Each frame takes some bytes of the file (its data, its entry in the container's tables): a table that lists
   // more frames than that (an MP4 claiming 2^31 samples of one byte) is refused before it is walked to its end.
   const maxFrames = Math.floor(fileBytes / MIN_FRAME_BYTES);
   for await (const packet of new EncodedPacketSink(track).packets(undefined, undefined, { metadataOnly: true })) {
     timestamps.push(packet.timestamp);
+    if (packet.type === 'key') keys.push(packet.timestamp);
     end = Math.max(end, packet.timestamp + packet.duration);
     if (timestamps.length > maxFrames) {
       throw invalidVideo('undecodable', `the video's container lists more frames than its ${fileBytes} bytes can hold: it is damaged`, { framesListed: timestamps.length });
@@ -68,7 +70,7 @@ export async function scanFrames(track: InputVideoTrack, fileBytes: number, stop
       if (stop.aborted) throw stop.reason;
     }
   }
-  return frameTable(timestamps, end, await track.getDurationFromMetadata());
+  return frameTable(timestamps, end, await track.getDurationFromMetadata(), keys);
 }
 
 /** The fewest bytes a frame takes in a file: a few bytes of data and of table (4 is below any encoder's frame). */
