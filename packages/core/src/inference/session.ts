@@ -11,7 +11,16 @@ export async function createSession(ort: Ort, name: string, model: Uint8Array, p
   try {
     return await ort.InferenceSession.create(model, { executionProviders: [provider], graphOptimizationLevel: 'all' });
   } catch (cause) {
-    throw new EmoLensError('MODEL_LOAD_FAILED', `Could not create the ${name} session on ${provider}`, { reason: String(cause), model: name }, { cause });
+    const reason = String(cause);
+    // The runtime's first session is where a Content-Security-Policy stops it: WebAssembly compiled without
+    // 'wasm-unsafe-eval', its glue or threads imported from a blob: URL that script-src does not allow.
+    const refusedByPolicy = /unsafe-eval|Content Security Policy|blob:/i.test(reason);
+    throw new EmoLensError('MODEL_LOAD_FAILED', `Could not create the ${name} session on ${provider}`, {
+      reason,
+      model: name,
+      asset: name,
+      ...(refusedByPolicy ? { suggestion: "Allow the runtime in the page's Content-Security-Policy: script-src 'self' 'wasm-unsafe-eval' blob:; worker-src 'self' blob: (README, Install)." } : {}),
+    }, { cause });
   }
 }
 
