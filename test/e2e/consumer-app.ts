@@ -14,19 +14,25 @@ const appsDir = join(dirname(fileURLToPath(import.meta.url)), 'apps');
 
 /** A fixture app: its folder in `apps/`, the build command, and the folder it serves. */
 export interface AppSpec {
-  name: 'vite' | 'vite7' | 'webpack' | 'plain';
+  name: 'vite' | 'vite7' | 'webpack' | 'esbuild' | 'plain';
   /** An app whose files this one starts from (its own files replace them). */
   base?: AppSpec['name'];
   build?: string[];
   /** Served folder, relative to the app (`.` for an app with no build). */
   serve: string;
+  /**
+   * Whether the bundler emits the assets the app's code names (so the build holds only those an app on the defaults
+   * can use); an app whose build copies the SDK's whole assets folder does not.
+   */
+  emitsAssets: boolean;
 }
 
 export const APPS: readonly AppSpec[] = [
-  { name: 'vite', build: ['node_modules/.bin/vite', 'build'], serve: 'dist' },
-  { name: 'vite7', base: 'vite', build: ['node_modules/.bin/vite', 'build'], serve: 'dist' },
-  { name: 'webpack', build: ['node_modules/.bin/webpack', '--mode', 'production'], serve: 'dist' },
-  { name: 'plain', serve: '.' },
+  { name: 'vite', build: ['node_modules/.bin/vite', 'build'], serve: 'dist', emitsAssets: true },
+  { name: 'vite7', base: 'vite', build: ['node_modules/.bin/vite', 'build'], serve: 'dist', emitsAssets: true },
+  { name: 'webpack', build: ['node_modules/.bin/webpack', '--mode', 'production'], serve: 'dist', emitsAssets: true },
+  { name: 'esbuild', build: ['node', 'build.mjs'], serve: 'dist', emitsAssets: false },
+  { name: 'plain', serve: '.', emitsAssets: false },
 ];
 
 /** Files under `dir` (recursively) with their sizes, paths relative to it. */

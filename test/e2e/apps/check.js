@@ -3,11 +3,12 @@
 // `analyzeVideo` loads its modules with import() (the frame-array reader; the decoder with mediabunny): the photo as
 // a one-frame array, and as a file that is no video, show that the app's build serves both chunks. The face mesh
 // (MediaPipe, whose wasm loader the SDK imports from a runtime URL the bundler must leave alone) runs once.
-export function runCheck(emolens) {
+// `options` are the app's own createDetector options (an app whose bundler emits no assets passes baseUrl).
+export function runCheck(emolens, options = {}) {
   window.result = (async () => {
     const steps = [];
     try {
-      const detector = await emolens.createDetector({ onProgress: (e) => steps.push(e.type === 'compile' ? `compile ${e.model}` : e.type) });
+      const detector = await emolens.createDetector({ ...options, onProgress: (e) => steps.push(e.type === 'compile' ? `compile ${e.model}` : e.type) });
       const photo = new URLSearchParams(location.search).get('photo');
       const blob = await (await fetch(photo)).blob();
       const result = await detector.detect(blob);
