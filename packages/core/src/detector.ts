@@ -7,7 +7,7 @@ import { EmoLensError, newRequestId, parseWiaFaceRequest, parseWiaVideoRequest, 
 import { availableBackend, requireClassifierAsset, resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend } from './assets/progress.js';
 import { decodeImage, type DecodeLimits, type ImageInput, type StringRules } from './input/decode.js';
-import { callSignal, detectOptionsFromWia, type FrameOptions, resolveCallOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions, type SignalOption } from './options.js';
+import { requestSignal, detectOptionsFromWia, type FrameOptions, resolveCallOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions, type SignalOption } from './options.js';
 import { round } from './round.js';
 import type { StageTimings } from './worker/pipeline-api.js';
 import { registerErrorTransfer } from './worker/error-transfer.js';
@@ -255,7 +255,7 @@ class WorkerDetector implements Detector {
     const id = newRequestId();
     return typed(async () => {
       const request = parseWiaFaceRequest(body);
-      const signal = callSignal(options);
+      const signal = requestSignal(options);
       const detectOptions = { ...detectOptionsFromWia(request.options), ...(signal ? { signal } : {}) };
       if (request.image_url !== undefined) return (await this.run(id, request.image_url, detectOptions, {})).result;
       return (await this.run(id, request.image_base64, detectOptions, { dataOnly: true })).result;
@@ -309,7 +309,7 @@ class WorkerDetector implements Detector {
     const id = newRequestId();
     return typed(async () => {
       const request = parseWiaVideoRequest(body);
-      const signal = callSignal(options);
+      const signal = requestSignal(options);
       const given = { ...request.options, ...(signal ? { signal } : {}) };
       if (request.video_url !== undefined) return this.video(id, request.video_url, resolveVideoOptions(given, this.maxFaces, this.timeoutMs, 'file'));
       return this.video(id, request.frames_base64, resolveVideoOptions(given, this.maxFaces, this.timeoutMs, 'frames'));

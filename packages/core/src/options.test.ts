@@ -12,6 +12,7 @@ import {
   DEFAULT_MIN_DETECTION_CONFIDENCE,
   detectOptionsFromWia,
   resolveDetectOptions,
+  requestSignal,
   resolveDetectorOptions,
   resolveStreamOptions,
   resolveTrackingOptions,
@@ -289,6 +290,16 @@ describe('unknown option keys', () => {
     }
     expect(resolveDetectOptions(new Settings() as DetectOptions, 5)).toMatchObject({ maxFaces: 3, faceRange: 'short' });
     expect(() => resolveDetectOptions({ [Symbol('tag')]: 1, maxFaces: 2 } as DetectOptions, 5)).not.toThrow();
+  });
+
+  it("refuses any key but signal in a REST-shaped call's options, pointing to the request body", () => {
+    const signal = new AbortController().signal;
+    expect(requestSignal({ signal })).toBe(signal);
+    expect(requestSignal(undefined)).toBeUndefined();
+    const error = unknownKey(() => requestSignal({ maxFaces: 2 } as never));
+    expect(error.message).toBe('"maxFaces" is an option of the request body (its options, under the WIA names), not of this call');
+    expect(unknownKey(() => requestSignal({ signl: signal } as never)).details['suggestion']).toBe('Did you mean "signal"?');
+    expect(rejectedField(() => requestSignal('x' as never))).toBe('options');
   });
 
   it('refuses options whose keys cannot be listed, naming options', () => {

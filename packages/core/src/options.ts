@@ -330,6 +330,21 @@ export function detectOptionsFromWia(options: WiaFaceRequestOptions): DetectOpti
 }
 
 /**
+ * The options of a REST-shaped call (`analyzeFace`, `analyzeFaceVideo`): its request body holds the options, so the
+ * second argument takes only `signal`.
+ * @throws EmoLensError `INVALID_REQUEST` naming `options`, `signal`, or another key (`details.kind: 'unknown_option'`).
+ */
+export function requestSignal(given: { signal?: AbortSignal } | undefined): AbortSignal | undefined {
+  if (given !== undefined) {
+    checkObject(given);
+    const inTheBody = "the request body (its options, under the WIA names)";
+    const elsewhere = new Map(Object.values(CALL_KEYS).flatMap(({ keys }) => keys.filter((key) => key !== 'signal').map((key) => [key, inTheBody] as const)));
+    assertKnownKeys(given, ['signal'], elsewhere);
+  }
+  return callSignal(given);
+}
+
+/**
  * The `signal` of a call's options, checked: the options must be an object (or absent) and the signal an
  * `AbortSignal` (or absent).
  * @throws EmoLensError `INVALID_REQUEST` naming `options` or `signal`.
