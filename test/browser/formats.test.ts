@@ -80,7 +80,7 @@ describe('REST formats on real results', () => {
 });
 
 describe('analyzeFace (WIA request body)', () => {
-  it('answers the request of the standard (section 5.3.1) with a valid WIA response', async () => {
+  it('answers the request of the standard (section 5.3.1) with a valid WIA response, and its errors (no face: NO_FACE_DETECTED)', async () => {
     const photo = wildPhotos()[12]!.url;
     const out = await t.page.evaluate(async (url) => {
       const detector = await window.emolens.createDetector({ backend: 'wasm' });
@@ -94,15 +94,21 @@ describe('analyzeFace (WIA request body)', () => {
       for (const b of bytes) binary += String.fromCharCode(b);
       const byBase64 = await detector.analyzeFace({ image_base64: `data:image/jpeg;base64,${btoa(binary)}`, options: { return_landmarks: true } });
       const rejected: unknown[] = [];
-      for (const body of [{ image_url: absolute, options: { max_faces: 0 } }, { options: {} }, { image_url: absolute, options: { colour: true } }, 'not an object']) {
+      const grey = Object.assign(document.createElement('canvas'), { width: 320, height: 240 });
+      grey.getContext('2d')!.fillRect(0, 0, 320, 240);
+      const faceless = grey.toDataURL('image/png');
+      for (const body of [{ image_url: absolute, options: { max_faces: 0 } }, { options: {} }, { image_url: absolute, options: { colour: true } }, 'not an object', { image_base64: faceless }, { image_url: absolute, options: { min_face_size: 5000 } }]) {
         try {
           await detector.analyzeFace(body);
         } catch (e) {
-          rejected.push({ code: (e as { code: string }).code, field: (e as { details: { field?: string } }).details.field });
+          const error = e as { code: string; message: string; requestId: string; details: { field?: string } };
+          rejected.push({ code: error.code, field: error.details.field, ...(error.code === 'NO_FACE_DETECTED' ? { message: error.message, id: /^req_/.test(error.requestId) } : {}) });
         }
       }
+      // detect() answers the same image with no face.
+      const detected = (await detector.detect(grey)).faces.length;
       detector.dispose();
-      return { byUrl, byBase64, rejected };
+      return { byUrl, byBase64, rejected, detected };
     }, photo);
     expect(valid('wia-face-result', out.byUrl)).toBe(true);
     expect(out.byUrl.faces).toHaveLength(1);
@@ -115,6 +121,10 @@ describe('analyzeFace (WIA request body)', () => {
       { code: 'INVALID_REQUEST', field: 'image_url' },
       { code: 'INVALID_REQUEST', field: 'options.colour' },
       { code: 'INVALID_REQUEST', field: 'body' },
+      // The standard's error table: 400 NO_FACE_DETECTED "No face found in image" (none at all, or none that large).
+      { code: 'NO_FACE_DETECTED', field: undefined, message: 'No face found in image', id: true },
+      { code: 'NO_FACE_DETECTED', field: undefined, message: 'No face found in image', id: true },
     ]);
+    expect(out.detected).toBe(0);
   });
 });

@@ -59,7 +59,8 @@ export interface Detector {
    * fields reject with `INVALID_REQUEST` naming the field (`details.field`, e.g. `options.max_faces`).
    * `image_base64` is only ever decoded (base64 or a data URL), never fetched, whatever it holds.
    * `max_faces` is honoured as given (1–100), whatever the detector's `maxFaces`; `return_action_units: true` adds
-   * each face's `action_units`.
+   * each face's `action_units`. As the standard's error table says, an image with no face (none at least
+   * `min_face_size`) rejects with `NO_FACE_DETECTED` (HTTP 400), where `detect` answers `faces: []`.
    */
   analyzeFace(body: unknown, options?: { signal?: AbortSignal }): Promise<WiaFaceResult>;
   /**
@@ -204,6 +205,14 @@ export function createDetector(options: DetectorOptions = {}): Promise<Detector>
   });
 }
 
+/** The WIA face endpoint's answer to an image with no face: its error table's `400 NO_FACE_DETECTED`, in its words. */
+function noFaceInImage(): EmoLensError {
+  return new EmoLensError('NO_FACE_DETECTED', 'No face found in image', {
+    reason: 'No face detected in image',
+    suggestion: 'Ensure the image contains a clearly visible face',
+  });
+}
+
 function spawner(worker: DetectorOptions['worker']): () => Worker {
   if (typeof worker === 'function') {
     return () => {
@@ -257,8 +266,10 @@ class WorkerDetector implements Detector {
       const request = parseWiaFaceRequest(body);
       const signal = requestSignal(options);
       const detectOptions = { ...detectOptionsFromWia(request.options), ...(signal ? { signal } : {}) };
-      if (request.image_url !== undefined) return (await this.run(id, request.image_url, detectOptions, {})).result;
-      return (await this.run(id, request.image_base64, detectOptions, { dataOnly: true })).result;
+      const input = request.image_url ?? request.image_base64;
+      const { result } = await this.run(id, input, detectOptions, request.image_url !== undefined ? {} : { dataOnly: true });
+      if (result.faces.length === 0) throw noFaceInImage();
+      return result;
     }, id);
   }
 

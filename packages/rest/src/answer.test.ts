@@ -110,6 +110,17 @@ describe('answerRestRequest', () => {
     const { a: broken } = analyzer(new EmoLensError('INVALID_IMAGE', 'bad base64', { kind: 'invalid_base64' }));
     const r = (await answer(post('/predict', '{"image":"data:,%%%"}'), broken))!;
     expect([r.status, await r.json()]).toEqual([400, { error: 'Invalid base64 data' }]);
+    // The WIA call refuses a faceless image; the webcam API answers it with 200 and its own words.
+    const { a: faceless } = analyzer(new EmoLensError('NO_FACE_DETECTED', 'No face found in image'));
+    const none = (await answer(post('/predict', JSON.stringify({ image: 'data:image/png;base64,AAAA' })), faceless))!;
+    expect([none.status, await none.json()]).toEqual([200, { emotion: 'No face detected' }]);
+  });
+
+  it("answers a WIA face request on an image with no face with the standard's 400 NO_FACE_DETECTED", async () => {
+    const { a } = analyzer(new EmoLensError('NO_FACE_DETECTED', 'No face found in image', { reason: 'No face detected in image' }));
+    const response = (await answer(post('/v1/analyze/face', '{"image_base64":"x"}'), a))!;
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatchObject({ code: 'NO_FACE_DETECTED', message: 'No face found in image' });
   });
 
   it('answers the Wakee /predict (multipart, field "file") with the learning states of the file', async () => {

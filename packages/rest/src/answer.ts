@@ -8,6 +8,7 @@
 import {
   EmoLensError,
   ERROR_HTTP_STATUS,
+  isEmoLensError,
   toEmotionApi,
   toSamoError,
   toWebcamError,
@@ -23,7 +24,10 @@ import { matchRoute, requestApi, REST_ROUTES, type RestApi } from './routes.js';
 
 /** What answers the analysis routes: an EmoLens `Detector` has all four. */
 export interface RestAnalyzer {
-  /** The WIA `POST /v1/analyze/face` body, parsed and analysed (also the webcam `/predict`'s data URL, as `image_base64`). */
+  /**
+   * The WIA `POST /v1/analyze/face` body, parsed and analysed, rejecting with `NO_FACE_DETECTED` for an image without
+   * a face (also the webcam `/predict`'s data URL, as `image_base64`).
+   */
   analyzeFace(body: unknown): Promise<WiaFaceResult>;
   /** The WIA `POST /v1/analyze/face/video` body, parsed and analysed. */
   analyzeFaceVideo(body: unknown): Promise<WiaVideoResult>;
@@ -108,10 +112,18 @@ async function analyze(api: Exclude<RestApi, 'health'>, request: Request, body: 
       // An empty string is no image either (the reference server would fail on it with a 500).
       if (typeof image !== 'string' || image === '') throw missingImage('a JSON body {"image": "data:image/png;base64,…"}');
       // As base64, never as a URL: a request body must not make the page fetch an address it names.
-      return json(200, toWebcamPredict(await analyzer.analyzeFace({ image_base64: image })));
+      // The WIA call refuses an image without a face (NO_FACE_DETECTED); the webcam API answers it with 200.
+      const result = await analyzer.analyzeFace({ image_base64: image }).catch((error: unknown) => {
+        if (isEmoLensError(error) && error.code === 'NO_FACE_DETECTED') return NO_FACES;
+        throw error;
+      });
+      return json(200, toWebcamPredict(result));
     }
   }
 }
+
+/** A result with no face, as the webcam API's adapter reads it (it needs no more). */
+const NO_FACES: WiaFaceResult = { request_id: '', processing_time_ms: 0, faces: [] };
 
 /** The webcam API reads `request.json` and answers "No image provided" to anything without an image. */
 function safeJson(body: ArrayBuffer): unknown {
