@@ -111,8 +111,10 @@ describe('request ids of detector calls', () => {
   it('gives each result a new id, the one the worker was given', async () => {
     const first = await detector.detect(png());
     const second = (await detector.profile(png())).result;
-    const third = await detector.analyzeFace({ image_base64: Buffer.from(PNG).toString('base64') });
-    expect(pipeline.seen).toEqual([first.request_id, second.request_id, third.request_id]);
+    // The fake worker finds no face: the WIA call rejects (NO_FACE_DETECTED) under the id its result would have had.
+    const third = await rejection(detector.analyzeFace({ image_base64: Buffer.from(PNG).toString('base64') }));
+    expect(third.code).toBe('NO_FACE_DETECTED');
+    expect(pipeline.seen).toEqual([first.request_id, second.request_id, idOf(third)]);
     expect(new Set(pipeline.seen).size).toBe(3);
   });
 
