@@ -215,8 +215,8 @@ function expectSeedAnswers(r: Awaited<ReturnType<typeof seedCalls>>): void {
   expect(r.predict).toMatchObject({ status: 200, body: { emotion: 'HAPPY' } });
   expect(validators.webcam(r.predict.body)).toBe(true);
   expect(r.predictNoImage).toMatchObject({ status: 400, body: { error: 'No image provided' } });
-  expect(r.predictBadBase64).toMatchObject({ status: 400, body: { error: 'Invalid base64 data' } });
-  expect(r.predictCorrupt).toMatchObject({ status: 400, body: { error: 'Failed to decode image' } });
+  expect(r.predictBadBase64).toMatchObject({ status: 500, body: { error: 'Invalid base64 data' } });
+  expect(r.predictCorrupt).toMatchObject({ status: 500, body: { error: 'Failed to decode image' } });
   for (const e of [r.predictNoImage, r.predictBadBase64, r.predictCorrupt]) expect(validators.webcamError(e.body)).toBe(true);
 
   expect(r.wakee.status).toBe(200);

@@ -305,10 +305,10 @@ describe('toWebcamPredict (POST /predict)', () => {
 describe('toWebcamError / webcamHttpStatus', () => {
   const cases: [EmoLensError, string, number][] = [
     [new EmoLensError('INVALID_REQUEST', 'No image provided', { field: 'image_url', kind: 'missing_image' }), '{"error":"No image provided"}', 400],
-    [new EmoLensError('INVALID_IMAGE', 'The provided image could not be processed', { kind: 'invalid_base64' }), '{"error":"Invalid base64 data"}', 400],
-    [new EmoLensError('INVALID_IMAGE', 'The provided image could not be processed', { kind: 'undecodable' }), '{"error":"Failed to decode image"}', 400],
-    [new EmoLensError('INVALID_IMAGE', 'The provided image could not be processed', { kind: 'unsupported_type' }), '{"error":"Failed to decode image"}', 400],
-    [new EmoLensError('INVALID_IMAGE', 'The provided image could not be processed', { reason: 'no kind' }), '{"error":"Failed to decode image"}', 400],
+    [new EmoLensError('INVALID_IMAGE', 'The provided image could not be processed', { kind: 'invalid_base64' }), '{"error":"Invalid base64 data"}', 500],
+    [new EmoLensError('INVALID_IMAGE', 'The provided image could not be processed', { kind: 'undecodable' }), '{"error":"Failed to decode image"}', 500],
+    [new EmoLensError('INVALID_IMAGE', 'The provided image could not be processed', { kind: 'unsupported_type' }), '{"error":"Failed to decode image"}', 500],
+    [new EmoLensError('INVALID_IMAGE', 'The provided image could not be processed', { reason: 'no kind' }), '{"error":"Failed to decode image"}', 500],
     [new EmoLensError('MODEL_LOAD_FAILED', 'Model files not found', { asset: 'face' }), '{"error":"Model files not found"}', 500],
     [new EmoLensError('INTERNAL_ERROR', 'Error description here'), '{"error":"Error description here"}', 500],
     [new EmoLensError('IMAGE_TOO_LARGE', 'The image has 100000000 pixels', { kind: 'too_large' }), '{"error":"The image has 100000000 pixels"}', 500],

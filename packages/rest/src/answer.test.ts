@@ -109,7 +109,8 @@ describe('answerRestRequest', () => {
     }
     const { a: broken } = analyzer(new EmoLensError('INVALID_IMAGE', 'bad base64', { kind: 'invalid_base64' }));
     const r = (await answer(post('/predict', '{"image":"data:,%%%"}'), broken))!;
-    expect([r.status, await r.json()]).toEqual([400, { error: 'Invalid base64 data' }]);
+    // Its server raises on bad base64 and answers from its except branch: 500.
+    expect([r.status, await r.json()]).toEqual([500, { error: 'Invalid base64 data' }]);
     // The WIA call refuses a faceless image; the webcam API answers it with 200 and its own words.
     const { a: faceless } = analyzer(new EmoLensError('NO_FACE_DETECTED', 'No face found in image'));
     const none = (await answer(post('/predict', JSON.stringify({ image: 'data:image/png;base64,AAAA' })), faceless))!;
@@ -185,6 +186,7 @@ describe('answerRestRequest', () => {
     expect(await down.json()).toMatchObject({ status: 'unhealthy', model_loaded: false });
     const up = (await answer(new Request('https://app.test/health'), analyzer().a))!;
     expect(up.status).toBe(200);
-    expect(await up.json()).toMatchObject({ status: 'healthy', model_loaded: true, version: '9.9.9', endpoints: expect.arrayContaining(['/v1/analyze/face', '/emotion']) });
+    // SAMO-DL's body, its timestamp to the second as SAMO-DL writes it ("2025-08-06T10:30:00Z").
+    expect(await up.json()).toMatchObject({ status: 'healthy', model_loaded: true, version: '9.9.9', endpoints: expect.arrayContaining(['/v1/analyze/face', '/emotion']), timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) });
   });
 });

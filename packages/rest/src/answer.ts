@@ -9,6 +9,7 @@ import {
   EmoLensError,
   ERROR_HTTP_STATUS,
   isEmoLensError,
+  samoTimestamp,
   toEmotionApi,
   toSamoError,
   toWebcamError,
@@ -158,7 +159,7 @@ function health(service: RestService): Response {
     uptime: ready ? '100.0%' : '0.0%',
     version: service.version,
     endpoints: REST_ROUTES.map((r) => r.path),
-    timestamp: new Date().toISOString(),
+    timestamp: samoTimestamp(new Date()),
   });
 }
 

@@ -63,6 +63,11 @@ export function toSamoError(error: EmoLensError, now: Date = new Date()): SamoEr
     error: error.message,
     code: SAMO_ERROR_CODE[error.code] ?? 'INTERNAL_ERROR',
     details: { ...error.details },
-    timestamp: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    timestamp: samoTimestamp(now),
   };
+}
+
+/** A time as SAMO-DL writes it in its bodies (errors, `/health`): UTC, to the second, `2025-08-06T10:30:00Z`. */
+export function samoTimestamp(time: Date): string {
+  return time.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -68,7 +68,11 @@ export function toWebcamError(error: EmoLensError): WebcamErrorBody {
   return { error: inputErrorBody(error) ?? (error.message || error.code) };
 }
 
-/** HTTP status of {@link toWebcamError}'s body: 400 for the three bad-input bodies, 500 for anything else. */
+/**
+ * HTTP status of {@link toWebcamError}'s body, as the API answers: 400 for "No image provided" (its one 400), 500
+ * for anything else — "Invalid base64 data" and "Failed to decode image" included, which its server raises as
+ * exceptions and answers from its `except` branch with 500.
+ */
 export function webcamHttpStatus(error: EmoLensError): 400 | 500 {
-  return inputErrorBody(error) === undefined ? 500 : 400;
+  return error.details.kind === 'missing_image' ? 400 : 500;
 }
