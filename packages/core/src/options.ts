@@ -558,7 +558,7 @@ export function resolveStreamOptions(given: StreamOptions | undefined, detectorM
 
 /** How far `analyzeVideo` is, after each analysed frame. */
 export interface VideoProgress {
-  /** Frames analysed so far; the last call has `⌈frame_count / sample_rate⌉`. */
+  /** Frames analysed so far; the last call has `⌈frame_count / sample_rate⌉`, less the frames damaged data cost (`undecodable_frames`). */
   analyzed_frames: number;
   /** Frames of the video within the analysed span (the result's `frame_count`). */
   frame_count: number;

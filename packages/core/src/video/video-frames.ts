@@ -162,61 +162,78 @@ async function* frames(opened: OpenedTrack, table: FrameTable, selection: FrameS
   const count = table.seconds.length;
   if (selection.first >= selection.end || stop.reason === CLOSED) return;
   if (stop.aborted) throw stop.reason;
-  const endSeconds = selection.end < count ? table.seconds[selection.end] : Infinity;
-  let next = selection.first;
-  let delivered = 0;
-  // Where the decoder starts: the window's first frame (mediabunny decodes from the key frame before it and drops
-  // what comes before), then, after damaged data, the next key frame.
-  let from = selection.first;
+  const read = { next: selection.first, delivered: 0 };
   for (;;) {
-    const samples = new VideoSampleSink(opened.track).samples(table.seconds[from], endSeconds);
-    // Stopped or closed while the consumer holds the pass without pulling: end it now, so that mediabunny closes the
-    // frames it decoded ahead (they would otherwise wait for the garbage collector, holding decoder memory).
-    const end = () => void samples.return().catch(() => undefined);
-    stop.addEventListener('abort', end, { once: true });
     let failure: unknown;
     try {
-      for (;;) {
-        const result = await stoppable(samples.next(), stop, (late) => late.value?.close());
-        if (result.done) break;
-        const out = await deliverable(result.value, table, selection, next, maxPixels);
-        next = out.next;
-        if (!out.frame) continue;
-        if (stop.aborted) {
-          out.frame.bitmap.close();
-          throw stop.reason;
-        }
-        delivered++;
-        yield out.frame;
-      }
+      failure = yield* run(opened, table, selection, read, maxPixels, stop, damage);
     } catch (error) {
       if (error === CLOSED) return;
-      // A stop, or an error of the SDK's own (a frame over maxPixels), ends the pass; anything else is the
-      // decoder's, on damaged data.
-      if (stop.aborted || isEmoLensError(error)) throw readError(error, `frame ${next} could not be decoded`);
-      failure = error;
-    } finally {
-      stop.removeEventListener('abort', end);
-      await samples.return().catch(() => undefined);
+      throw error;
     }
     if (failure === undefined) break;
-    // The damage is at frame `next` or a few after it (the decoder reads ahead): the frames up to the next key
-    // frame cannot be decoded; decoding starts again there.
+    // The decoder refused a packet after the last frame delivered. mediabunny drops the frames it had decoded ahead
+    // of the consumer with the error (up to about 40 at the start of a run, 8 after), and a run started again
+    // before the damage would rush into it as fast: the frames from here to the next key frame are lost, and
+    // decoding starts again there.
     damage.first ??= failure;
-    const resume = keyFrameAfter(table, next);
-    const until = Math.min(resume ?? selection.end, selection.end);
-    damage.lost += selectedBetween(selection, next, until);
-    next = until;
-    if (next >= selection.end) break;
-    from = next;
+    const resume = Math.min(keyFrameAfter(table, read.next) ?? selection.end, selection.end);
+    damage.lost += selectedBetween(selection, read.next, resume);
+    read.next = resume;
+    if (read.next >= selection.end) break;
   }
   if (stop.reason === CLOSED) return;
   if (stop.aborted) throw stop.reason;
   // Damage everywhere: not one frame of the window could be decoded.
-  if (damage.first !== undefined && delivered === 0) throw readError(damage.first, 'no frame of the window could be decoded');
+  if (damage.first !== undefined && read.delivered === 0) throw readError(damage.first, 'no frame of the window could be decoded');
   // The decoder ran out of frames before the window's end: the frame table (an MP4's, at the file's start) lists
   // frames whose bytes are not there.
-  if (next < selection.end) throw cutShort(next, count);
+  if (read.next < selection.end) throw cutShort(read.next, count);
+}
+
+/**
+ * One run of decoding, from frame `read.next` to the window's end: delivers the frames the selection takes and moves
+ * `read.next` past each frame the decoder gives. Frames it passes over without a word (damaged data it skipped)
+ * are counted as lost. Returns the decoder's error on damaged data, `undefined` when the run ends; throws a stop or
+ * an error of the SDK's own (a frame over `maxPixels`).
+ */
+async function* run(
+  opened: OpenedTrack,
+  table: FrameTable,
+  selection: FrameSelection,
+  read: { next: number; delivered: number },
+  maxPixels: number,
+  stop: AbortSignal,
+  damage: Damage,
+): AsyncGenerator<DecodedVideoFrame, unknown, undefined> {
+  const count = table.seconds.length;
+  const samples = new VideoSampleSink(opened.track).samples(table.seconds[read.next], selection.end < count ? table.seconds[selection.end] : Infinity);
+  // Stopped or closed while the consumer holds the pass without pulling: end it now, so that mediabunny closes the
+  // frames it decoded ahead (they would otherwise wait for the garbage collector, holding decoder memory).
+  const end = () => void samples.return().catch(() => undefined);
+  stop.addEventListener('abort', end, { once: true });
+  try {
+    for (;;) {
+      const result = await stoppable(samples.next(), stop, (late) => late.value?.close());
+      if (result.done) return undefined;
+      const out = await deliverable(result.value, table, selection, read.next, maxPixels);
+      damage.lost += selectedBetween(selection, read.next, out.index);
+      read.next = out.next;
+      if (!out.frame) continue;
+      if (stop.aborted) {
+        out.frame.bitmap.close();
+        throw stop.reason;
+      }
+      read.delivered++;
+      yield out.frame;
+    }
+  } catch (error) {
+    if (error === CLOSED || stop.aborted || isEmoLensError(error)) throw error === CLOSED ? error : readError(error, `frame ${read.next} could not be decoded`);
+    return error;
+  } finally {
+    stop.removeEventListener('abort', end);
+    await samples.return().catch(() => undefined);
+  }
 }
 
 /**
@@ -236,14 +253,14 @@ function cutShort(frames: number, frameCount: number): EmoLensError {
  * The frame a decoded sample is (its index found from `from` on), as a bitmap when the selection delivers it; the
  * sample is closed either way, so that the decoder never waits on a frame held here.
  */
-async function deliverable(sample: VideoSample, table: FrameTable, selection: FrameSelection, from: number, maxPixels: number): Promise<{ frame?: DecodedVideoFrame; next: number }> {
+async function deliverable(sample: VideoSample, table: FrameTable, selection: FrameSelection, from: number, maxPixels: number): Promise<{ frame?: DecodedVideoFrame; index: number; next: number }> {
   try {
     // The container's size was checked before decoding; a container can lie about it, the decoded frame cannot.
     if (sample.displayWidth * sample.displayHeight > maxPixels) throw framesTooLarge(sample.displayWidth, sample.displayHeight, maxPixels);
     const index = frameIndexOf(table, sample.timestamp, from);
-    if (index >= table.seconds.length) return { next: from };
-    if (!isSelected(selection, index)) return { next: index + 1 };
-    return { frame: { bitmap: await sampleBitmap(sample), timestampMs: table.ms[index]!, index }, next: index + 1 };
+    if (index >= table.seconds.length) return { index: from, next: from };
+    if (!isSelected(selection, index)) return { index, next: index + 1 };
+    return { frame: { bitmap: await sampleBitmap(sample), timestampMs: table.ms[index]!, index }, index, next: index + 1 };
   } finally {
     sample.close();
   }
