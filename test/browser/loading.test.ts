@@ -232,6 +232,20 @@ describe('configuration', () => {
     expect(failed).toMatchObject({ ok: false, code: 'MODEL_LOAD_FAILED', details: { asset: 'worker', suggestion: expect.stringContaining('dist/browser/worker/') } });
   });
 
+  it('rejects with MODEL_LOAD_FAILED when the worker throws as it starts, and reports no crash to onError', async () => {
+    const out = await t.page.evaluate(async () => {
+      const crashes: string[] = [];
+      const script = URL.createObjectURL(new Blob(['throw new Error("broken by a bundler");'], { type: 'text/javascript' }));
+      try {
+        await window.emolens.createDetector({ worker: () => new Worker(script, { type: 'module' }), onError: (e) => crashes.push(e.code), startTimeoutMs: 20_000 });
+        return { ok: true as const, crashes };
+      } catch (e) {
+        return { ok: false as const, code: (e as { code: string }).code, details: (e as { details: Record<string, unknown> }).details, crashes };
+      }
+    });
+    expect(out).toMatchObject({ ok: false, code: 'MODEL_LOAD_FAILED', details: { asset: 'worker', reason: expect.stringContaining('broken by a bundler') }, crashes: [] });
+  });
+
   it('rejects an unknown classifier and out-of-range options with INVALID_REQUEST naming the field', async () => {
     expect(await tryCreate({ classifier: 'nope' })).toMatchObject({ ok: false, code: 'INVALID_REQUEST', details: { field: 'classifier' } });
     expect(await tryCreate({ maxFaces: 0 })).toMatchObject({ ok: false, code: 'INVALID_REQUEST', details: { field: 'maxFaces' } });

@@ -381,7 +381,7 @@ class WorkerDetector implements Detector {
   frames(source: StreamSource, options: Omit<StreamOptions, 'onResult'> = {}): AsyncIterableIterator<StreamFrameResult> {
     this.assertUsable(undefined);
     assertStreamSource(source);
-    const resolved = resolveStreamOptions(options, this.maxFaces, this.timeoutMs);
+    const resolved = resolveStreamOptions(options, this.maxFaces, this.timeoutMs, 'frames');
     return latestResults<StreamFrameResult>({
       start: (sink) => {
         const live = startLiveStream(source, this.streamPort(resolved), { ...resolved.handlers, onResult: sink.push });

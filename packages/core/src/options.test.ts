@@ -279,6 +279,11 @@ describe('unknown option keys', () => {
     expect(unknownKey(() => resolveTrackingAndStream({ sample_rate: 2 })).message).toBe('"sample_rate" is an option of analyzeVideo(), not of this call');
   });
 
+  it('refuses onResult in the options of frames(), whose loop gets each result', () => {
+    expect(() => resolveStreamOptions({ onError: () => undefined }, 5, 30_000, 'frames')).not.toThrow();
+    expect(unknownKey(() => resolveStreamOptions({ onResult: () => undefined }, 5, 30_000, 'frames')).message).toBe('"onResult" is an option of stream(), not of this call');
+  });
+
   it('takes every key of its own call, inherited keys, and symbols', () => {
     expect(() => resolveTrackingAndStream({ maxFaces: 2, smoothing: 'ema', onResult: () => undefined, signal: new AbortController().signal })).not.toThrow();
     expect(() => resolveVideoOptions({ sample_rate: 2, smoothing: 'off', returnLandmarks: true, onProgress: () => undefined }, 5, 30_000, 'file')).not.toThrow();
@@ -296,8 +301,9 @@ describe('unknown option keys', () => {
     const signal = new AbortController().signal;
     expect(requestSignal({ signal })).toBe(signal);
     expect(requestSignal(undefined)).toBeUndefined();
-    const error = unknownKey(() => requestSignal({ maxFaces: 2 } as never));
-    expect(error.message).toBe('"maxFaces" is an option of the request body (its options, under the WIA names), not of this call');
+    expect(unknownKey(() => requestSignal({ maxFaces: 2 } as never)).message).toBe('"maxFaces" is an option of the request body (options.max_faces), not of this call');
+    expect(unknownKey(() => requestSignal({ max_faces: 2 } as never)).message).toBe('"max_faces" is an option of the request body (options.max_faces), not of this call');
+    expect(unknownKey(() => requestSignal({ classifier: 'x' } as never)).message).toBe('unknown option "classifier"');
     expect(unknownKey(() => requestSignal({ signl: signal } as never)).details['suggestion']).toBe('Did you mean "signal"?');
     expect(rejectedField(() => requestSignal('x' as never))).toBe('options');
   });

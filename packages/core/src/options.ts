@@ -329,6 +329,21 @@ export function detectOptionsFromWia(options: WiaFaceRequestOptions): DetectOpti
   };
 }
 
+/** The options a WIA request carries in its body, under either name, for the error of one given beside `signal`. */
+const IN_THE_REQUEST_BODY: ReadonlyMap<string, string> = new Map(
+  [
+    ['maxFaces', 'max_faces'],
+    ['minFaceSize', 'min_face_size'],
+    ['returnLandmarks', 'return_landmarks'],
+    ['returnDimensions', 'return_dimensions'],
+    ['returnActionUnits', 'return_action_units'],
+    ['sample_rate', 'sample_rate'],
+    ['start_time_ms', 'start_time_ms'],
+    ['end_time_ms', 'end_time_ms'],
+    ['track_faces', 'track_faces'],
+  ].flatMap(([key, wia]) => [key, wia].map((name) => [name!, `the request body (options.${wia})`] as const)),
+);
+
 /**
  * The options of a REST-shaped call (`analyzeFace`, `analyzeFaceVideo`): its request body holds the options, so the
  * second argument takes only `signal`.
@@ -337,9 +352,7 @@ export function detectOptionsFromWia(options: WiaFaceRequestOptions): DetectOpti
 export function requestSignal(given: { signal?: AbortSignal } | undefined): AbortSignal | undefined {
   if (given !== undefined) {
     checkObject(given);
-    const inTheBody = "the request body (its options, under the WIA names)";
-    const elsewhere = new Map(Object.values(CALL_KEYS).flatMap(({ keys }) => keys.filter((key) => key !== 'signal').map((key) => [key, inTheBody] as const)));
-    assertKnownKeys(given, ['signal'], elsewhere);
+    assertKnownKeys(given, ['signal'], IN_THE_REQUEST_BODY);
   }
   return callSignal(given);
 }
@@ -540,8 +553,8 @@ const STREAM_CALLBACK_KEYS: readonly (keyof StreamCallbacks)[] = ['onResult', 'o
  * Resolves a stream's options once, at its start (each read once).
  * @throws EmoLensError `INVALID_REQUEST` naming the field of a bad value, or `options` when they are no object.
  */
-export function resolveStreamOptions(given: StreamOptions | undefined, detectorMaxFaces: number, detectorTimeoutMs: number): ResolvedStreamOptions {
-  checkKeys(given, 'stream');
+export function resolveStreamOptions(given: StreamOptions | undefined, detectorMaxFaces: number, detectorTimeoutMs: number, call: 'stream' | 'frames' = 'stream'): ResolvedStreamOptions {
+  checkKeys(given, call);
   const { frame, signal, timeoutMs } = readCallOptions(given, detectorMaxFaces, detectorTimeoutMs);
   const tracking = resolveTrackingOptions(given);
   const callbacks = snapshot<StreamCallbacks>(given, STREAM_CALLBACK_KEYS);
@@ -652,6 +665,8 @@ const CALL_KEYS = {
   createDetector: { name: 'createDetector()', keys: DETECTOR_OPTION_KEYS as readonly string[] },
   detect: { name: 'detect()', keys: DETECT_OPTION_KEYS as readonly string[] },
   stream: { name: 'stream()', keys: [...DETECT_OPTION_KEYS, ...TRACKING_OPTION_KEYS, ...STREAM_CALLBACK_KEYS] as readonly string[] },
+  // frames() hands each result to its loop: it has no onResult.
+  frames: { name: 'frames()', keys: [...DETECT_OPTION_KEYS, ...TRACKING_OPTION_KEYS, 'onError'] as readonly string[] },
   analyzeVideo: { name: 'analyzeVideo()', keys: [...DETECT_OPTION_KEYS, ...TRACKING_OPTION_KEYS, ...VIDEO_OPTION_KEYS] as readonly string[] },
 } as const;
 

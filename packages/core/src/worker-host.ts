@@ -91,10 +91,12 @@ export class WorkerHost {
     const pending = new Set<(error: EmoLensError) => void>();
     let loaded = false;
     const onError = (event: Event) => {
-      if (!loaded && event.type === 'error' && !(event instanceof ErrorEvent)) {
-        // A plain `error` event before the worker ever answered: its script did not load. That is a start that
-        // failed, with a cause the app can fix, not a crash.
-        for (const reject of pending) reject(workerNotLoaded());
+      if (!loaded) {
+        // Before the worker ever answered, there is no detector to crash: the start failed. A plain `error` event
+        // means its script did not load; an ErrorEvent, that it threw as it started (a script a bundler broke, a
+        // device out of memory while the models load). Neither is reported to onError.
+        const error = event.type === 'error' && !(event instanceof ErrorEvent) ? workerNotLoaded() : workerFailedToStart(event instanceof ErrorEvent ? event.message || 'uncaught error' : 'a message could not be deserialised');
+        for (const reject of pending) reject(error);
         pending.clear();
         this.end(worker, api);
         return;
@@ -174,6 +176,15 @@ function workerNotLoaded(): EmoLensError {
     asset: 'worker',
     reason: 'the browser could not fetch or run the worker script: not found (a bundler that does not emit workers), or refused by a Content-Security-Policy (worker-src)',
     suggestion: "With a bundler that does not emit workers (esbuild, Rollup), copy @emolens/core's dist/browser/worker/ beside your bundle, or pass the worker option; allow the script's origin in worker-src.",
+  });
+}
+
+/** The error of a start whose worker threw before it answered (`reason`: what it threw). */
+function workerFailedToStart(reason: string): EmoLensError {
+  return new EmoLensError('MODEL_LOAD_FAILED', "The detector's worker failed as it started", {
+    asset: 'worker',
+    reason,
+    suggestion: "If a bundler rebuilt the worker, use @emolens/core's prebuilt one (dist/browser/worker/, or the worker option); on a device short of memory, close other tabs and retry.",
   });
 }
 

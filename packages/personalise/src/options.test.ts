@@ -69,4 +69,10 @@ describe('resolveOptions', () => {
       expect.objectContaining({ code: 'INVALID_REQUEST', details: expect.objectContaining({ kind: 'unknown_option', field: 'blend_k', suggestion: 'Did you mean "blendK"?' }) }),
     );
   });
+  it('refuses an option whose getter throws with INVALID_REQUEST naming it, not the raw error', () => {
+    for (const thrown of [new TypeError('no'), 42]) {
+      const options = Object.defineProperty({}, 'blendK', { enumerable: true, get: () => { throw thrown; } }) as PersonaliserOptions;
+      expect(() => resolveOptions(options)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST', details: expect.objectContaining({ field: 'blendK' }) }));
+    }
+  });
 });

@@ -2,7 +2,7 @@
  * Every option of `createPersonaliser`, declared once with its default, and {@link resolveOptions}, which checks
  * them and fills in the defaults in one place.
  */
-import { assertKnownKeys, type EmoLensError } from '@emolens/schema';
+import { readKnownOptions, type EmoLensError } from '@emolens/schema';
 import { invalid } from './invalid.js';
 import type { TrainInfo } from './train-info.js';
 
@@ -110,9 +110,9 @@ const OPTION_KEYS: readonly (keyof PersonaliserOptions)[] = [
  * Checks `options` and fills in the defaults. Throws `INVALID_REQUEST` with `details.field` naming the first bad
  * option, or an unknown key (`details.kind: 'unknown_option'`).
  */
-export function resolveOptions(options: PersonaliserOptions = {}): ResolvedPersonaliserOptions {
-  if (typeof options !== 'object' || options === null) throw invalid('options', 'createPersonaliser takes an options object');
-  assertKnownKeys(options, OPTION_KEYS);
+export function resolveOptions(given: PersonaliserOptions = {}): ResolvedPersonaliserOptions {
+  if (typeof given !== 'object' || given === null) throw invalid('options', 'createPersonaliser takes an options object');
+  const options = readKnownOptions(given, OPTION_KEYS);
   const { storeName = DEFAULT_STORE_NAME, inMemory = false, worker, onTrained, onTrainError } = options;
   if (typeof storeName !== 'string' || storeName === '') throw invalid('storeName', 'storeName must be a non-empty string');
   if (typeof inMemory !== 'boolean') throw invalid('inMemory', 'inMemory must be true or false');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertKnownKeys, editDistance, nearestKey, unknownOptionError } from './unknown-option.js';
+import { assertKnownKeys, editDistance, nearestKey, readKnownOptions, unknownOptionError } from './unknown-option.js';
 
 const KEYS = ['maxFaces', 'minFaceSize', 'returnLandmarks', 'returnActionUnits', 'faceRange', 'timeoutMs', 'signal', 'sample_rate'];
 
@@ -66,5 +66,17 @@ describe('assertKnownKeys', () => {
     expect(() => assertKnownKeys({ maxFaces: 1, maxFace: 2 }, KEYS)).toThrow(expect.objectContaining({ details: expect.objectContaining({ field: 'maxFace', kind: 'unknown_option' }) }));
     const trap = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
     expect(() => assertKnownKeys(trap, KEYS)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST', details: expect.objectContaining({ field: 'options' }) }));
+  });
+});
+
+describe('readKnownOptions', () => {
+  it('copies the known keys given, once each, and refuses a getter that throws naming its key', () => {
+    let reads = 0;
+    const options = Object.defineProperty({ signal: undefined }, 'maxFaces', { enumerable: true, get: () => ++reads });
+    expect(readKnownOptions(options as { maxFaces?: number; signal?: unknown }, ['maxFaces', 'signal'])).toEqual({ maxFaces: 1 });
+    expect(reads).toBe(1);
+    const throwing = Object.defineProperty({}, 'maxFaces', { enumerable: true, get: () => { throw 42; } });
+    expect(() => readKnownOptions(throwing as { maxFaces?: number }, ['maxFaces'])).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST', details: expect.objectContaining({ field: 'maxFaces' }) }));
+    expect(() => readKnownOptions({ maxFace: 1 } as { maxFaces?: number }, ['maxFaces'])).toThrow(expect.objectContaining({ details: expect.objectContaining({ kind: 'unknown_option' }) }));
   });
 });

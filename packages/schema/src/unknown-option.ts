@@ -28,6 +28,26 @@ export function assertKnownKeys(options: object, known: readonly string[], elsew
 }
 
 /**
+ * The caller's options, checked ({@link assertKnownKeys}) and read once into a plain object: a getter or proxy trap
+ * that throws is `INVALID_REQUEST` naming the key, and nothing read later can change under the caller's feet.
+ * @throws EmoLensError `INVALID_REQUEST` (`details.field`: the key, or `options`).
+ */
+export function readKnownOptions<T extends object>(options: T, known: readonly (keyof T & string)[]): Partial<T> {
+  assertKnownKeys(options, known);
+  const copy: Partial<T> = {};
+  for (const key of known) {
+    let value: unknown;
+    try {
+      value = options[key];
+    } catch (cause) {
+      throw new EmoLensError('INVALID_REQUEST', `${key} could not be read`, { field: key, reason: cause instanceof Error ? cause.message : 'its getter threw' });
+    }
+    if (value !== undefined) (copy as Record<string, unknown>)[key] = value;
+  }
+  return copy;
+}
+
+/**
  * The `INVALID_REQUEST` for option `key` (`details.kind: 'unknown_option'`, `details.field: key`), with a
  * `suggestion`: the known key it is closest to, or the call that takes it.
  * @param known - the keys the call takes.

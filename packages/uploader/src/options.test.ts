@@ -126,4 +126,10 @@ describe('resolveOptions', () => {
       expect.objectContaining({ code: 'INVALID_REQUEST', details: expect.objectContaining({ kind: 'unknown_option', field: 'maxQueueByte', suggestion: 'Did you mean "maxQueueBytes"?' }) }),
     );
   });
+  it('refuses an option whose getter throws with INVALID_REQUEST naming it, not the raw error', () => {
+    for (const thrown of [new TypeError('no'), 42]) {
+      const options = Object.defineProperty({ ...base }, 'maxSide', { enumerable: true, get: () => { throw thrown; } }) as UploaderOptions;
+      expect(() => resolveOptions(options)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST', details: expect.objectContaining({ field: 'maxSide' }) }));
+    }
+  });
 });

@@ -2,7 +2,7 @@
  * Every option of the uploader, declared once with its default, and {@link resolveOptions}, which checks them and
  * fills in the defaults in one place.
  */
-import { assertKnownKeys, EmoLensError } from '@emolens/schema';
+import { EmoLensError, readKnownOptions } from '@emolens/schema';
 
 /** Default longest side, in pixels, of the JPEG an image is re-encoded to. */
 export const DEFAULT_MAX_SIDE = 640;
@@ -99,9 +99,9 @@ const OPTION_KEYS: readonly (keyof UploaderOptions)[] = [
  * option (a missing endpoint, a non-boolean consent, a number out of range, an unknown key: `details.kind:
  * 'unknown_option'`).
  */
-export function resolveOptions(options: UploaderOptions): ResolvedUploaderOptions {
-  if (typeof options !== 'object' || options === null) throw invalid('options', 'createUploader needs an options object');
-  assertKnownKeys(options, OPTION_KEYS);
+export function resolveOptions(given: UploaderOptions): ResolvedUploaderOptions {
+  if (typeof given !== 'object' || given === null) throw invalid('options', 'createUploader needs an options object');
+  const options = readKnownOptions(given, OPTION_KEYS) as UploaderOptions;
   const endpoint = resolveEndpoint(options.endpoint);
   if (typeof options.consent !== 'boolean') throw invalid('consent', 'consent must be true or false: the app decides whether the user agreed');
   if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey === '')) throw invalid('apiKey', 'apiKey must be a non-empty string');
