@@ -345,8 +345,8 @@ describe('files that are not (whole) videos', () => {
 describe('damaged data', () => {
   it.for(['vp8', 'avc'] as const)('%s: a damaged frame loses the frames from it to the next key frame, and the pass goes on there', async (codec, context) => {
     if (!videos[codec]) context.skip('this Chromium cannot encode it');
-    // Frame 40's bytes overwritten; key frames at 0, 30, 60. The decoder reads ahead and drops what it decoded when
-    // it refuses frame 40: the frames before it are decoded again, up to the damage.
+    // Frame 40's bytes overwritten; key frames at 0, 30, 60. A consumer as fast as the decoder has taken every frame
+    // before the damage when the decoder refuses it; decoding starts again at frame 60.
     await t.page.evaluate(async ({ codec }) => {
       const fixture = (await window.loadModule('/video-fixture.ts')) as typeof import('./page/video-fixture.ts');
       await fixture.damageFrames(codec, [40], `${codec}-damaged`);

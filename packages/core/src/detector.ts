@@ -74,8 +74,10 @@ export interface Detector {
    * same way), or an array of frames as WIA `frames_base64` has them (data URLs or base64 images, at most
    * `MAX_FRAMES_BASE64`, never fetched; frame `i` is at `i × 1000 / frame_rate` ms, 30 fps by default).
    *
-   * The result: `timestamp_ms` is each frame's own time from the video's first frame; `frame_count` the frames within
-   * the span; `analyzed_frames` the timeline's length, `⌈frame_count / sample_rate⌉`; `duration_ms` the span's length.
+   * The result: `timestamp_ms` is each frame's own time from the video's start, as a player shows it (an MP4's edit
+   * list honoured); `frame_count` the frames within the span; `analyzed_frames` the timeline's length,
+   * `⌈frame_count / sample_rate⌉` less `undecodable_frames` (present when damaged data cost frames: decoding starts
+   * again at the next key frame); `duration_ms` the span's length.
    * With `track_faces` (the default) the frames are one stream: a face keeps its `face_id` through the video, its
    * emotions and dimensions are smoothed over the video's own timestamps (the frame's own values in `raw`), and
    * `emotions.primary` is held by hysteresis, so `emotion_transitions` counts real changes of expression. With
@@ -121,7 +123,8 @@ export interface Detector {
    *
    * Options are validated at once: a bad one, or a source that cannot give frames, throws `INVALID_REQUEST`
    * (`details.field`). Later failures of one frame go to `onError` and the stream goes on; a fatal one (the
-   * detector disposed, the worker crashed) ends it, as do `stop()`, the `signal` and the source's end —
+   * detector disposed, the worker crashed, a cross-origin source the page may not read) ends it, as do `stop()`,
+   * the `signal` and the source's end —
    * `done` says which. The caller's camera is never stopped by the SDK.
    *
    * @example
@@ -264,7 +267,7 @@ class WorkerDetector implements Detector {
     const id = newRequestId();
     return typed(async () => {
       const request = parseWiaFaceRequest(body);
-      const signal = requestSignal(options);
+      const signal = requestSignal(options, 'face');
       const detectOptions = { ...detectOptionsFromWia(request.options), ...(signal ? { signal } : {}) };
       const input = request.image_url ?? request.image_base64;
       const { result } = await this.run(id, input, detectOptions, request.image_url !== undefined ? {} : { dataOnly: true });
@@ -281,7 +284,8 @@ class WorkerDetector implements Detector {
   /** The call `id`: its options read (`signals`: switches that replace the options' own), then {@link WorkerDetector.analyze} under its stop signal. */
   private async run(id: string, input: ImageInput, options: DetectOptions, rules: StringRules, signals?: Record<SignalOption, boolean>): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
     const started = performance.now();
-    const resolved = resolveCallOptions(options, this.maxFaces, this.timeoutMs);
+    // The signals given replace the options' own: only predictWakee gives them, and its options have none.
+    const resolved = resolveCallOptions(options, this.maxFaces, this.timeoutMs, signals ? 'predictWakee' : 'detect');
     const { signal: caller, timeoutMs } = resolved;
     const frame = signals ? { ...resolved.frame, ...signals } : resolved.frame;
     this.assertUsable(caller);
@@ -320,7 +324,7 @@ class WorkerDetector implements Detector {
     const id = newRequestId();
     return typed(async () => {
       const request = parseWiaVideoRequest(body);
-      const signal = requestSignal(options);
+      const signal = requestSignal(options, 'video');
       const given = { ...request.options, ...(signal ? { signal } : {}) };
       if (request.video_url !== undefined) return this.video(id, request.video_url, resolveVideoOptions(given, this.maxFaces, this.timeoutMs, 'file'));
       return this.video(id, request.frames_base64, resolveVideoOptions(given, this.maxFaces, this.timeoutMs, 'frames'));
@@ -434,7 +438,7 @@ class WorkerDetector implements Detector {
   calibrate(input: ImageInput, options: Pick<DetectOptions, 'faceRange' | 'timeoutMs' | 'signal'> = {}): Promise<Baseline> {
     const id = newRequestId();
     return typed(async () => {
-      const { frame, signal: caller, timeoutMs } = resolveCallOptions(options, this.maxFaces, this.timeoutMs);
+      const { frame, signal: caller, timeoutMs } = resolveCallOptions(options, this.maxFaces, this.timeoutMs, 'calibrate');
       this.assertUsable(caller);
       const stop = callStop(caller, timeoutMs);
       try {

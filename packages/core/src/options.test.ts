@@ -13,6 +13,7 @@ import {
   detectOptionsFromWia,
   resolveDetectOptions,
   requestSignal,
+  resolveCallOptions,
   resolveDetectorOptions,
   resolveStreamOptions,
   resolveTrackingOptions,
@@ -299,13 +300,22 @@ describe('unknown option keys', () => {
 
   it("refuses any key but signal in a REST-shaped call's options, pointing to the request body", () => {
     const signal = new AbortController().signal;
-    expect(requestSignal({ signal })).toBe(signal);
-    expect(requestSignal(undefined)).toBeUndefined();
-    expect(unknownKey(() => requestSignal({ maxFaces: 2 } as never)).message).toBe('"maxFaces" is an option of the request body (options.max_faces), not of this call');
-    expect(unknownKey(() => requestSignal({ max_faces: 2 } as never)).message).toBe('"max_faces" is an option of the request body (options.max_faces), not of this call');
-    expect(unknownKey(() => requestSignal({ classifier: 'x' } as never)).message).toBe('unknown option "classifier"');
-    expect(unknownKey(() => requestSignal({ signl: signal } as never)).details['suggestion']).toBe('Did you mean "signal"?');
-    expect(rejectedField(() => requestSignal('x' as never))).toBe('options');
+    expect(requestSignal({ signal }, 'face')).toBe(signal);
+    expect(requestSignal(undefined, 'video')).toBeUndefined();
+    expect(unknownKey(() => requestSignal({ maxFaces: 2 } as never, 'face')).message).toBe('"maxFaces" is an option of the request body, as options.max_faces, not of this call');
+    expect(unknownKey(() => requestSignal({ sample_rate: 2 } as never, 'video')).message).toBe('"sample_rate" is an option of the request body, as options.sample_rate, not of this call');
+    // Each request's own: a video option is no option of the face request's body.
+    expect(unknownKey(() => requestSignal({ sample_rate: 2 } as never, 'face')).message).toBe('unknown option "sample_rate"');
+    expect(unknownKey(() => requestSignal({ classifier: 'x' } as never, 'face')).message).toBe('unknown option "classifier"');
+    expect(unknownKey(() => requestSignal({ signl: signal } as never, 'face')).details['suggestion']).toBe('Did you mean "signal"?');
+    expect(rejectedField(() => requestSignal('x' as never, 'face'))).toBe('options');
+  });
+
+  it("refuses what calibrate() and predictWakee() would ignore: calibrate takes three keys, predictWakee no signal switch", () => {
+    expect(() => resolveCallOptions({ faceRange: 'short', timeoutMs: 5 }, 5, 30_000, 'calibrate')).not.toThrow();
+    expect(unknownKey(() => resolveCallOptions({ maxFaces: 1 }, 5, 30_000, 'calibrate')).message).toBe('"maxFaces" is an option of createDetector(), not of this call');
+    expect(() => resolveCallOptions({ maxFaces: 1, minFaceSize: 10 }, 5, 30_000, 'predictWakee')).not.toThrow();
+    expect(unknownKey(() => resolveCallOptions({ returnLandmarks: true }, 5, 30_000, 'predictWakee')).details['field']).toBe('returnLandmarks');
   });
 
   it('refuses options whose keys cannot be listed, naming options', () => {

@@ -287,8 +287,8 @@ export interface CallOptions {
  * @throws EmoLensError `INVALID_REQUEST` naming the field (`details.field`) of a value out of range, or of a key
  * the call does not take (`details.kind: 'unknown_option'`).
  */
-export function resolveCallOptions(given: DetectOptions | undefined, detectorMaxFaces: number, detectorTimeoutMs: number): CallOptions {
-  checkKeys(given, 'detect');
+export function resolveCallOptions(given: DetectOptions | undefined, detectorMaxFaces: number, detectorTimeoutMs: number, call: 'detect' | 'calibrate' | 'predictWakee' = 'detect'): CallOptions {
+  checkKeys(given, call);
   return readCallOptions(given, detectorMaxFaces, detectorTimeoutMs);
 }
 
@@ -329,30 +329,28 @@ export function detectOptionsFromWia(options: WiaFaceRequestOptions): DetectOpti
   };
 }
 
-/** The options a WIA request carries in its body, under either name, for the error of one given beside `signal`. */
-const IN_THE_REQUEST_BODY: ReadonlyMap<string, string> = new Map(
-  [
-    ['maxFaces', 'max_faces'],
-    ['minFaceSize', 'min_face_size'],
-    ['returnLandmarks', 'return_landmarks'],
-    ['returnDimensions', 'return_dimensions'],
-    ['returnActionUnits', 'return_action_units'],
-    ['sample_rate', 'sample_rate'],
-    ['start_time_ms', 'start_time_ms'],
-    ['end_time_ms', 'end_time_ms'],
-    ['track_faces', 'track_faces'],
-  ].flatMap(([key, wia]) => [key, wia].map((name) => [name!, `the request body (options.${wia})`] as const)),
-);
+/**
+ * The options each WIA request carries in its body (its name there, and the SDK's), for the error of one given beside
+ * `signal`: the face request's, and the video request's.
+ */
+const IN_THE_REQUEST_BODY = {
+  face: bodyOptions([['maxFaces', 'max_faces'], ['minFaceSize', 'min_face_size'], ['returnLandmarks', 'return_landmarks'], ['returnDimensions', 'return_dimensions'], ['returnActionUnits', 'return_action_units']]),
+  video: bodyOptions([['sampleRate', 'sample_rate'], ['startTimeMs', 'start_time_ms'], ['endTimeMs', 'end_time_ms'], ['trackFaces', 'track_faces']]),
+} as const;
+
+function bodyOptions(pairs: readonly (readonly [string, string])[]): ReadonlyMap<string, string> {
+  return new Map(pairs.flatMap(([key, wia]) => [key, wia].map((name) => [name, `the request body, as options.${wia}`] as const)));
+}
 
 /**
  * The options of a REST-shaped call (`analyzeFace`, `analyzeFaceVideo`): its request body holds the options, so the
  * second argument takes only `signal`.
  * @throws EmoLensError `INVALID_REQUEST` naming `options`, `signal`, or another key (`details.kind: 'unknown_option'`).
  */
-export function requestSignal(given: { signal?: AbortSignal } | undefined): AbortSignal | undefined {
+export function requestSignal(given: { signal?: AbortSignal } | undefined, request: keyof typeof IN_THE_REQUEST_BODY): AbortSignal | undefined {
   if (given !== undefined) {
     checkObject(given);
-    assertKnownKeys(given, ['signal'], IN_THE_REQUEST_BODY);
+    assertKnownKeys(given, ['signal'], IN_THE_REQUEST_BODY[request]);
   }
   return callSignal(given);
 }
@@ -654,16 +652,20 @@ export function resolveVideoOptions(given: VideoOptions | undefined, detectorMax
   return { frame, tracking, video, frameRate: input === 'frames' ? (frameRate ?? DEFAULT_FRAME_RATE) : undefined, onProgress, signal, timeoutMs };
 }
 
-const DETECTOR_OPTION_KEYS: readonly (keyof DetectorOptions)[] = [
-  'classifier', 'backend', 'webgpu', 'threads', 'baseUrl', 'cache', 'maxFaces', 'minDetectionConfidence', 'classifierWorker',
-  'onProgress', 'onError', 'maxPixels', 'maxBytes', 'timeoutMs', 'startTimeoutMs', 'worker',
-];
+// Records of each interface's keys, so that an option added to the interface and not here fails to compile.
+const DETECTOR_OPTION_KEYS = Object.keys({
+  classifier: true, backend: true, webgpu: true, threads: true, baseUrl: true, cache: true, maxFaces: true, minDetectionConfidence: true,
+  classifierWorker: true, onProgress: true, onError: true, maxPixels: true, maxBytes: true, timeoutMs: true, startTimeoutMs: true, worker: true,
+} satisfies Record<keyof DetectorOptions, true>) as (keyof DetectorOptions)[];
 const DETECT_OPTION_KEYS: readonly (keyof DetectOptions)[] = [...(Object.keys(SIGNAL_DEFAULTS) as SignalOption[]), 'maxFaces', 'minFaceSize', 'faceRange', 'timeoutMs', 'signal', 'calibration'];
 
 /** The keys each kind of call takes, and the name it goes by in an error. */
 const CALL_KEYS = {
   createDetector: { name: 'createDetector()', keys: DETECTOR_OPTION_KEYS as readonly string[] },
   detect: { name: 'detect()', keys: DETECT_OPTION_KEYS as readonly string[] },
+  calibrate: { name: 'calibrate()', keys: ['faceRange', 'timeoutMs', 'signal'] as readonly string[] },
+  // predictWakee sets the signals itself (learning states on, the others off).
+  predictWakee: { name: 'predictWakee()', keys: DETECT_OPTION_KEYS.filter((key) => !(key in SIGNAL_DEFAULTS)) as readonly string[] },
   stream: { name: 'stream()', keys: [...DETECT_OPTION_KEYS, ...TRACKING_OPTION_KEYS, ...STREAM_CALLBACK_KEYS] as readonly string[] },
   // frames() hands each result to its loop: it has no onResult.
   frames: { name: 'frames()', keys: [...DETECT_OPTION_KEYS, ...TRACKING_OPTION_KEYS, 'onError'] as readonly string[] },

@@ -26,6 +26,8 @@ export class WorkerHost {
   private disposed = false;
   /** Workers already ended (see {@link WorkerHost.end}). */
   private readonly ended = new WeakSet<Worker>();
+  /** Whether a worker of this host ever started: after that, one that dies while restarting is a crash. */
+  private everStarted = false;
   /** Ends a start in progress (its `init` may never answer: a stalled download, a runtime that never compiles). */
   private abortLaunch: ((error: EmoLensError) => void) | undefined;
 
@@ -91,8 +93,8 @@ export class WorkerHost {
     const pending = new Set<(error: EmoLensError) => void>();
     let loaded = false;
     const onError = (event: Event) => {
-      if (!loaded) {
-        // Before the worker ever answered, there is no detector to crash: the start failed. A plain `error` event
+      if (!loaded && !this.everStarted) {
+        // Before the first worker ever answered, there is no detector to crash: the start failed. A plain `error` event
         // means its script did not load; an ErrorEvent, that it threw as it started (a script a bundler broke, a
         // device out of memory while the models load). Neither is reported to onError.
         const error = event.type === 'error' && !(event instanceof ErrorEvent) ? workerNotLoaded() : workerFailedToStart(event instanceof ErrorEvent ? event.message || 'uncaught error' : 'a message could not be deserialised');
@@ -126,6 +128,7 @@ export class WorkerHost {
           .init(this.config, this.onProgress ? proxy(this.onProgress) : undefined)
           .then((info) => {
             loaded = true;
+            this.everStarted = true;
             resolve(info);
           }, reject)
           .finally(() => pending.delete(reject));

@@ -101,10 +101,14 @@ export interface ResolvedPersonaliserOptions {
   onTrainError: ((error: EmoLensError) => void) | undefined;
 }
 
-/** Every key of {@link PersonaliserOptions}: another is refused (a misspelt option would be left at its default). */
-const OPTION_KEYS: readonly (keyof PersonaliserOptions)[] = [
-  'storeName', 'inMemory', 'blendK', 'retrainEvery', 'maxCorrections', 'training', 'worker', 'hiddenUnits', 'epochs', 'seed', 'trainingLoad', 'onTrained', 'onTrainError',
-];
+/**
+ * Every key of {@link PersonaliserOptions}: another is refused (a misspelt option would be left at its default). Written
+ * as a record of the interface's keys, so that an option added there and not here fails to compile.
+ */
+const OPTION_KEYS = Object.keys({
+  storeName: true, inMemory: true, blendK: true, retrainEvery: true, maxCorrections: true, training: true, worker: true,
+  hiddenUnits: true, epochs: true, seed: true, trainingLoad: true, onTrained: true, onTrainError: true,
+} satisfies Record<keyof PersonaliserOptions, true>) as (keyof PersonaliserOptions)[];
 
 /**
  * Checks `options` and fills in the defaults. Throws `INVALID_REQUEST` with `details.field` naming the first bad

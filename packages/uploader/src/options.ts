@@ -89,10 +89,14 @@ export interface ResolvedUploaderOptions {
   fetch: typeof fetch;
 }
 
-/** Every key of {@link UploaderOptions}: another is refused (a misspelt option would be left at its default). */
-const OPTION_KEYS: readonly (keyof UploaderOptions)[] = [
-  'endpoint', 'apiKey', 'consent', 'name', 'maxSide', 'jpegQuality', 'maxQueueBytes', 'retryBaseMs', 'retryMaxMs', 'retryFactor', 'maxAttempts', 'maxRetryAfterMs', 'requestTimeoutMs', 'fetch',
-];
+/**
+ * Every key of {@link UploaderOptions}: another is refused (a misspelt option would be left at its default). Written
+ * as a record of the interface's keys, so that an option added there and not here fails to compile.
+ */
+const OPTION_KEYS = Object.keys({
+  endpoint: true, apiKey: true, consent: true, name: true, maxSide: true, jpegQuality: true, maxQueueBytes: true, retryBaseMs: true,
+  retryMaxMs: true, retryFactor: true, maxAttempts: true, maxRetryAfterMs: true, requestTimeoutMs: true, fetch: true,
+} satisfies Record<keyof UploaderOptions, true>) as (keyof UploaderOptions)[];
 
 /**
  * Checks `options` and fills in the defaults. Throws `INVALID_REQUEST` with `details.field` naming the first bad

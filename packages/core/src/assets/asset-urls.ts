@@ -68,13 +68,13 @@ export function requireClassifierAsset(classifier: string, urls: AssetUrls): voi
  * `url` with the first 16 hex digits of `sha256` in its `sha256` query parameter, so new bytes are a new URL
  * for the HTTP cache and CDNs too (static servers ignore the query). Added here rather than in the bundler's
  * `new URL('…', import.meta.url)`, whose specifier must stay a plain file path for every bundler. `data:` URLs
- * (assets a bundler inlined) hold their bytes already, and `blob:` URLs take no query: both are left as they are.
+ * (assets a bundler inlined) hold their bytes already, and `blob:` URLs take no query: both keep their bytes as they are.
  * A path without an origin is resolved against the page: Next.js's bundlers turn `new URL('…', import.meta.url)`
  * into an object whose `href` is `/_next/static/media/…`.
  */
 export function withAssetHash(url: string, sha256: string): string {
   const parsed = new URL(url, globalThis.location?.href);
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return url;
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return parsed.href;
   parsed.searchParams.set(ASSET_HASH_PARAM, sha256.slice(0, URL_HASH_LENGTH));
   return parsed.href;
 }

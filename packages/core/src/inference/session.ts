@@ -14,7 +14,7 @@ export async function createSession(ort: Ort, name: string, model: Uint8Array, p
     const reason = String(cause);
     // The runtime's first session is where a Content-Security-Policy stops it: WebAssembly compiled without
     // 'wasm-unsafe-eval', its glue or threads imported from a blob: URL that script-src does not allow.
-    const refusedByPolicy = /unsafe-eval|Content Security Policy|blob:/i.test(reason);
+    const refusedByPolicy = /unsafe-eval|Content Security Policy|Refused to|dynamically imported module: blob:/i.test(reason);
     throw new EmoLensError('MODEL_LOAD_FAILED', `Could not create the ${name} session on ${provider}`, {
       reason,
       model: name,

@@ -7,7 +7,7 @@
 export interface DecodedVideoFrame {
   /** The frame upright at its display size; the caller owns it (transfer it, or `close()` it). */
   bitmap: ImageBitmap;
-  /** The frame's presentation timestamp in ms from the video's first frame (frame 0 is at 0), to the µs. */
+  /** The frame's presentation timestamp in ms from the video's start (frame 0 is at 0; see `frameTable`), to the µs. */
   timestampMs: number;
   /** The frame's index in the video, in presentation order (0 is its first frame, whatever the window). */
   index: number;

@@ -18,7 +18,7 @@ const MS_DECIMALS = 3;
 export interface FrameTable {
   /** Each frame's presentation timestamp in seconds, as the demuxer gives it, ascending. */
   readonly seconds: Float64Array;
-  /** Each frame's timestamp in ms from the track's first frame (so frame 0 is at 0), rounded to the µs. */
+  /** Each frame's timestamp in ms from the video's start (frame 0 is at 0; see {@link frameTable}), rounded to the µs. */
   readonly ms: Float64Array;
   /** From the first frame's start to the video's end (see {@link frameTable}), in ms. */
   readonly durationMs: number;

@@ -35,7 +35,7 @@ export interface VideoFramesOptions extends FrameWindow {
 /** An opened video: its length, and its frames to pull. */
 export interface VideoFrames extends FrameSource {
   /**
-   * The video's length in ms from its first frame: the container's duration where it ends within two frames of the
+   * The video's length in ms from its start (frame 0): the container's duration where it ends within two frames of the
    * last one (what a player shows), else the end of the last frame.
    */
   readonly durationMs: number;
@@ -185,7 +185,9 @@ async function* frames(opened: OpenedTrack, table: FrameTable, selection: FrameS
   if (stop.reason === CLOSED) return;
   if (stop.aborted) throw stop.reason;
   // Damage everywhere: not one frame of the window could be decoded.
-  if (damage.first !== undefined && read.delivered === 0) throw readError(damage.first, 'no frame of the window could be decoded');
+  if ((damage.first !== undefined || damage.lost > 0) && read.delivered === 0) {
+    throw invalidVideo('undecodable', 'no frame of the video within the window could be decoded: its data is damaged', { suggestion: 'The file is damaged where the analysis asked for frames: try another span, or another copy of the file.' }, damage.first);
+  }
   // The decoder ran out of frames before the window's end: the frame table (an MP4's, at the file's start) lists
   // frames whose bytes are not there.
   if (read.next < selection.end) throw cutShort(read.next, count);
@@ -214,9 +216,17 @@ async function* run(
   stop.addEventListener('abort', end, { once: true });
   try {
     for (;;) {
-      const result = await stoppable(samples.next(), stop, (late) => late.value?.close());
-      if (result.done) return undefined;
-      const out = await deliverable(result.value, table, selection, read.next, maxPixels);
+      let out: Awaited<ReturnType<typeof deliverable>>;
+      try {
+        const result = await stoppable(samples.next(), stop, (late) => late.value?.close());
+        if (result.done) return undefined;
+        out = await deliverable(result.value, table, selection, read.next, maxPixels);
+      } catch (error) {
+        // Only the decoder's refusal of a packet is damage; a stop, the SDK's own errors (a frame over maxPixels)
+        // and anything else (the file unreadable, a bitmap that could not be made) end the pass.
+        if (isDecodeError(error) && !stop.aborted) return error;
+        throw error === CLOSED ? error : readError(error, `frame ${read.next} could not be decoded`);
+      }
       damage.lost += selectedBetween(selection, read.next, out.index);
       read.next = out.next;
       if (!out.frame) continue;
@@ -227,13 +237,15 @@ async function* run(
       read.delivered++;
       yield out.frame;
     }
-  } catch (error) {
-    if (error === CLOSED || stop.aborted || isEmoLensError(error)) throw error === CLOSED ? error : readError(error, `frame ${read.next} could not be decoded`);
-    return error;
   } finally {
     stop.removeEventListener('abort', end);
     await samples.return().catch(() => undefined);
   }
+}
+
+/** WebCodecs' error for data its decoder cannot decode (`EncodingError`: "Decoding error."). */
+function isDecodeError(error: unknown): boolean {
+  return typeof DOMException !== 'undefined' && error instanceof DOMException && error.name === 'EncodingError';
 }
 
 /**
