@@ -98,6 +98,7 @@ function fold(key: string): string {
 /**
  * Optimal string alignment distance (Levenshtein plus swaps of neighbours) between `a` and `b`, or `limit + 1`
  * once it exceeds `limit` (an option key may be any length the caller wrote).
+ * @internal Exported for its tests; {@link nearestKey} is the API.
  */
 export function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
