@@ -15,6 +15,8 @@ import { happyPhoto } from './photos.ts';
 import { centreSquare, decodeJpeg, writeScenarioVideo } from './y4m.ts';
 
 const SECONDS = 9;
+/** The page module that records a WebM in the page, on the test server. */
+const RECORDER = '/recorded-video.ts';
 /**
  * Face A runs left → right, face B right → left 110 px lower, crossing at 4.5 s: their pictures overlap by 20 px
  * (more hides A's chin, and BlazeFace loses it: that is detection, not tracking).
@@ -374,27 +376,12 @@ describe('detector.stream on a camera', () => {
   }, 60_000);
 
   it('a <video> that has already ended gives its last frame once, then the stream ends', async () => {
-    const out = await t.page.evaluate(async (url) => {
+    const out = await t.page.evaluate(async ({ url, recorder }) => {
       const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
-      const photo = await createImageBitmap(await (await fetch(url)).blob());
-      const canvas = Object.assign(document.createElement('canvas'), { width: photo.width, height: photo.height });
-      const context = canvas.getContext('2d')!;
-      const recorder = new MediaRecorder(canvas.captureStream(30), { mimeType: 'video/webm' });
-      const chunks: Blob[] = [];
-      recorder.ondataavailable = (event) => chunks.push(event.data);
-      recorder.start();
-      const until = performance.now() + 600;
-      while (performance.now() < until) {
-        context.drawImage(photo, 0, 0);
-        await new Promise((r) => setTimeout(r, 33));
-      }
-      await new Promise((resolve) => {
-        recorder.onstop = resolve;
-        recorder.stop();
-      });
+      const { recordPhotoWebm } = (await window.loadModule(recorder)) as typeof import('./page/recorded-video.ts');
       const video = document.createElement('video');
       video.muted = true;
-      video.src = URL.createObjectURL(new Blob(chunks, { type: 'video/webm' }));
+      video.src = URL.createObjectURL(await recordPhotoWebm(url, 600));
       await video.play();
       await new Promise((resolve) => (video.ended ? resolve(null) : video.addEventListener('ended', resolve, { once: true })));
       const faces: number[] = [];
@@ -402,34 +389,19 @@ describe('detector.stream on a camera', () => {
       const end = await Promise.race([live.done, new Promise<null>((r) => setTimeout(() => r(null), 15_000))]);
       if (!end) await live.stop();
       return { reason: end?.reason ?? 'still running after 15 s', faces };
-    }, happyPhoto());
+    }, { url: happyPhoto(), recorder: RECORDER });
     expect(out.reason).toBe('ended');
     expect(out.faces).toEqual([1]);
   }, 60_000);
 
   it('ends at its first frame with INVALID_IMAGE cross_origin on a <video> from another origin without CORS', async () => {
-    const webm = await t.page.evaluate(async (url) => {
-      const photo = await createImageBitmap(await (await fetch(url)).blob());
-      const canvas = Object.assign(document.createElement('canvas'), { width: photo.width, height: photo.height });
-      const context = canvas.getContext('2d')!;
-      const recorder = new MediaRecorder(canvas.captureStream(30), { mimeType: 'video/webm' });
-      const chunks: Blob[] = [];
-      recorder.ondataavailable = (event) => chunks.push(event.data);
-      recorder.start();
-      const until = performance.now() + 600;
-      while (performance.now() < until) {
-        context.drawImage(photo, 0, 0);
-        await new Promise((r) => setTimeout(r, 33));
-      }
-      await new Promise((resolve) => {
-        recorder.onstop = resolve;
-        recorder.stop();
-      });
-      const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
+    const webm = await t.page.evaluate(async ({ url, recorder }) => {
+      const { recordPhotoWebm } = (await window.loadModule(recorder)) as typeof import('./page/recorded-video.ts');
+      const bytes = new Uint8Array(await (await recordPhotoWebm(url, 600)).arrayBuffer());
       let binary = '';
       for (const byte of bytes) binary += String.fromCharCode(byte);
       return btoa(binary);
-    }, happyPhoto());
+    }, { url: happyPhoto(), recorder: RECORDER });
     // Another origin, answering without Access-Control-Allow-Origin: the page may play the video, not read it.
     const url = `${inject('isolatedOrigin')}/tainted-${Date.now()}.webm`;
     await t.page.route(url, (route) => route.fulfill({ status: 200, contentType: 'video/webm', body: Buffer.from(webm, 'base64') }));
