@@ -4,7 +4,7 @@
  * resolved objects (their configs are `Pick`s of {@link ResolvedDetectorOptions}), so no option is declared,
  * defaulted or checked anywhere else. A bad value rejects with `INVALID_REQUEST`, `details.field` naming it.
  */
-import { EmoLensError, FIELD_DEFAULTS, MAX_FACES, MIN_FACE_SIZE, parseWiaVideoOptions, assertKnownKeys, type WiaFaceRequestOptions, type WiaVideoRequestOptions, type WiaVideoRequestOptionsBody, isPlatform } from '@emolens/schema';
+import { EmoLensError, FIELD_DEFAULTS, MAX_FACES, MIN_FACE_SIZE, parseWiaVideoOptions, assertKnownKeys, readOptions, type WiaFaceRequestOptions, type WiaVideoRequestOptions, type WiaVideoRequestOptionsBody, isPlatform } from '@emolens/schema';
 import { parseBaseline, type Baseline } from './pipeline/derive/baseline.js';
 import type { AssetUrlMap, ClassifierModule, WebGpuRuntime } from './assets/extras.js';
 import { DEFAULT_CLASSIFIER } from './assets/registry.js';
@@ -12,7 +12,6 @@ import { assetBase } from './assets/asset-urls.js';
 import type { Backend, ProgressCallback } from './assets/progress.js';
 import type { DetectorRange } from './pipeline/find/detector-range.js';
 import type { StreamFrameResult } from './stream/live-stream.js';
-
 
 /** Backend choice: `auto` picks WebGPU on a real (non-fallback) adapter that passes a self-check, else WASM. */
 export type BackendPreference = 'auto' | Backend;
@@ -672,12 +671,19 @@ const CALL_KEYS = {
   analyzeVideo: { name: 'analyzeVideo()', keys: [...DETECT_OPTION_KEYS, ...TRACKING_OPTION_KEYS, ...VIDEO_OPTION_KEYS] as readonly string[] },
 } as const;
 
+/** Each call's {@link keysElsewhere}, built on its first use: every call checks its keys. */
+const ELSEWHERE = new Map<keyof typeof CALL_KEYS, ReadonlyMap<string, string>>();
+
 /** The keys that other calls take and `call` does not, each with the first such call's name. */
-function keysElsewhere(call: keyof typeof CALL_KEYS): Map<string, string> {
-  const own = CALL_KEYS[call].keys;
-  const elsewhere = new Map<string, string>();
-  for (const { name, keys } of Object.values(CALL_KEYS)) {
-    for (const key of keys) if (!own.includes(key) && !elsewhere.has(key)) elsewhere.set(key, name);
+function keysElsewhere(call: keyof typeof CALL_KEYS): ReadonlyMap<string, string> {
+  let elsewhere = ELSEWHERE.get(call);
+  if (!elsewhere) {
+    const own = CALL_KEYS[call].keys;
+    const built = new Map<string, string>();
+    for (const { name, keys } of Object.values(CALL_KEYS)) {
+      for (const key of keys) if (!own.includes(key) && !built.has(key)) built.set(key, name);
+    }
+    ELSEWHERE.set(call, (elsewhere = built));
   }
   return elsewhere;
 }
@@ -693,24 +699,11 @@ function checkKeys(options: unknown, call: keyof typeof CALL_KEYS): void {
   assertKnownKeys(options, CALL_KEYS[call].keys, keysElsewhere(call));
 }
 
-/**
- * The caller's options as a plain object, each known key read once: a getter or proxy trap that throws is
- * `INVALID_REQUEST` naming the key, and nothing read later can change under the SDK.
- */
-function snapshot<T extends object>(options: unknown, keys: readonly (keyof T)[]): Partial<T> {
+/** The caller's options as a plain object, each of `keys` read once (`readOptions`), after checking they are an object. */
+function snapshot<T extends object>(options: unknown, keys: readonly (keyof T & string)[]): Partial<T> {
   if (options === undefined) return {};
   checkObject(options);
-  const copy: Partial<T> = {};
-  for (const key of keys) {
-    let value: unknown;
-    try {
-      value = (options as Record<PropertyKey, unknown>)[key as PropertyKey];
-    } catch (cause) {
-      fail(String(key), `${String(key)} could not be read`, cause instanceof Error ? cause.message : String(cause));
-    }
-    if (value !== undefined) (copy as Record<PropertyKey, unknown>)[key as PropertyKey] = value;
-  }
-  return copy;
+  return readOptions(options as T, keys);
 }
 
 function checkObject(options: unknown): asserts options is object {

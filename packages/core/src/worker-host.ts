@@ -91,19 +91,18 @@ export class WorkerHost {
     const worker = this.spawn();
     const api = wrap<PipelineApi>(worker);
     const pending = new Set<(error: EmoLensError) => void>();
-    let loaded = false;
     const onError = (event: Event) => {
-      if (!loaded && !this.everStarted) {
+      const reason = event instanceof ErrorEvent ? event.message || 'uncaught error' : 'a message could not be deserialised';
+      if (!this.everStarted) {
         // Before the first worker ever answered, there is no detector to crash: the start failed. A plain `error` event
         // means its script did not load; an ErrorEvent, that it threw as it started (a script a bundler broke, a
         // device out of memory while the models load). Neither is reported to onError.
-        const error = event.type === 'error' && !(event instanceof ErrorEvent) ? workerNotLoaded() : workerFailedToStart(event instanceof ErrorEvent ? event.message || 'uncaught error' : 'a message could not be deserialised');
+        const error = event.type === 'error' && !(event instanceof ErrorEvent) ? workerNotLoaded() : workerFailedToStart(reason);
         for (const reject of pending) reject(error);
         pending.clear();
         this.end(worker, api);
         return;
       }
-      const reason = event instanceof ErrorEvent ? event.message || 'uncaught error' : 'a message could not be deserialised';
       // One error per call in flight (each gets its request id at the public boundary) and one for `onError`,
       // which no call claims: it has an id of its own.
       const crashed = (requestId?: string) =>
@@ -127,7 +126,6 @@ export class WorkerHost {
         api
           .init(this.config, this.onProgress ? proxy(this.onProgress) : undefined)
           .then((info) => {
-            loaded = true;
             this.everStarted = true;
             resolve(info);
           }, reject)

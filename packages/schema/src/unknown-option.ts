@@ -28,23 +28,43 @@ export function assertKnownKeys(options: object, known: readonly string[], elsew
 }
 
 /**
- * The caller's options, checked ({@link assertKnownKeys}) and read once into a plain object: a getter or proxy trap
- * that throws is `INVALID_REQUEST` naming the key, and nothing read later can change under the caller's feet.
- * @throws EmoLensError `INVALID_REQUEST` (`details.field`: the key, or `options`).
+ * The caller's options as a plain object, each of `keys` read once: a getter or proxy trap that throws is
+ * `INVALID_REQUEST` naming the key (`details.value`: what it threw), and nothing read later can change under the
+ * caller's feet. Keys are not checked here ({@link readKnownOptions} does both).
+ * @throws EmoLensError `INVALID_REQUEST` (`details.field`: the key).
  */
-export function readKnownOptions<T extends object>(options: T, known: readonly (keyof T & string)[]): Partial<T> {
-  assertKnownKeys(options, known);
+export function readOptions<T extends object>(options: T, keys: readonly (keyof T & string)[]): Partial<T> {
   const copy: Partial<T> = {};
-  for (const key of known) {
+  for (const key of keys) {
     let value: unknown;
     try {
       value = options[key];
     } catch (cause) {
-      throw new EmoLensError('INVALID_REQUEST', `${key} could not be read`, { field: key, reason: cause instanceof Error ? cause.message : 'its getter threw' });
+      throw new EmoLensError('INVALID_REQUEST', `${key} could not be read`, { field: key, value: thrownText(cause) });
     }
     if (value !== undefined) (copy as Record<string, unknown>)[key] = value;
   }
   return copy;
+}
+
+/**
+ * The caller's options, checked ({@link assertKnownKeys}) and read once ({@link readOptions}).
+ * @throws EmoLensError `INVALID_REQUEST` (`details.field`: the key, or `options`).
+ */
+export function readKnownOptions<T extends object>(options: T, known: readonly (keyof T & string)[]): Partial<T> {
+  assertKnownKeys(options, known);
+  return readOptions(options, known);
+}
+
+/** What a getter threw, as an error's details can carry it (JSON, at most 100 characters). */
+function thrownText(cause: unknown): string {
+  let text: string;
+  try {
+    text = cause instanceof Error ? cause.message : String(cause);
+  } catch {
+    text = typeof cause;
+  }
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }
 
 /**

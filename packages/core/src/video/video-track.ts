@@ -45,10 +45,10 @@ export async function openTrack(blob: Blob): Promise<OpenedTrack> {
 
 /**
  * The track's frames and which are key frames, from one pass over its packets' metadata (their data is not read)
- * and the container's duration. The count is the number of packets: one per frame in MP4, WebM and Matroska for the codecs WebCodecs
- * decodes (VP9's hidden frames ride in a superframe packet with the frame they precede; encoders merge a VP8
- * alt-ref frame with the next one). A WebM or Matroska file cut short is read up to its last whole block
- * (`matroska-whole.ts`); an MP4's table (at its start) lists every frame, those past the cut included.
+ * and the container's duration. The count is the number of packets: one per frame in MP4, WebM and Matroska for the
+ * codecs WebCodecs decodes (VP9's hidden frames ride in a superframe packet with the frame they precede; encoders
+ * merge a VP8 alt-ref frame with the next one). A WebM or Matroska file cut short is read up to its last whole
+ * block (`matroska-whole.ts`); an MP4's table (at its start) lists every frame, those past the cut included.
  */
 export async function scanFrames(track: InputVideoTrack, fileBytes: number, stop: AbortSignal): Promise<FrameTable> {
   const timestamps: number[] = [];
