@@ -163,8 +163,12 @@ describe('consent', () => {
     expect(s.requests).toHaveLength(1);
     expect(await state()).toMatchObject({ consent: false, queued: { items: 3 } });
     expect((await submitError())?.code).toBe('CONSENT_REQUIRED');
-    await t.page.evaluate(() => window.uploaderTest.up!.clear());
-    expect(await state()).toMatchObject({ queued: { items: 0, bytes: 0 }, dead: { items: 0, bytes: 0 } });
+    // Read in the same task as clear() resolves: its promise settles only once state() shows the empty queue.
+    const cleared = await t.page.evaluate(async () => {
+      await window.uploaderTest.up!.clear();
+      return window.uploaderTest.up!.state();
+    });
+    expect(cleared).toMatchObject({ queued: { items: 0, bytes: 0 }, dead: { items: 0, bytes: 0 } });
     await t.page.evaluate(() => window.uploaderTest.up!.setConsent(true));
     expect(await flush()).toEqual({ status: 'empty' });
     expect(s.requests).toHaveLength(1);

@@ -92,7 +92,10 @@ export interface Uploader {
    * browser is offline, no consent, closed), saying which. Waits for another tab's pass first when one is running.
    */
   flush(): Promise<FlushResult>;
-  /** The current state, as last read (the `change` event fires when it changes). */
+  /**
+   * The current state, as last read (the `change` event fires when it changes). Once `submit`, `clear`, `retryDead`
+   * or `deleteDead` has resolved, the counts include that change.
+   */
   state(): UploaderState;
   /** Listens to an event; returns the function that stops listening. */
   on<K extends keyof UploaderEventMap>(type: K, listener: (event: UploaderEventMap[K]) => void): () => void;
@@ -155,6 +158,7 @@ class UploaderImpl implements Uploader {
   private sending = false;
   private stats: QueueStats = EMPTY;
   private statsReads = 0;
+  private latestRead: Promise<void> = Promise.resolve();
   private networkBackAt = Date.now();
   private loop: Promise<DrainResult> | undefined;
   private again = false;
@@ -224,8 +228,8 @@ class UploaderImpl implements Uploader {
     const item = await this.store.add({ id: randomId(), body: JSON.stringify(body), createdAt: Date.now() }, this.options.maxQueueBytes);
     this.events.emit('queued', { item, width: encoded.width, height: encoded.height });
     this.post({ type: 'queued' });
-    void this.refresh();
     this.kickSoon();
+    await this.refresh();
     return item;
   }
 
@@ -271,22 +275,22 @@ class UploaderImpl implements Uploader {
     const item = await this.store.retryDead(id);
     if (!item) return false;
     this.post({ type: 'queued' });
-    void this.refresh();
     this.kickSoon();
+    await this.refresh();
     return true;
   }
 
   async deleteDead(id: string): Promise<boolean> {
     this.assertOpen();
     const deleted = await this.store.deleteDead(id);
-    if (deleted) this.afterChange();
+    if (deleted) await this.afterChange();
     return deleted;
   }
 
   async clear(): Promise<void> {
     this.assertOpen();
     await this.store.clear();
-    this.afterChange();
+    await this.afterChange();
   }
 
   async close(): Promise<void> {
@@ -377,7 +381,7 @@ class UploaderImpl implements Uploader {
               this.changed();
             }
           },
-          changed: () => this.afterChange(),
+          changed: () => void this.afterChange(),
         },
       }),
     ).finally(() => this.setSending(false));
@@ -398,9 +402,9 @@ class UploaderImpl implements Uploader {
   }
 
   /** After this tab changed the store: tell the other tabs, and read the counts again. */
-  private afterChange(): void {
+  private afterChange(): Promise<void> {
     this.post({ type: 'changed' });
-    void this.refresh();
+    return this.refresh();
   }
 
   private post(message: TabMessage): void {
@@ -411,12 +415,21 @@ class UploaderImpl implements Uploader {
     }
   }
 
-  /** Reads the counts from the store; a read that finishes after a later one is dropped. */
-  private async refresh(): Promise<void> {
+  /**
+   * Reads the counts from the store. Settles once `state()` shows them, or the counts of a later read: a read that
+   * finishes after a later one is dropped, so that a caller awaiting a change (e.g. `clear()`) never sees older counts.
+   */
+  private refresh(): Promise<void> {
     const read = ++this.statsReads;
+    this.latestRead = this.readStats(read);
+    return this.latestRead;
+  }
+
+  private async readStats(read: number): Promise<void> {
     try {
       const stats = await this.store.stats();
-      if (read !== this.statsReads || this.closed) return;
+      if (this.closed) return;
+      if (read !== this.statsReads) return this.latestRead;
       this.stats = stats;
       this.changed();
     } catch (error) {
