@@ -8,10 +8,11 @@
  * it may be given up to 40 packets (some decoders need many before they output one), so up to ~40 decoded frames
  * at the start of a pass; from then on at most 8 ahead. Frames outside the sample rate are closed as they come out.
  */
-import { VideoSampleSink, type VideoSample } from 'mediabunny';
+import type { VideoSample } from 'mediabunny';
 import { isEmoLensError, type EmoLensError, isPlatform } from '@emolens/schema';
 import { stopError, stoppable } from '../call-stop.js';
 import type { DecodedVideoFrame, FrameSource } from './frame-source.js';
+import { DamageHoldingSink, isDecodeError } from './damage-holding-sink.js';
 import { checkWindow, frameIndexOf, isSelected, keyFrameAfter, selectedBetween, selectedSpan, selectFrames, windowDurationMs, type FrameSelection, type FrameTable, type FrameWindow } from './frame-table.js';
 import { sampleBitmap } from './sample-bitmap.js';
 import { framesTooLarge, invalidVideo, invalidVideoOption } from './video-errors.js';
@@ -172,10 +173,8 @@ async function* frames(opened: OpenedTrack, table: FrameTable, selection: FrameS
       throw error;
     }
     if (failure === undefined) break;
-    // The decoder refused a packet after the last frame delivered. mediabunny drops the frames it had decoded ahead
-    // of the consumer with the error (up to about 40 at the start of a run, 8 after), and a run started again
-    // before the damage would rush into it as fast: the frames from here to the next key frame are lost, and
-    // decoding starts again there.
+    // The decoder refused a packet after the last frame it gave (the frames it had decoded ahead were delivered):
+    // the frames from here to the next key frame are lost, and decoding starts again there.
     damage.first ??= failure;
     const resume = Math.min(keyFrameAfter(table, read.next) ?? selection.end, selection.end);
     damage.lost += selectedBetween(selection, read.next, resume);
@@ -209,7 +208,9 @@ async function* run(
   damage: Damage,
 ): AsyncGenerator<DecodedVideoFrame, unknown, undefined> {
   const count = table.seconds.length;
-  const samples = new VideoSampleSink(opened.track).samples(table.seconds[read.next], selection.end < count ? table.seconds[selection.end] : Infinity);
+  const sink = new DamageHoldingSink(opened.track);
+  const samples = sink.samples(table.seconds[read.next], selection.end < count ? table.seconds[selection.end] : Infinity);
+
   // Stopped or closed while the consumer holds the pass without pulling: end it now, so that mediabunny closes the
   // frames it decoded ahead (they would otherwise wait for the garbage collector, holding decoder memory).
   const end = () => void samples.return().catch(() => undefined);
@@ -218,8 +219,16 @@ async function* run(
     for (;;) {
       let out: Awaited<ReturnType<typeof deliverable>>;
       try {
-        const result = await stoppable(samples.next(), stop, (late) => late.value?.close());
-        if (result.done) return undefined;
+        // Once the decoder has refused a packet, no frame comes after those already queued: a `next()` still
+        // waiting then would wait for mediabunny to read the rest of the file.
+        const next = samples.next();
+        const result = await stoppable(Promise.race([next, sink.whenHeld()]), stop, (late) => ('refusal' in late ? undefined : late.value?.close()));
+        if ('refusal' in result) {
+          void next.then((late) => late.value?.close(), () => undefined);
+          return result.refusal;
+        }
+        // mediabunny may also reach the file's end once the packets after the refusal are dropped.
+        if (result.done) return sink.refusal;
         out = await deliverable(result.value, table, selection, read.next, maxPixels);
       } catch (error) {
         // Only the decoder's refusal of a packet is damage; a stop, the SDK's own errors (a frame over maxPixels)
@@ -241,11 +250,6 @@ async function* run(
     stop.removeEventListener('abort', end);
     await samples.return().catch(() => undefined);
   }
-}
-
-/** WebCodecs' error for data its decoder cannot decode (`EncodingError`: "Decoding error."). */
-function isDecodeError(error: unknown): boolean {
-  return typeof DOMException !== 'undefined' && error instanceof DOMException && error.name === 'EncodingError';
 }
 
 /**
