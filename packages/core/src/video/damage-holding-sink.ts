@@ -6,8 +6,9 @@
  * dropped, the iterator gives the frames decoded before it and then waits, and {@link DamageHoldingSink.whenHeld}
  * settles with the refusal, so that the reader can end the run after the last good frame.
  *
- * It does so through mediabunny's `_createDecoder` (internal, not in its types). A mediabunny without that method
- * never calls the override: the sink is then a plain `VideoSampleSink`, whose refusal throws as before.
+ * It does so through mediabunny's `_createDecoder` (internal, not in its types), which is why @emolens/core depends
+ * on one exact mediabunny version: check this hook (and the damaged-data tests) when moving to another. A mediabunny
+ * without that method never calls the override: the sink is then a plain `VideoSampleSink`, as before.
  */
 import { VideoSampleSink, type EncodedPacket, type InputVideoTrack, type VideoSample } from 'mediabunny';
 
