@@ -14,7 +14,7 @@ const collect = {
 };
 
 /**
- * The files the build emits are precached, the SDK's wasm runtime and models included, MediaPipe's excepted (see
+ * The files the build emits are precached, the SDK's wasm runtime and models included, the iris model excepted (see
  * `globIgnores`). Workbox's default cap is 2 MiB a file; the largest here, the onnxruntime wasm, ships gzipped at
  * 3.5 MiB. Only what the app's options can load is emitted: the WebGPU runtime and the other classifiers are
  * optional modules it does not import.
@@ -37,9 +37,10 @@ export default defineConfig({
       injectManifest: {
         // The web manifest and its icons are added by the plugin.
         globPatterns: ['**/*.{html,js,mjs,css,svg,wasm,gz,onnx,task}'],
-        // MediaPipe (the face mesh) loads only for landmarks or head pose, which this app never asks for: 7.6 MB
-        // that a first visit need not download. An app that asks for them drops this line.
-        globIgnores: ['**/vision_wasm_module_internal*', '**/face_landmarker*'],
+        // The iris model loads only for `attention` (gaze), which this app never asks for. MediaPipe's face mesh
+        // stays: the photos' learning states and the device's Wakee /predict need it, offline too. An app that
+        // asks for attention drops this line.
+        globIgnores: ['**/human-iris*'],
         maximumFileSizeToCacheInBytes: MAX_PRECACHED_FILE_BYTES,
         rollupFormat: 'es',
       },

@@ -245,10 +245,13 @@ describe('the offline PWA', () => {
     const counts = server.snapshot();
     const twice = Object.entries(counts).filter(([path, c]) => c.requests > 1 && path.startsWith('/assets/'));
     expect(twice, JSON.stringify(twice)).toEqual([]);
-    // What this build can use, and nothing else: no WebGPU runtime, no other classifier.
+    // What this build can use, and nothing else: the face mesh (learning states), no WebGPU runtime, no other
+    // classifier, no iris model (attention only).
     const served = Object.keys(counts).join('\n');
     expect(served).toMatch(/ort-wasm-simd-threaded\.wasm-[^/]*\.gz/);
-    expect(served).not.toMatch(/asyncify|ferplus|human-emotion|faceapi-expression/);
+    expect(served).toMatch(/face_landmarker/);
+    expect(served).toMatch(/vision_wasm_module_internal/);
+    expect(served).not.toMatch(/asyncify|ferplus|human-emotion|faceapi-expression|human-iris/);
 
     const cdp = await context.newCDPSession(page);
     const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
@@ -258,10 +261,7 @@ describe('the offline PWA', () => {
     await cdp.detach();
   }, 180_000);
 
-  it('answers the seeds’ REST APIs on its own origin, online, with their bodies and errors', async () => {
-    expectSeedAnswers(await seedCalls(page, photoDataUrl(HAPPY)));
-  }, 120_000);
-
+  // Before anything is analysed online: what works offline must come from the precache, not from an earlier call.
   it('offline: reloads, analyses a photo, a video file and the webcam, and answers REST, with no request leaving', async () => {
     const maker = await openTestPage();
     const video = await makeTestVideo(maker.page, { codec: 'vp8', name: 'pwa', segments: [{ label: 'happy', seconds: 1 }] }).finally(() => maker.close());
@@ -331,6 +331,10 @@ describe('the offline PWA', () => {
       await context.setOffline(false);
     }
   }, 240_000);
+
+  it('answers the seeds’ REST APIs on its own origin, online, with their bodies and errors', async () => {
+    expectSeedAnswers(await seedCalls(page, photoDataUrl(HAPPY)));
+  }, 120_000);
 
   it('offers a new build with another model, applies it on consent, and keeps the queued corrections', async () => {
     // A correction queued while the collection server is unreachable stays in the queue.
