@@ -128,6 +128,22 @@ describe('the server', () => {
       expect((await post(body, { 'content-type': 'application/json; charset=UTF-8', 'content-encoding': 'identity' })).statusCode).toBe(201);
     });
 
+    it('JSON that is not valid UTF-8 (400 invalid_json), stored neither as it is nor with U+FFFD', async () => {
+      const rows = await server.rows();
+      const json = JSON.stringify(insertBody(jpeg)).replace(/}$/, ',"meta":{"note":"caf\u00e9 \ud83d\ude00 X"}}');
+      const bytes = Buffer.from(json, 'utf8');
+      const at = bytes.lastIndexOf(0x58); // the X
+      for (const bad of [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]]) {
+        const body = Buffer.concat([bytes.subarray(0, at), Buffer.from(bad), bytes.subarray(at + 1)]);
+        expectWiaError(await post(body), 400, 'INVALID_REQUEST', { kind: 'invalid_json' });
+      }
+      expect(await server.rows()).toBe(rows);
+      const stored = await post(bytes);
+      expect(stored.statusCode).toBe(201);
+      // A byte-order mark is allowed (RFC 8259 lets a parser ignore it).
+      expect((await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(insertBody(jpeg)))]))).statusCode).toBe(201);
+    });
+
     it('names every type a meta value may have when it has none of them (1e400 parses to Infinity)', async () => {
       const response = await post(JSON.stringify(insertBody(jpeg)).replace(/}$/, ',"meta":{"a":1e400}}'));
       expectWiaError(response, 400, 'INVALID_REQUEST', { field: 'meta.a' });

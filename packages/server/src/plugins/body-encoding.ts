@@ -1,15 +1,36 @@
 /**
  * Bodies the JSON parser would misread: a compressed one (`Content-Encoding`), which the server does not inflate,
- * and one in a charset other than UTF-8, which it would read as UTF-8. Both get 415 before the body is read.
+ * and one in a charset other than UTF-8, which it would read as UTF-8. Both get 415 before the body is read. A body
+ * that says UTF-8 but is not (invalid byte sequences) is 400 `invalid_json`: decoded leniently, its bad bytes would
+ * be stored as U+FFFD, and two bodies differing only there would hash alike for `Idempotency-Key`.
  */
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.js';
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 /** The `charset` parameter of a Content-Type header, if any. */
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
 
-/** Refuses request bodies in an encoding or charset the server does not read. */
+/** Refuses request bodies in an encoding or charset the server does not read, and JSON that is not valid UTF-8. */
 export function installBodyEncoding(app: FastifyInstance): void {
+  // Fastify's own JSON parser (`__proto__` and `constructor.prototype` keys refused), fed strictly decoded text.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = STRICT_UTF8.decode(body as Buffer);
+    } catch {
+      done(new ApiError('INVALID_REQUEST', 'The body is not valid UTF-8', {
+        kind: 'invalid_json',
+        field: '',
+        suggestion: 'Send the JSON encoded as UTF-8 (escape other bytes as \\uXXXX).',
+      }), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
   // preParsing: after every onRequest check (an API key's 401 comes first), before the body is read.
   app.addHook('preParsing', async (request, _reply, payload) => {
     const encoding = request.headers['content-encoding'];
