@@ -50,8 +50,8 @@ let origin: string;
 const pageErrors: string[] = [];
 const consoleLines: string[] = [];
 
-/** Opens a page of the demo in `context`, collecting its errors and console for the failure messages. */
-async function openDemo(context: BrowserContext): Promise<Page> {
+/** Opens a page of the demo (at `path`) in `context`, collecting its errors and console for the failure messages. */
+async function openDemo(context: BrowserContext, path = '/'): Promise<Page> {
   const p = await context.newPage();
   // Diagnostics for failures: page errors fail the tests; the rest is only printed when one fails.
   p.on('pageerror', (e) => {
@@ -62,7 +62,7 @@ async function openDemo(context: BrowserContext): Promise<Page> {
   p.on('response', (r) => {
     if (r.status() >= 400) consoleLines.push(`[http ${r.status()}] ${r.url()}`);
   });
-  await p.goto(`${origin}/`);
+  await p.goto(`${origin}${path}`);
   await waitFor(p, () => document.body.dataset.state === 'ready', 60_000, 'the demo never became ready');
   return p;
 }
@@ -382,6 +382,19 @@ describe('webcam demo', () => {
     const row = load.data[0] as unknown as { image_width: number; image_height: number };
     expect(Math.max(row.image_width, row.image_height)).toBeLessThanOrEqual(640);
     expect(await page.textContent('#queue-summary')).toMatch(/0 waiting .* 1 sent/);
+  });
+
+  it('names where pictures go, and asks again when a link names another collection server', async () => {
+    expect(await page.textContent('#collect-destination')).toBe('this site (/collect/insert)');
+    expect(await page.isChecked('#share-consent')).toBe(true); // given in the test above
+    const other = await openDemo(page.context(), '/?collect=http://127.0.0.1:9/insert');
+    try {
+      expect(await other.textContent('#collect-destination')).toBe('127.0.0.1:9/insert');
+      expect(await other.isChecked('#share-consent')).toBe(false);
+      expect(await other.isDisabled('#capture')).toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 
   it('stops: the stream ends and the camera is released (its tracks ended)', async () => {

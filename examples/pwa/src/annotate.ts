@@ -19,7 +19,13 @@ const UNESTIMATED = { ...UNESTIMATED_LEARNING_STATES };
 
 /** The `/insert` URL: `?collect=<url>`, else `/collect/insert` on this origin (proxied to the server). */
 function endpoint(): string {
-  return new URLSearchParams(location.search).get('collect') ?? new URL('collect/insert', location.href).href;
+  return new URL(new URLSearchParams(location.search).get('collect') ?? 'collect/insert', location.href).href;
+}
+
+/** How the consent box names `url`: its host and path, or "this app" for its own forward. */
+function destination(url: string): string {
+  const { origin, host, pathname } = new URL(url);
+  return origin === location.origin ? `this app (${pathname})` : `${host}${pathname}`;
 }
 
 export class Annotations {
@@ -28,11 +34,17 @@ export class Annotations {
   private readonly status = byId('queue-status');
 
   constructor() {
-    this.consent.checked = localStorage.getItem(CONSENT_KEY) === 'yes';
-    this.uploader = createUploader({ endpoint: endpoint(), consent: this.consent.checked });
+    const url = endpoint();
+    // Consent is kept for one server: a link with another `?collect=` asks again, naming where pictures would go.
+    this.consent.checked = localStorage.getItem(CONSENT_KEY) === url;
+    byId('collect-destination').textContent = destination(url);
+    this.uploader = createUploader({ endpoint: url, consent: this.consent.checked });
     this.consent.addEventListener('change', () => {
-      localStorage.setItem(CONSENT_KEY, this.consent.checked ? 'yes' : 'no');
+      if (this.consent.checked) localStorage.setItem(CONSENT_KEY, url);
+      else localStorage.removeItem(CONSENT_KEY);
       this.uploader.setConsent(this.consent.checked);
+      // Withdrawn: what has not left the device yet is erased.
+      if (!this.consent.checked) void this.uploader.clear();
     });
     this.uploader.on('change', (state) => {
       this.status.textContent = `${state.queued.items} waiting, ${state.dead.items} refused${state.online ? '' : ' (offline)'}`;

@@ -61,7 +61,7 @@ try {
   throw error;
 }
 progress.hidden = true;
-const ready = `Ready: ${detector.classifier} on ${detector.backend}. Nothing leaves this device.`;
+const ready = `Ready: ${detector.classifier} on ${detector.backend}. The analysis stays on this device.`;
 status.textContent = ready;
 
 const history = new FaceHistory();
@@ -142,7 +142,7 @@ function running(media: MediaStream): void {
   mirror.checked = facesUser(media);
   stage.classList.toggle('mirrored', mirror.checked);
   void picker.refresh(media.getVideoTracks()[0]?.getSettings().deviceId);
-  status.textContent = `Running: ${detector.classifier} on ${detector.backend}. Nothing leaves this device.`;
+  status.textContent = `Running: ${detector.classifier} on ${detector.backend}. The analysis stays on this device.`;
   setState('running');
 }
 

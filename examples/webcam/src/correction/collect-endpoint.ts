@@ -1,7 +1,8 @@
 /**
  * Where the demo sends corrections. `pnpm demo` runs the collection server (`@emolens/server`) beside the demo and the
  * demo's dev server forwards `/collect/*` to it (vite.config.ts), so the page talks to its own origin and needs no CORS.
- * `?collect=<url>` points the page at another `/insert`-compatible server (which must then allow this origin).
+ * `?collect=<url>` points the page at another `/insert`-compatible server (which must then allow this origin); the
+ * page names the server beside the consent box, and consent given for one server is not consent for another.
  */
 
 /** The `/insert` URL the uploader posts to. */
@@ -10,3 +11,9 @@ export function collectEndpoint(): string {
   return override ? override : new URL('/collect/insert', location.href).href;
 }
 
+
+/** How the consent box names `endpoint`: its host and path, or "this site" for the demo's own forward. */
+export function destination(endpoint: string): string {
+  const url = new URL(endpoint, location.href);
+  return url.origin === location.origin ? `this site (${url.pathname})` : `${url.host}${url.pathname}`;
+}

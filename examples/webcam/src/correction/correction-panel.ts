@@ -7,7 +7,7 @@ import { isEmoLensError, type WiaFace } from '@emolens/core';
 import { LEARNING_STATES } from '@emolens/schema';
 import { createUploader, type Uploader } from '@emolens/uploader';
 import { $ } from '../dom.ts';
-import { collectEndpoint } from './collect-endpoint.ts';
+import { collectEndpoint, destination } from './collect-endpoint.ts';
 import { storedConsent, storeConsent } from './consent.ts';
 import { CorrectionForm, predictedStates } from './correction-form.ts';
 import { QueueView } from './queue-view.ts';
@@ -23,10 +23,12 @@ export class CorrectionPanel {
   private readonly send = $<HTMLButtonElement>('#send-correction');
   private readonly editor = $('#correction-editor');
   private readonly message = $('#correction-message');
+  private readonly endpoint = collectEndpoint();
 
   constructor(private readonly video: HTMLVideoElement) {
-    this.consent.checked = storedConsent();
-    this.uploader = createUploader({ endpoint: collectEndpoint(), consent: this.consent.checked });
+    this.consent.checked = storedConsent(this.endpoint);
+    $('#collect-destination').textContent = destination(this.endpoint);
+    this.uploader = createUploader({ endpoint: this.endpoint, consent: this.consent.checked });
     this.form = new CorrectionForm({
       sliders: Object.fromEntries(LEARNING_STATES.map((s) => [s, $<HTMLInputElement>(`#state-${s}`)])) as never,
       emotion: $<HTMLSelectElement>('#user-emotion'),
@@ -47,7 +49,7 @@ export class CorrectionPanel {
 
   private async consentChanged(): Promise<void> {
     const consent = this.consent.checked;
-    storeConsent(consent);
+    storeConsent(this.endpoint, consent);
     this.uploader.setConsent(consent);
     if (!consent) {
       // Withdrawn: what has not left the device yet is erased with the captured picture.
