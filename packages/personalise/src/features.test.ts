@@ -1,4 +1,4 @@
-import { ACTION_UNITS, WIA_EMOTIONS, type WiaFace } from '@emolens/schema';
+import { ACTION_UNITS, isEmoLensError, WIA_EMOTIONS, type WiaFace } from '@emolens/schema';
 import { describe, expect, it } from 'vitest';
 import { FEATURE_INDEX, FEATURE_LAYOUT, FEATURE_LAYOUT_ID, FEATURE_LENGTH, featuresOf } from './features.js';
 
@@ -60,5 +60,23 @@ describe('featuresOf', () => {
     expect(f[FEATURE_INDEX['au:AU1']!]).toBe(0);
     expect(f[FEATURE_INDEX['attention:present']!]).toBe(0);
     expect(Array.from(f).every((v) => Number.isFinite(v) && v >= -1 && v <= 1)).toBe(true);
+  });
+
+  it('refuses what is not a face with INVALID_REQUEST, and reads parts of the wrong shape as absent', () => {
+    for (const face of [null, undefined, 'face', 3, [bare]]) {
+      let error: unknown;
+      try {
+        featuresOf(face as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(isEmoLensError(error), String(face)).toBe(true);
+      expect(error).toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'face' } });
+    }
+    const f = featuresOf({ ...bare, emotions: { ...bare.emotions, all: { 0: 1 } as never }, action_units: [null, 'AU1', { au: 'AU1', intensity: 0.5 }] as never, attention: 'x' as never });
+    expect(f[FEATURE_INDEX['au:AU1']!]).toBe(0.5);
+    expect(f[FEATURE_INDEX['au:present']!]).toBe(1);
+    expect(Array.from(f).every((v) => Number.isFinite(v) && v >= -1 && v <= 1)).toBe(true);
+    expect(featuresOf({ ...bare, action_units: {} as never })[FEATURE_INDEX['au:present']!]).toBe(1);
   });
 });

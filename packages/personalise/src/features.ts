@@ -4,6 +4,7 @@
  * trained on one layout are never applied to another.
  */
 import { ACTION_UNITS, WIA_EMOTIONS, type WiaFace } from '@emolens/schema';
+import { invalid } from './invalid.js';
 
 /** One entry of the layout: its name and the range its value lies in. */
 export interface FeatureSlot {
@@ -69,7 +70,10 @@ export const EMOTION_OFFSET = 0;
 
 /**
  * The feature vector of a WIA face ({@link FEATURE_LAYOUT}). Missing parts (no `action_units`, no `attention`, no
- * gaze) give 0; a value that is not a finite number counts as absent; every value is clamped to its range.
+ * gaze) give 0; a part of the wrong shape (a list that is not an array, an entry that is not an object) and a value
+ * that is not a finite number count as absent; every value is clamped to its range.
+ *
+ * @throws {@link EmoLensError} `INVALID_REQUEST` (`details.field: 'face'`) when `face` is not an object.
  *
  * @example
  * ```ts
@@ -78,16 +82,17 @@ export const EMOTION_OFFSET = 0;
  * ```
  */
 export function featuresOf(face: WiaFace): Float32Array {
+  if (typeof face !== 'object' || face === null || Array.isArray(face)) throw invalid('face', 'featuresOf needs a WIA face (an object from a result\'s faces)');
   const out = new Float32Array(FEATURE_LENGTH);
   const put = (name: string, value: unknown, scale = 1, min = 0) => {
     const at = FEATURE_INDEX[name];
     if (at === undefined || typeof value !== 'number' || !Number.isFinite(value)) return;
     out[at] = Math.min(1, Math.max(min, value / scale));
   };
-  for (const { label, confidence } of face.emotions?.all ?? []) put(`emotion:${label}`, confidence);
+  for (const entry of entries(face.emotions?.all)) put(`emotion:${String(entry['label'])}`, entry['confidence']);
   if (face.action_units) {
     put('au:present', 1);
-    for (const { au, intensity } of face.action_units) put(`au:${au}`, intensity);
+    for (const entry of entries(face.action_units)) put(`au:${String(entry['au'])}`, entry['intensity']);
   }
   const attention = face.attention;
   if (attention) {
@@ -104,4 +109,10 @@ export function featuresOf(face: WiaFace): Float32Array {
     put('head:roll', head.roll, HEAD_TILT_SCALE_DEG, -1);
   }
   return out;
+}
+
+/** The objects of `list` when it is an array; nothing otherwise. */
+function entries(list: unknown): Record<string, unknown>[] {
+  if (!Array.isArray(list)) return [];
+  return list.filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null);
 }
