@@ -253,6 +253,57 @@ describe('detector.stream on a camera', () => {
     expect(out).toEqual([1]);
   }, 60_000);
 
+  it('paces frames by the worker, not by a deadline: frames past a 1 ms timeoutMs do not pile up in the worker', async () => {
+    // A source far faster than the worker, every frame given up on after 1 ms. Were the next frame taken when the
+    // deadline passed, frames would queue in the worker as fast as the source draws (each holding its bitmap) until
+    // the page ran out of memory; taken when the worker is done, the frames that time out are the worker's own pace.
+    const out = await t.page.evaluate(async (url) => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const photo = await createImageBitmap(await (await fetch(url)).blob());
+      const canvas = Object.assign(document.createElement('canvas'), { width: photo.width, height: photo.height });
+      const g = canvas.getContext('2d')!;
+      const media = canvas.captureStream(0);
+      const track = media.getVideoTracks()[0] as MediaStreamTrack & { requestFrame(): void };
+      let drawing = true;
+      let drawn = 0;
+      void (async () => {
+        for (let i = 0; drawing; i++) {
+          g.drawImage(photo, i % 3, 0);
+          track.requestFrame();
+          drawn++;
+          await new Promise((r) => setTimeout(r, 0));
+        }
+      })();
+      const run = async (options: { timeoutMs?: number }) => {
+        const counts = { results: 0, timeouts: 0, other: 0 };
+        const live = detector.stream(media, {
+          ...options,
+          returnActionUnits: true,
+          onResult: () => counts.results++,
+          onError: (e) => (e.code === 'TIMEOUT' ? counts.timeouts++ : counts.other++),
+        });
+        await new Promise((r) => setTimeout(r, 3000));
+        await live.stop();
+        return counts;
+      };
+      const paced = await run({});
+      const drawnBefore = drawn;
+      const late = await run({ timeoutMs: 1 });
+      const drawnDuring = drawn - drawnBefore;
+      drawing = false;
+      track.stop();
+      const after = await detector.detect(url).then((r) => r.faces.length, (e: { code: string }) => e.code);
+      return { paced, late, drawnDuring, after };
+    }, happyPhoto());
+    expect(out.after).toBe(1);
+    expect(out.paced.results).toBeGreaterThan(5);
+    expect(out.late.other).toBe(0);
+    expect(out.late.timeouts).toBeGreaterThan(5);
+    // The source drew many times more frames than the worker can take.
+    expect(out.drawnDuring).toBeGreaterThan(4 * out.paced.results);
+    expect(out.late.timeouts, JSON.stringify(out)).toBeLessThanOrEqual(2 * out.paced.results + 20);
+  }, 60_000);
+
   it("reports what the app's onResult throws as the page's error, not as a frame's error, and goes on", async () => {
     const out = await t.page.evaluate(async () => {
       const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;

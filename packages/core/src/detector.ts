@@ -401,7 +401,8 @@ class WorkerDetector implements Detector {
       open: () => this.host.call((api) => api.openStream(tracking)),
       analyze: (bitmap, id, timestampMs, signal) => {
         const request = newRequestId();
-        return typed(async () => {
+        let working: Promise<unknown> | undefined;
+        const outcome = typed(async () => {
           const started = performance.now();
           if (this.disposed) {
             bitmap.close();
@@ -411,6 +412,7 @@ class WorkerDetector implements Detector {
           try {
             const call = this.host.call((api) => api.analyze(transfer(bitmap, [bitmap]), this.calibrated(frame), request, { id, timestampMs }));
             call.catch(() => bitmap.close());
+            working = call;
             const { result } = await stoppable(call, stop.signal);
             result.processing_time_ms = round(performance.now() - started, 2);
             return result;
@@ -418,6 +420,9 @@ class WorkerDetector implements Detector {
             stop.release();
           }
         }, request);
+        // Whatever `outcome` says (a deadline gives up on the frame at once), the worker may still be on it.
+        const settled = outcome.then(() => working, () => working).then(() => undefined, () => undefined);
+        return { outcome, settled };
       },
       close: (id) => (this.disposed ? Promise.resolve() : this.host.call((api) => api.closeStream(id))),
     };

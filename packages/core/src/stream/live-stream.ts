@@ -53,8 +53,16 @@ export interface LiveStream {
 export interface StreamPort {
   open(): Promise<number>;
   /** Analyses `bitmap` (transferred) as a frame of stream `id` at `timestampMs`; `signal` gives up waiting. */
-  analyze(bitmap: ImageBitmap, id: number, timestampMs: number, signal: AbortSignal): Promise<WiaFaceResult>;
+  analyze(bitmap: ImageBitmap, id: number, timestampMs: number, signal: AbortSignal): FrameAnalysis;
   close(id: number): Promise<void>;
+}
+
+/** One frame on its way through the worker. */
+export interface FrameAnalysis {
+  /** The frame's result, or the error it ends with: its deadline (`TIMEOUT`) or the stop signal's included. */
+  outcome: Promise<WiaFaceResult>;
+  /** Settles once the worker is done with the frame, which may be after `outcome` gave up on it. Never rejects. */
+  settled: Promise<void>;
 }
 
 /**
@@ -123,11 +131,16 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
         bitmap.close();
         return;
       }
-      const result = await port.analyze(bitmap, streamId!, captured - started, stopper.signal);
-      if (stopper.signal.aborted) return;
-      const now = performance.now();
-      window.add(now, now - captured);
-      if (handlers.onResult) callApp(handlers.onResult, { result, timestamp_ms: round(captured - started), media_time_ms: round(tick.mediaTimeMs), latency_ms: round(now - captured), stats: stats() });
+      const { outcome, settled } = port.analyze(bitmap, streamId!, captured - started, stopper.signal);
+      await outcome.then((result) => {
+        if (stopper.signal.aborted) return;
+        const now = performance.now();
+        window.add(now, now - captured);
+        if (handlers.onResult) callApp(handlers.onResult, { result, timestamp_ms: round(captured - started), media_time_ms: round(tick.mediaTimeMs), latency_ms: round(now - captured), stats: stats() });
+      }, report);
+      // A frame past its deadline is reported at once, but its flight lands only when the worker is done with it:
+      // frames taken as fast as deadlines pass would pile up in the worker, each holding its bitmap.
+      await settled;
     })()
       .catch(report)
       .finally(() => {
