@@ -237,6 +237,51 @@ describe('platform errors are typed', () => {
 });
 
 describe('deadlines', () => {
+  it('sends no frame to a worker still busy with calls given up on: retrying on a 1 ms deadline cannot pile frames up', async () => {
+    const out = await t.page.evaluate(async (url) => {
+      const detector = (window as unknown as { detector: Detector }).detector;
+      const photo = await createImageBitmap(await (await fetch(url)).blob());
+      const canvas = Object.assign(document.createElement('canvas'), { width: photo.width, height: photo.height });
+      canvas.getContext('2d')!.drawImage(photo, 0, 0);
+      // Frames sent to the worker: the messages that transfer an ImageBitmap.
+      let sent = 0;
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (this: Worker, message: unknown, transfer?: unknown) {
+        if (Array.isArray(transfer) && transfer.some((item) => item instanceof ImageBitmap)) sent++;
+        return (post as (message: unknown, transfer?: unknown) => void).call(this, message, transfer);
+      } as typeof Worker.prototype.postMessage;
+      try {
+        const loop = async (timeoutMs?: number) => {
+          const counts = { results: 0, timeouts: 0, other: 0, sent: 0 };
+          const sentBefore = sent;
+          for (const end = performance.now() + 2000; performance.now() < end; ) {
+            await detector.detect(canvas, { returnActionUnits: true, ...(timeoutMs === undefined ? {} : { timeoutMs }) }).then(
+              () => counts.results++,
+              (e: { code: string }) => (e.code === 'TIMEOUT' ? counts.timeouts++ : counts.other++),
+            );
+          }
+          counts.sent = sent - sentBefore;
+          return counts;
+        };
+        const paced = await loop();
+        const late = await loop(1);
+        const after = await detector.detect(canvas).then((r) => r.faces.length, (e: { code: string }) => e.code);
+        return { paced, late, after };
+      } finally {
+        Worker.prototype.postMessage = post;
+      }
+    }, happyPhoto());
+    expect(out.after).toBe(1);
+    expect(out.paced.results).toBeGreaterThan(5);
+    expect(out.paced.sent).toBe(out.paced.results);
+    expect(out.late.other).toBe(0);
+    // Many more calls than the worker could have taken, each given up on after 1 ms…
+    expect(out.late.timeouts, JSON.stringify(out)).toBeGreaterThan(4 * out.paced.results);
+    // …but frames went to the worker only as it became free: most calls gave up before sending one.
+    expect(out.late.sent, JSON.stringify(out)).toBeLessThanOrEqual(out.late.timeouts / 4);
+    expect(out.late.sent, JSON.stringify(out)).toBeLessThanOrEqual(5 * out.paced.results + 10);
+  });
+
   it('rejects with TIMEOUT and cancels the download when a URL never answers or a lazy <img> never loads', async () => {
     const failed: string[] = [];
     const onFailed = (request: { url(): string }) => failed.push(request.url());

@@ -11,6 +11,7 @@ import { requestSignal, detectOptionsFromWia, type FrameOptions, resolveCallOpti
 import { round } from './round.js';
 import type { StageTimings } from './worker/pipeline-api.js';
 import { registerErrorTransfer } from './worker/error-transfer.js';
+import { AbandonedCalls } from './abandoned-calls.js';
 import { abortError, callStop, stoppable } from './call-stop.js';
 import { asEmoLensError, typed } from './error-boundary.js';
 import { parseBaseline, type Baseline } from './pipeline/derive/baseline.js';
@@ -245,6 +246,8 @@ function spawner(worker: DetectorOptions['worker']): () => Worker {
 
 class WorkerDetector implements Detector {
   private disposed = false;
+  /** Worker calls their callers gave up on: a new call waits for them (see `abandoned-calls.ts`). */
+  private readonly abandoned = new AbandonedCalls();
   /** The neutral baseline every call measures from unless it says otherwise (`calibrate`, `setCalibration`). */
   private baseline: Baseline | undefined;
 
@@ -299,6 +302,7 @@ class WorkerDetector implements Detector {
 
   /** Decodes `input` and runs it through the worker as request `id`; `signal` stops it (the caller's abort, the deadline). */
   private async analyze(id: string, input: ImageInput, frame: FrameOptions, rules: StringRules, signal: AbortSignal, started: number): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
+    await this.abandoned.drained(signal);
     const bitmap = await stoppable(decodeImage(input, { ...this.limits, signal }, rules), signal, (late) => late.close());
     const decoded = performance.now();
     if (this.disposed) {
@@ -309,7 +313,10 @@ class WorkerDetector implements Detector {
     const call = this.host.call((api) => api.analyze(transfer(bitmap, [bitmap]), this.calibrated(frame), id));
     // A bitmap that could not be sent (a tainted one) is still ours to free; after the transfer this is a no-op.
     call.catch(() => bitmap.close());
-    const { result, timings } = await stoppable(call, signal);
+    const { result, timings } = await stoppable(call, signal).catch((error: unknown) => {
+      if (signal.aborted) this.abandoned.add(call);
+      throw error;
+    });
     const endToEnd = performance.now() - started;
     result.processing_time_ms = round(endToEnd, 2);
     return { result, timings: { ...timings, decode: decoded - started, endToEnd } };
