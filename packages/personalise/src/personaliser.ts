@@ -92,6 +92,15 @@ export async function createPersonaliser(options: PersonaliserOptions = {}): Pro
   const resolved = resolveOptions(options);
   const store = resolved.inMemory ? memoryStore() : idbStore(resolved.storeName);
   const stored = await store.load();
+  // What IndexedDB gives back is checked as addCorrection checks it: a record another version, an extension or a
+  // damaged disk wrote is left out, not trained on (one bad row would fail or poison every training).
+  const corrections = stored.corrections.flatMap((record) => {
+    try {
+      return [checkCorrection(record)];
+    } catch {
+      return [];
+    }
+  });
   let model: PersonalModel | undefined;
   if (stored.model !== undefined) {
     try {
@@ -101,7 +110,7 @@ export async function createPersonaliser(options: PersonaliserOptions = {}): Pro
       await store.saveModel(undefined);
     }
   }
-  return new DevicePersonaliser(resolved, store, stored.corrections, model);
+  return new DevicePersonaliser(resolved, store, corrections, model);
 }
 
 class DevicePersonaliser implements Personaliser {
@@ -257,17 +266,18 @@ class DevicePersonaliser implements Personaliser {
     if (corrections.length === 0) return skipped(null);
     this.pending = 0;
     const { hiddenUnits: hidden, epochs, seed } = this.options;
-    const sets = datasetsOf(corrections, { hidden, epochs, seed, learningRate: DEFAULT_LEARNING_RATE, weightDecay: DEFAULT_WEIGHT_DECAY, huberDelta: DEFAULT_HUBER_DELTA });
-    this.trainer ??= this.options.training === 'worker' ? workerTrainer(this.options.worker) : inlineTrainer();
+    let sets: ReturnType<typeof datasetsOf>;
     let results: FitResult[];
     try {
+      sets = datasetsOf(corrections, { hidden, epochs, seed, learningRate: DEFAULT_LEARNING_RATE, weightDecay: DEFAULT_WEIGHT_DECAY, huberDelta: DEFAULT_HUBER_DELTA });
+      this.trainer ??= this.options.training === 'worker' ? workerTrainer(this.options.worker) : inlineTrainer();
       results = await untilDisposed(this.trainer.fit(sets.emotion ? [sets.states, sets.emotion] : [sets.states], this.options.trainingLoad), this.closing.signal);
+      for (const result of results) assertFinite(result);
     } catch (error) {
       if (generation === this.generation) this.pending += corrections.length; // still to learn
       throw error;
     }
     const [states, emotion] = results as [FitResult, FitResult | undefined];
-    for (const result of results) assertFinite(result);
     if (generation !== this.generation || this.disposed) return skipped(states.backend);
     const emotionCorrections = sets.emotion?.rows ?? 0;
     const model: PersonalModel = {

@@ -45,4 +45,25 @@ describe('the IndexedDB store', () => {
     await expect(p.addCorrection({ ...c!, corrected: { ...c!.corrected, boredom: 7 } })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
     expect((await idbStore(storeName).load()).corrections).toEqual([]);
   });
+
+  it('leaves out stored records it cannot train on (damaged, or written by another version), and trains on the rest', async () => {
+    const storeName = freshName();
+    const store = idbStore(storeName);
+    const good = drowsyCorrections(6, 9).map((c) => ({ ...c, features: Array.from(c.features) }));
+    const junk = [
+      'a string',
+      { features: good[0]!.features },
+      { ...good[0]!, corrected: { ...good[0]!.corrected, boredom: Number.NaN } },
+      { ...good[0]!, features: good[0]!.features.slice(1) },
+    ];
+    for (const record of [...good.slice(0, 3), ...junk, ...good.slice(3)]) await store.append(record as never, 100);
+    const p = await createPersonaliser({ storeName, retrainEvery: 0, epochs: 20 });
+    expect(p.state).toMatchObject({ corrections: 6, pending: 6 });
+    const info = await p.train();
+    expect(info).toMatchObject({ corrections: 6, skipped: false });
+    expect(p.state.pending).toBe(0);
+    const out = p.predict(good[0]!.features, good[0]!.predicted);
+    expect(Object.values(out).every((v) => Number.isFinite(v) && v >= 0 && v <= 3)).toBe(true);
+    p.dispose();
+  });
 });
