@@ -183,6 +183,36 @@ describe('detector.stream on a camera', () => {
     expect(out).toEqual({ ended: 'ended', aborted: 'aborted' });
   }, 60_000);
 
+  it("ends with 'ended' when the camera shown in the app's own <video> is stopped, and not when srcObject is replaced", async () => {
+    const out = await t.page.evaluate(async () => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const video = Object.assign(document.createElement('video'), { muted: true, playsInline: true });
+      document.body.append(video);
+      const first = await navigator.mediaDevices.getUserMedia({ video: true });
+      video.srcObject = first;
+      await video.play();
+      let results = 0;
+      const live = detector.stream(video, { onResult: () => results++ });
+      await new Promise((r) => setTimeout(r, 800));
+      // The app switches cameras: the old one stopped, the element shows the new one; the stream goes on.
+      const second = await navigator.mediaDevices.getUserMedia({ video: true });
+      video.srcObject = second;
+      await video.play();
+      first.getTracks().forEach((track) => track.stop());
+      await new Promise((r) => setTimeout(r, 1500));
+      const switched = await Promise.race([live.done.then((end) => end.reason), Promise.resolve('running')]);
+      const resultsBefore = results;
+      // Its owner stops the camera shown: no event fires, the element does not end; the stream does.
+      second.getTracks().forEach((track) => track.stop());
+      const end = await Promise.race([live.done, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+      video.remove();
+      return { switched, resultsBefore, reason: end?.reason ?? 'still running' };
+    });
+    expect(out.switched).toBe('running');
+    expect(out.resultsBefore).toBeGreaterThan(0);
+    expect(out.reason).toBe('ended');
+  }, 60_000);
+
   it('reads a camera track frame by frame: its own timestamps, and its owner stopping it ends the stream', async () => {
     const out = await t.page.evaluate(async () => {
       const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;

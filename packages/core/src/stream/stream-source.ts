@@ -29,7 +29,18 @@ export function assertStreamSource(source: unknown): asserts source is StreamSou
 export async function videoOf(source: unknown, signal: AbortSignal): Promise<VideoSource> {
   if (isVideoElement(source)) {
     await firstFrame(source, signal);
-    return { video: source, onEnd: (listener) => listen(source, 'ended', listener), release: () => undefined };
+    return {
+      video: source,
+      onEnd: (listener) => {
+        const offEnded = listen(source, 'ended', listener);
+        const stopWatching = watchShownTracks(source, listener);
+        return () => {
+          offEnded();
+          stopWatching();
+        };
+      },
+      release: () => undefined,
+    };
   }
   const stream = mediaStreamOf(source);
   const video = document.createElement('video');
@@ -118,6 +129,28 @@ export function noFirstFrame(reason: string, suggestion: string): EmoLensError {
     suggestion,
     timeoutMs: SOURCE_READY_TIMEOUT_MS,
   });
+}
+
+/** How often a `<video>` showing a MediaStream is checked for tracks that ended without a word. */
+const SHOWN_TRACKS_CHECK_MS = 500;
+
+/**
+ * Calls `onEnd` once every video track of the MediaStream `video` shows has ended: a `<video>` fires no `ended` for
+ * that, and a track its owner stopped fires no event at all, so the tracks are looked at every
+ * {@link SHOWN_TRACKS_CHECK_MS} ms. A `srcObject` the app replaces is followed (the check reads the current one); a
+ * `<video>` playing a file is left to its own `ended` event. Returns the function that stops watching.
+ */
+function watchShownTracks(video: HTMLVideoElement, onEnd: () => void): () => void {
+  const timer = setInterval(() => {
+    const shown = video.srcObject;
+    if (!isPlatform(shown, 'MediaStream')) return;
+    const tracks = (shown as MediaStream).getVideoTracks();
+    if (tracks.length > 0 && tracks.every((track) => track.readyState === 'ended')) {
+      clearInterval(timer);
+      onEnd();
+    }
+  }, SHOWN_TRACKS_CHECK_MS);
+  return () => clearInterval(timer);
 }
 
 function listen(target: EventTarget, type: string, listener: () => void): () => void {
