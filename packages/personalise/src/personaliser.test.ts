@@ -156,6 +156,18 @@ describe('bad input', () => {
     expect(inRange(p.predict(features, base))).toBe(true); // still works
   });
 
+  it('gives probabilities without an emotion head, even for a hand-made vector whose emotion values are not', async () => {
+    const p = await createPersonaliser(FAST);
+    const features = new Array<number>(FEATURE_LENGTH).fill(0);
+    features[0] = -1;
+    features[1] = 0.5;
+    features[2] = 0.5;
+    const out = Object.values(p.predictEmotions(features));
+    expect(out.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(out.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(Object.values(p.predictEmotions(new Array<number>(FEATURE_LENGTH).fill(0)))).toEqual(new Array(7).fill(1 / 7));
+  });
+
   it('refuses bad features or base scores in predict() with INVALID_REQUEST', () => {
     const field = (f: () => unknown) => {
       try {

@@ -56,7 +56,8 @@ export interface Personaliser {
   /**
    * The personalised emotion probabilities of a face (the features' seven probabilities, with the emotion head's
    * blended residual logits added before a softmax). Without emotion corrections, the features' probabilities as
-   * they are. Throws `INVALID_REQUEST` for a bad feature vector.
+   * they are (a hand-made vector whose seven values are not probabilities: clamped at 0 and scaled to sum 1).
+   * Throws `INVALID_REQUEST` for a bad feature vector.
    */
   predictEmotions(features: Float32Array | readonly number[]): Record<WiaEmotion, number>;
   /** Resolves once no training is running or queued (automatic ones included). Never rejects. */

@@ -1,7 +1,8 @@
 /**
  * The async-iterator form of a live stream: `for await (const frame of detector.frames(video))`. A consumer slower
- * than the stream sees the newest result, never a backlog: the one-slot buffer keeps only the latest. Leaving the
- * loop (break, return, throw) stops the stream.
+ * than the stream sees the newest result, never a backlog: the one-slot buffer keeps only the latest. The stream
+ * starts at the first `next()` (an iterator never iterated costs nothing), and leaving the loop (break, return,
+ * throw) stops it.
  */
 
 /** A producer of values: started once with a sink, stopped by the iterator. */
@@ -35,23 +36,25 @@ export function latestResults<T>(producer: Producer<T>): AsyncIterableIterator<T
     }
   };
 
-  const handle = producer.start({
-    push(value) {
-      if (ended) return;
-      slot = { value };
-      settle();
-    },
-    end(error) {
-      if (ended) return;
-      ended = error === undefined ? {} : { error };
-      settle();
-    },
-  });
+  let handle: { stop(): Promise<unknown> } | undefined;
+  const start = () =>
+    producer.start({
+      push(value) {
+        if (ended) return;
+        slot = { value };
+        settle();
+      },
+      end(error) {
+        if (ended) return;
+        ended = error === undefined ? {} : { error };
+        settle();
+      },
+    });
 
   const finish = async (): Promise<IteratorResult<T>> => {
     slot = undefined;
     ended = {};
-    await handle.stop();
+    await handle?.stop();
     settle();
     return { value: undefined, done: true };
   };
@@ -59,6 +62,7 @@ export function latestResults<T>(producer: Producer<T>): AsyncIterableIterator<T
   return {
     next: () =>
       new Promise<IteratorResult<T>>((resolve, reject) => {
+        if (!handle && !ended) handle = start();
         waiters.push({ resolve, reject });
         settle();
       }),

@@ -42,7 +42,7 @@ export function predictEmotions(model: PersonalModel | undefined, features: Arra
   const base = WIA_EMOTIONS.map((_, i) => features[EMOTION_OFFSET + i]!);
   const emotion = model?.emotion;
   const weight = emotion ? blendWeight(emotion.corrections, k) : 0;
-  if (!model || !emotion || weight === 0) return Object.fromEntries(WIA_EMOTIONS.map((label, i) => [label, base[i]!])) as Record<WiaEmotion, number>;
+  if (!model || !emotion || weight === 0) return asProbabilities(base);
   const input = new Float32Array(EMOTION_HEAD_INPUTS);
   writeStandardised(features, model.normalisation, input);
   const residual = runHead(emotion.head, input);
@@ -51,4 +51,16 @@ export function predictEmotions(model: PersonalModel | undefined, features: Arra
   const exp = logits.map((l) => Math.exp(l - top));
   const sum = exp.reduce((a, b) => a + b, 0);
   return Object.fromEntries(WIA_EMOTIONS.map((label, i) => [label, exp[i]! / sum])) as Record<WiaEmotion, number>;
+}
+
+/**
+ * The features' seven emotion values as probabilities: as they are when they already are (what `featuresOf` gives,
+ * summing to 1), else clamped at 0 and scaled to sum 1 (uniform when none is above 0): a hand-made vector in
+ * [-1, 1] must not come out as negative "probabilities".
+ */
+function asProbabilities(values: readonly number[]): Record<WiaEmotion, number> {
+  const clamped = values.map((v) => Math.max(0, v));
+  const sum = clamped.reduce((a, b) => a + b, 0);
+  const out = Math.abs(sum - 1) < 1e-4 && clamped.every((v, i) => v === values[i]) ? values : sum > 0 ? clamped.map((v) => v / sum) : clamped.map(() => 1 / clamped.length);
+  return Object.fromEntries(WIA_EMOTIONS.map((label, i) => [label, out[i]!])) as Record<WiaEmotion, number>;
 }
