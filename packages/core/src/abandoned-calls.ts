@@ -2,7 +2,7 @@
  * Worker calls whose callers gave up on them (a deadline, an abort) while the worker still has them. The worker
  * runs every call it was sent to the end; a caller retrying on a short deadline would otherwise send frame after
  * frame to a worker that is still on the first, each holding its bitmap, until the page runs out of memory. A new
- * call waits for the abandoned ones (under its own deadline) before it decodes anything or sends a frame.
+ * call waits for the abandoned ones (under its own deadline) before it sends its frame.
  */
 import { stoppable } from './call-stop.js';
 

@@ -24,6 +24,13 @@ class FakePipeline implements PipelineApi {
   readonly streams: string[] = [];
   private nextStream = 1;
   mode: Mode = 'answer';
+  /** Rejecters of the calls left hanging, for {@link FakePipeline.failHung}. */
+  private hung: ((error: unknown) => void)[] = [];
+
+  /** Ends every hanging call with an error, as a worker that finally gets to them would. */
+  failHung(): void {
+    for (const reject of this.hung.splice(0)) reject(new EmoLensError('INTERNAL_ERROR', 'given up', { kind: 'unexpected' }));
+  }
 
   async init(): Promise<PipelineInfo> {
     return { backend: 'wasm', classifier: 'emolens-fer', threads: 1, classifierPlacement: 'inline' };
@@ -39,7 +46,7 @@ class FakePipeline implements PipelineApi {
     this.calibrations.push(options.calibration);
     if (stream) this.streams.push(`frame ${stream.id} at ${stream.timestampMs}`);
     if (this.mode === 'throw') throw new EmoLensError('INTERNAL_ERROR', 'Model output has the wrong shape', { kind: 'model_mismatch' });
-    if (this.mode === 'hang') return new Promise<never>(() => undefined);
+    if (this.mode === 'hang') return new Promise<never>((_, reject) => this.hung.push(reject));
     const timings = { landmarks: 0, detectionReused: false, tiles: 0, tilesMs: 0, crop: 0, classify: 0, format: 0, total: 0 };
     return { result: { request_id: requestId, processing_time_ms: 0, faces: [] }, timings };
   }
@@ -145,6 +152,7 @@ describe('request ids of detector calls', () => {
   it('gives TIMEOUT and ABORTED during a call the id the worker was given', async () => {
     pipeline.mode = 'hang';
     const timedOut = await rejection(detector.detect(png(), { timeoutMs: 20 }));
+    pipeline.failHung(); // the next call waits for the worker to be done with the one given up on
     const controller = new AbortController();
     const call = rejection(detector.detect(png(), { signal: controller.signal }));
     await vi.waitFor(() => expect(pipeline.seen).toHaveLength(2));
@@ -152,6 +160,19 @@ describe('request ids of detector calls', () => {
     const aborted = await call;
     expect([timedOut.code, aborted.code]).toEqual(['TIMEOUT', 'ABORTED']);
     expect([idOf(timedOut), idOf(aborted)]).toEqual(pipeline.seen);
+  });
+
+  it('sends no frame to the worker while it still runs a call given up on, and sends it once that call is done', async () => {
+    pipeline.mode = 'hang';
+    expect((await rejection(detector.detect(png(), { timeoutMs: 20 }))).code).toBe('TIMEOUT');
+    const late = rejection(detector.detect(png(), { timeoutMs: 30 }));
+    const next = rejection(detector.detect(png()));
+    expect((await late).code).toBe('TIMEOUT'); // its deadline passed while it waited: never sent
+    expect(pipeline.seen).toHaveLength(1);
+    pipeline.failHung();
+    await vi.waitFor(() => expect(pipeline.seen).toHaveLength(2));
+    pipeline.failHung();
+    expect((await next).code).toBe('INTERNAL_ERROR');
   });
 
   it('gives each call in flight its own DISPOSED error with its own id, and later calls theirs', async () => {

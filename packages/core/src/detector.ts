@@ -302,9 +302,15 @@ class WorkerDetector implements Detector {
 
   /** Decodes `input` and runs it through the worker as request `id`; `signal` stops it (the caller's abort, the deadline). */
   private async analyze(id: string, input: ImageInput, frame: FrameOptions, rules: StringRules, signal: AbortSignal, started: number): Promise<{ result: WiaFaceResult; timings: CallTimings }> {
-    await this.abandoned.drained(signal);
+    // Decoding starts at the call: it reads the input as it is now, whatever the caller does with it next.
     const bitmap = await stoppable(decodeImage(input, { ...this.limits, signal }, rules), signal, (late) => late.close());
     const decoded = performance.now();
+    if (this.abandoned.size > 0) {
+      await this.abandoned.drained(signal).catch((error: unknown) => {
+        bitmap.close();
+        throw error;
+      });
+    }
     if (this.disposed) {
       bitmap.close();
       throw disposedError();
