@@ -140,8 +140,10 @@ describe('the server', () => {
       expect(await server.rows()).toBe(rows);
       const stored = await post(bytes);
       expect(stored.statusCode).toBe(201);
-      // A byte-order mark is allowed (RFC 8259 lets a parser ignore it).
-      expect((await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(insertBody(jpeg)))]))).statusCode).toBe(201);
+      // A byte-order mark is allowed (RFC 8259 lets a parser ignore it); two are not.
+      const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+      expect((await post(Buffer.concat([bom, Buffer.from(JSON.stringify(insertBody(jpeg)))]))).statusCode).toBe(201);
+      expectWiaError(await post(Buffer.concat([bom, bom, Buffer.from(JSON.stringify(insertBody(jpeg)))])), 400, 'INVALID_REQUEST', { kind: 'invalid_json' });
     });
 
     it('names every type a meta value may have when it has none of them (1e400 parses to Infinity)', async () => {

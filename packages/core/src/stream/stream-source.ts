@@ -131,24 +131,35 @@ export function noFirstFrame(reason: string, suggestion: string): EmoLensError {
   });
 }
 
-/** How often a `<video>` showing a MediaStream is checked for tracks that ended without a word. */
+/** How often a `<video>` that showed a camera is checked for one (see {@link watchShownTracks}). */
 const SHOWN_TRACKS_CHECK_MS = 500;
+/** How long it may show none before the stream ends: an app switching cameras stops one before the next opens. */
+const SHOWN_TRACKS_GRACE_MS = 3000;
 
 /**
- * Calls `onEnd` once every video track of the MediaStream `video` shows has ended: a `<video>` fires no `ended` for
- * that, and a track its owner stopped fires no event at all, so the tracks are looked at every
- * {@link SHOWN_TRACKS_CHECK_MS} ms. A `srcObject` the app replaces is followed (the check reads the current one); a
- * `<video>` playing a file is left to its own `ended` event. Returns the function that stops watching.
+ * Calls `onEnd` once the `<video>`, which showed a MediaStream when the stream began, has shown no live video track
+ * for {@link SHOWN_TRACKS_GRACE_MS}: its tracks ended (stopped by their owner, unplugged), or its `srcObject` was
+ * cleared or given a stream without video. Neither the element nor a stopped track fires an event for that, so it
+ * is looked at every {@link SHOWN_TRACKS_CHECK_MS} ms; a camera that comes back within the grace (a switch) goes on.
+ * A `<video>` playing a file is left to its own `ended` event. Returns the function that stops watching.
  */
 function watchShownTracks(video: HTMLVideoElement, onEnd: () => void): () => void {
+  if (!isPlatform(video.srcObject, 'MediaStream')) return () => undefined;
+  let goneSince: number | undefined;
   const timer = setInterval(() => {
     const shown = video.srcObject;
-    if (!isPlatform(shown, 'MediaStream')) return;
-    const tracks = (shown as MediaStream).getVideoTracks();
-    if (tracks.length > 0 && tracks.every((track) => track.readyState === 'ended')) {
-      clearInterval(timer);
-      onEnd();
+    const live = isPlatform(shown, 'MediaStream')
+      ? (shown as MediaStream).getVideoTracks().some((track) => track.readyState === 'live')
+      : shown !== null || video.currentSrc !== ''; // a file (or another kind of source) took the camera's place
+    if (live) {
+      goneSince = undefined;
+      return;
     }
+    const now = performance.now();
+    goneSince ??= now;
+    if (now - goneSince < SHOWN_TRACKS_GRACE_MS) return;
+    clearInterval(timer);
+    onEnd();
   }, SHOWN_TRACKS_CHECK_MS);
   return () => clearInterval(timer);
 }

@@ -7,7 +7,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.js';
 
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+// The BOM is kept for Fastify's parser, which allows one: two would otherwise pass, one stripped by each.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The `charset` parameter of a Content-Type header, if any. */
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
