@@ -210,7 +210,6 @@ async function* run(
   const count = table.seconds.length;
   const sink = new DamageHoldingSink(opened.track);
   const samples = sink.samples(table.seconds[read.next], selection.end < count ? table.seconds[selection.end] : Infinity);
-
   // Stopped or closed while the consumer holds the pass without pulling: end it now, so that mediabunny closes the
   // frames it decoded ahead (they would otherwise wait for the garbage collector, holding decoder memory).
   const end = () => void samples.return().catch(() => undefined);
