@@ -37,7 +37,9 @@ class FakePipeline implements PipelineApi {
   }
   /** The `calibration` each analysed frame was given. */
   readonly calibrations: unknown[] = [];
-  async calibrate(): Promise<Baseline> {
+  async calibrate(_frame: ImageBitmap, _options: FrameOptions, requestId: string): Promise<Baseline> {
+    this.seen.push(requestId);
+    if (this.mode === 'hang') return new Promise<never>((_, reject) => this.hung.push(reject));
     if (this.mode === 'throw') throw new EmoLensError('NO_FACE_DETECTED', 'calibrate() found no face to measure in the frame', { kind: 'calibration' });
     return { version: 1, actionUnits: ACTION_UNITS.map((_, i) => i / 10) };
   }
@@ -169,6 +171,18 @@ describe('request ids of detector calls', () => {
     const next = rejection(detector.detect(png()));
     expect((await late).code).toBe('TIMEOUT'); // its deadline passed while it waited: never sent
     expect(pipeline.seen).toHaveLength(1);
+    pipeline.failHung();
+    await vi.waitFor(() => expect(pipeline.seen).toHaveLength(2));
+    pipeline.failHung();
+    expect((await next).code).toBe('INTERNAL_ERROR');
+  });
+
+  it('holds calibrate() back behind a call given up on, as it holds detect()', async () => {
+    pipeline.mode = 'hang';
+    expect((await rejection(detector.calibrate(png(), { timeoutMs: 20 }))).code).toBe('TIMEOUT');
+    expect((await rejection(detector.calibrate(png(), { timeoutMs: 30 }))).code).toBe('TIMEOUT');
+    expect(pipeline.seen).toHaveLength(1);
+    const next = rejection(detector.detect(png()));
     pipeline.failHung();
     await vi.waitFor(() => expect(pipeline.seen).toHaveLength(2));
     pipeline.failHung();

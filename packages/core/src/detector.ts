@@ -2,14 +2,14 @@
  * The main-thread side of a detector: starts the worker, decodes inputs, and talks to the pipeline
  * through the one typed interface of `worker/api.ts`. No inference runs on this thread.
  */
-import { transfer } from 'comlink';
+import { transfer, type Remote } from 'comlink';
 import { EmoLensError, newRequestId, parseWiaFaceRequest, parseWiaVideoRequest, summarizeTimeline, toWakeePrediction, type WakeePrediction, type WiaFaceResult, type WiaVideoResult } from '@emolens/schema';
 import { availableBackend, requireClassifierAsset, resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend } from './assets/progress.js';
 import { decodeImage, type DecodeLimits, type ImageInput, type StringRules } from './input/decode.js';
 import { requestSignal, detectOptionsFromWia, type FrameOptions, resolveCallOptions, resolveDetectorOptions, type DetectOptions, type DetectorOptions, type SignalOption } from './options.js';
 import { round } from './round.js';
-import type { StageTimings } from './worker/pipeline-api.js';
+import type { PipelineApi, StageTimings } from './worker/pipeline-api.js';
 import { registerErrorTransfer } from './worker/error-transfer.js';
 import { AbandonedCalls } from './abandoned-calls.js';
 import { abortError, callStop, stoppable } from './call-stop.js';
@@ -305,6 +305,18 @@ class WorkerDetector implements Detector {
     // Decoding starts at the call: it reads the input as it is now, whatever the caller does with it next.
     const bitmap = await stoppable(decodeImage(input, { ...this.limits, signal }, rules), signal, (late) => late.close());
     const decoded = performance.now();
+    // At the source size: the worker downscales it for detection and answers in source pixels.
+    const { result, timings } = await this.send(bitmap, signal, (api, sent) => api.analyze(sent, this.calibrated(frame), id));
+    const endToEnd = performance.now() - started;
+    result.processing_time_ms = round(endToEnd, 2);
+    return { result, timings: { ...timings, decode: decoded - started, endToEnd } };
+  }
+
+  /**
+   * Sends `bitmap` (transferred) to the worker with `task`, once the calls given up on before it are done, and
+   * waits for the answer until `signal` fires. A call given up on is noted, so the next one waits for it.
+   */
+  private async send<T>(bitmap: ImageBitmap, signal: AbortSignal, task: (api: Remote<PipelineApi>, bitmap: ImageBitmap) => Promise<T>): Promise<T> {
     if (this.abandoned.size > 0) {
       await this.abandoned.drained(signal).catch((error: unknown) => {
         bitmap.close();
@@ -315,17 +327,13 @@ class WorkerDetector implements Detector {
       bitmap.close();
       throw disposedError();
     }
-    // At the source size: the worker downscales it for detection and answers in source pixels.
-    const call = this.host.call((api) => api.analyze(transfer(bitmap, [bitmap]), this.calibrated(frame), id));
+    const call = this.host.call((api) => task(api, transfer(bitmap, [bitmap])));
     // A bitmap that could not be sent (a tainted one) is still ours to free; after the transfer this is a no-op.
     call.catch(() => bitmap.close());
-    const { result, timings } = await stoppable(call, signal).catch((error: unknown) => {
+    return stoppable(call, signal).catch((error: unknown) => {
       if (signal.aborted) this.abandoned.add(call);
       throw error;
     });
-    const endToEnd = performance.now() - started;
-    result.processing_time_ms = round(endToEnd, 2);
-    return { result, timings: { ...timings, decode: decoded - started, endToEnd } };
   }
 
   analyzeVideo(input: VideoAnalysisInput, options: VideoOptions = {}): Promise<WiaVideoResult> {
@@ -461,13 +469,7 @@ class WorkerDetector implements Detector {
       const stop = callStop(caller, timeoutMs);
       try {
         const bitmap = await stoppable(decodeImage(input, { ...this.limits, signal: stop.signal }, {}), stop.signal, (late) => late.close());
-        if (this.disposed) {
-          bitmap.close();
-          throw disposedError();
-        }
-        const call = this.host.call((api) => api.calibrate(transfer(bitmap, [bitmap]), frame, id));
-        call.catch(() => bitmap.close());
-        const baseline = await stoppable(call, stop.signal);
+        const baseline = await this.send(bitmap, stop.signal, (api, sent) => api.calibrate(sent, frame, id));
         this.baseline = baseline;
         return baseline;
       } finally {
