@@ -45,6 +45,20 @@ afterAll(() => {
 });
 
 describe('@emolens/server installed from its tarball', () => {
+  it('refuses a port in use with one line that says so, and exit code 1', async () => {
+    const second = spawn(join(dir, 'node_modules', '.bin', 'emolens-server'), [], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, PORT: new URL(url).port, DATA_DIR: join(dir, 'data-2'), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    second.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    second.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output.trim()).toBe(`could not listen: port ${new URL(url).port} on 127.0.0.1 is in use; stop what holds it, or set PORT to another port`);
+  }, 120_000);
+
   it('stores an annotation once, serves /load, /docs and /metrics, and emolens-export writes it out', async () => {
     const image = readFileSync(join(requireData(), PHOTO));
     const body = JSON.stringify({

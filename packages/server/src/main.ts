@@ -56,11 +56,22 @@ async function main(): Promise<void> {
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
-    app.log.error({ err: error }, 'could not listen');
+    const why = listenRefusal(error, config);
+    if (why) console.error(why);
+    else app.log.error({ err: error }, 'could not listen');
     await app.close();
     await Promise.all([storage.database.close(), storage.blobs.close()]);
     process.exit(1);
   }
+}
+
+/** One line for the usual reasons a port cannot be taken (a stack trace says nothing more); otherwise undefined. */
+function listenRefusal(error: unknown, { port, host }: ServerConfig): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return `could not listen: port ${port} on ${host} is in use; stop what holds it, or set PORT to another port`;
+  if (code === 'EACCES') return `could not listen: not allowed to take port ${port} on ${host}; set PORT to a port above 1023`;
+  if (code === 'EADDRNOTAVAIL') return `could not listen: ${host} is not an address of this machine; set HOST (e.g. 127.0.0.1 or 0.0.0.0)`;
+  return undefined;
 }
 
 await main();
