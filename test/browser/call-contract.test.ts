@@ -196,6 +196,37 @@ describe('a failed start', () => {
   });
 });
 
+describe('an app callback that throws', () => {
+  it('is the page\'s error to report: createDetector still starts, and no worker has an uncaught error', async () => {
+    const page = await openTestPage();
+    try {
+      const out = await page.page.evaluate(async () => {
+        const reported: string[] = [];
+        window.addEventListener('error', (event) => {
+          reported.push(String((event.error as Error | undefined)?.message));
+          event.preventDefault();
+        });
+        let calls = 0;
+        const detector = await window.emolens.createDetector({
+          backend: 'wasm',
+          onProgress: () => {
+            calls += 1;
+            throw new Error('progress boom');
+          },
+        });
+        detector.dispose();
+        return { calls, reported };
+      });
+      await new Promise((r) => setTimeout(r, 1500)); // rejections left unhandled are reported after the call settles
+      expect(out.calls).toBeGreaterThan(2);
+      expect(out.reported).toEqual(Array.from({ length: out.calls }, () => 'progress boom'));
+      expect(page.logs.filter((line) => /pageerror|uncaught|unhandled/i.test(line))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe('platform errors are typed', () => {
   it('reads an SVG <image>, refuses a cross-origin image without CORS with INVALID_IMAGE (cross_origin) and a detached array as empty, and goes on', async () => {
     const out = await t.page.evaluate(

@@ -22,6 +22,22 @@ describe('createDetector start deadline', () => {
     expect(seen).toEqual(['compile']);
   });
 
+  it('reports what the app\'s callback throws as the page\'s error, and follows the step anyway', () => {
+    const reported: unknown[] = [];
+    vi.stubGlobal('reportError', (error: unknown) => reported.push(error));
+    try {
+      const thrown = new Error('progress boom');
+      const steps = new StartSteps(() => {
+        throw thrown;
+      });
+      expect(() => steps.listener({ type: 'compile', model: 'emolens-fer' })).not.toThrow();
+      expect(steps.last).toBe('compile emolens-fer');
+      expect(reported).toEqual([thrown]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('names the worker start when no step was reached', async () => {
     const error = await withStartDeadline(new Promise(() => undefined), 5, new StartSteps(undefined), () => undefined).catch((e: unknown) => e);
     expect(error).toMatchObject({ details: { step: 'start worker' } });

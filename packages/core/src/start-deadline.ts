@@ -4,6 +4,7 @@
  * silent, endless wait.
  */
 import { EmoLensError } from '@emolens/schema';
+import { callApp } from './app-callback.js';
 import type { LoadProgressEvent, ProgressCallback } from './assets/progress.js';
 
 /** The loading step an event reports, as `details.step` names it. */
@@ -28,7 +29,8 @@ export class StartSteps {
 
   readonly listener: ProgressCallback = (event) => {
     this.last = stepOf(event);
-    this.onProgress?.(event);
+    // The app's error is the page's to see: thrown back through Comlink it would be an unhandled rejection in the worker.
+    if (this.onProgress) callApp(this.onProgress, event);
   };
 }
 
