@@ -5,7 +5,7 @@
  */
 import type { WiaEmotion, WiaFace } from '@emolens/core';
 import { UNESTIMATED_LEARNING_STATES } from '@emolens/schema';
-import { createUploader, type Uploader } from '@emolens/uploader';
+import { createUploader, describeEndpoint, type Uploader } from '@emolens/uploader';
 import { byId } from './dom.ts';
 import { UPLOAD_SYNC_TAG } from './messages.ts';
 import type { PhotoRow } from './photo-rows.ts';
@@ -22,12 +22,6 @@ function endpoint(): string {
   return new URL(new URLSearchParams(location.search).get('collect') ?? 'collect/insert', location.href).href;
 }
 
-/** How the consent box names `url`: its host and path, or "this app" for its own forward. */
-function destination(url: string): string {
-  const { origin, host, pathname } = new URL(url);
-  return origin === location.origin ? `this app (${pathname})` : `${host}${pathname}`;
-}
-
 export class Annotations {
   readonly uploader: Uploader;
   private readonly consent = byId<HTMLInputElement>('share-consent');
@@ -37,8 +31,8 @@ export class Annotations {
     const url = endpoint();
     // Consent is kept for one server: a link with another `?collect=` asks again, naming where pictures would go.
     this.consent.checked = localStorage.getItem(CONSENT_KEY) === url;
-    byId('collect-destination').textContent = destination(url);
     this.uploader = createUploader({ endpoint: url, consent: this.consent.checked });
+    byId('collect-destination').textContent = describeEndpoint(url);
     this.consent.addEventListener('change', () => {
       if (this.consent.checked) localStorage.setItem(CONSENT_KEY, url);
       else localStorage.removeItem(CONSENT_KEY);

@@ -18,6 +18,7 @@ export {
   type UploaderOptions,
   type ResolvedUploaderOptions,
 } from './options.js';
+export { describeEndpoint } from './describe-endpoint.js';
 export type { QueuedItem, DeadLetter, FailureInfo, ItemCount, QueueStats } from './queue-store.js';
 export { queueDatabaseName } from './queue-store.js';
 export type { DrainResult, SentInfo } from './drain.js';

@@ -132,10 +132,11 @@ export function resolveOptions(given: UploaderOptions): ResolvedUploaderOptions 
   };
 }
 
-function resolveEndpoint(endpoint: unknown): string {
+/** `endpoint` as an absolute http(s) URL, resolved against `base` (default: the page's URL). */
+export function resolveEndpoint(endpoint: unknown, base = (globalThis as { location?: { href: string } }).location?.href): string {
   if (typeof endpoint !== 'string' || endpoint === '') throw invalid('endpoint', 'endpoint must be the URL of the insert route');
   try {
-    const url = new URL(endpoint, (globalThis as { location?: { href: string } }).location?.href);
+    const url = new URL(endpoint, base);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(url.protocol);
     return url.href;
   } catch (cause) {

@@ -11,9 +11,3 @@ export function collectEndpoint(): string {
   return override ? override : new URL('/collect/insert', location.href).href;
 }
 
-
-/** How the consent box names `endpoint`: its host and path, or "this site" for the demo's own forward. */
-export function destination(endpoint: string): string {
-  const url = new URL(endpoint, location.href);
-  return url.origin === location.origin ? `this site (${url.pathname})` : `${url.host}${url.pathname}`;
-}

@@ -5,9 +5,9 @@
  */
 import { isEmoLensError, type WiaFace } from '@emolens/core';
 import { LEARNING_STATES } from '@emolens/schema';
-import { createUploader, type Uploader } from '@emolens/uploader';
+import { createUploader, describeEndpoint, type Uploader } from '@emolens/uploader';
 import { $ } from '../dom.ts';
-import { collectEndpoint, destination } from './collect-endpoint.ts';
+import { collectEndpoint } from './collect-endpoint.ts';
 import { storedConsent, storeConsent } from './consent.ts';
 import { CorrectionForm, predictedStates } from './correction-form.ts';
 import { QueueView } from './queue-view.ts';
@@ -27,8 +27,8 @@ export class CorrectionPanel {
 
   constructor(private readonly video: HTMLVideoElement) {
     this.consent.checked = storedConsent(this.endpoint);
-    $('#collect-destination').textContent = destination(this.endpoint);
     this.uploader = createUploader({ endpoint: this.endpoint, consent: this.consent.checked });
+    $('#collect-destination').textContent = describeEndpoint(this.uploader.options.endpoint);
     this.form = new CorrectionForm({
       sliders: Object.fromEntries(LEARNING_STATES.map((s) => [s, $<HTMLInputElement>(`#state-${s}`)])) as never,
       emotion: $<HTMLSelectElement>('#user-emotion'),
