@@ -222,6 +222,21 @@ describe('request ids of detector calls', () => {
   });
 });
 
+describe('a detector\'s methods, detached from it', () => {
+  const t = fakeDetectorEach();
+
+  it('work as they do on the detector (destructured, passed as callbacks)', async () => {
+    const { detect, calibrate, profile, warmup, setCalibration, dispose } = t.detector;
+    expect((await detect(png())).faces).toEqual([]);
+    expect((await profile(png())).result.faces).toEqual([]);
+    await warmup();
+    setCalibration(await calibrate(png()));
+    expect(t.detector.calibration).toBeDefined();
+    dispose();
+    expect((await rejection(detect(png()))).code).toBe('DISPOSED');
+  });
+});
+
 describe('the detector\'s calibration', () => {
   const t = fakeDetectorEach();
 

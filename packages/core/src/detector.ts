@@ -3,7 +3,7 @@
  * through the one typed interface of `worker/api.ts`. No inference runs on this thread.
  */
 import { transfer, type Remote } from 'comlink';
-import { EmoLensError, newRequestId, parseWiaFaceRequest, parseWiaVideoRequest, summarizeTimeline, toWakeePrediction, type WakeePrediction, type WiaFaceResult, type WiaVideoResult } from '@emolens/schema';
+import { bindMethods, EmoLensError, newRequestId, parseWiaFaceRequest, parseWiaVideoRequest, summarizeTimeline, toWakeePrediction, type WakeePrediction, type WiaFaceResult, type WiaVideoResult } from '@emolens/schema';
 import { availableBackend, requireClassifierAsset, resolveAssetUrls } from './assets/asset-urls.js';
 import type { Backend } from './assets/progress.js';
 import { decodeImage, type DecodeLimits, type ImageInput, type StringRules } from './input/decode.js';
@@ -260,7 +260,9 @@ class WorkerDetector implements Detector {
     private readonly maxFaces: number,
     private readonly limits: Pick<DecodeLimits, 'maxPixels' | 'maxBytes'>,
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    bindMethods(this);
+  }
 
   async detect(input: ImageInput, options: DetectOptions = {}): Promise<WiaFaceResult> {
     return (await this.profile(input, options)).result;

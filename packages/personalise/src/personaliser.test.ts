@@ -44,6 +44,19 @@ describe('with no corrections', () => {
   });
 });
 
+describe('methods detached from the personaliser', () => {
+  it('work as they do on it', async () => {
+    const p = await createPersonaliser(FAST);
+    const { addCorrection, train, predict, dispose } = p;
+    const [correction] = drowsyCorrections(1, 3);
+    await addCorrection(correction!);
+    expect((await train()).corrections).toBe(1);
+    expect(inRange(predict(correction!.features, correction!.predicted))).toBe(true);
+    dispose();
+    expect((await rejection(train())).code).toBe('DISPOSED');
+  });
+});
+
 describe('learning a user', () => {
   it('halves the error on held-out corrections after 50 that follow a rule of their own', async () => {
     const train = drowsyCorrections(50, 3);

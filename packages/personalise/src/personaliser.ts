@@ -2,7 +2,7 @@
  * The personaliser: keeps the user's corrections on the device, trains the heads on them (in the background), and
  * adjusts estimates with what it learned.
  */
-import { EmoLensError, isEmoLensError, type LearningStateScores, type WiaEmotion } from '@emolens/schema';
+import { bindMethods, EmoLensError, isEmoLensError, type LearningStateScores, type WiaEmotion } from '@emolens/schema';
 import { checkCorrection, checkFeatures, checkScores, type Correction, type StoredCorrection } from './correction.js';
 import { blendWeight, predictEmotions, predictStates } from './model/predict.js';
 import { fromPersonalisationJson, toPersonalisationJson, type PersonalisationJson } from './model/personalisation-json.js';
@@ -135,6 +135,7 @@ class DevicePersonaliser implements Personaliser {
     private corrections: StoredCorrection[],
     private model: PersonalModel | undefined,
   ) {
+    bindMethods(this);
     this.pending = Math.max(0, corrections.length - (model?.states.corrections ?? 0));
     this.maybeRetrain();
   }

@@ -3,6 +3,7 @@
  * submit, `online`, the next due item's timer, other tabs' news, `flush()`).
  */
 import {
+  bindMethods,
   EmoLensError,
   isEmoLensError,
   toWakeeInsertBody,
@@ -166,6 +167,7 @@ class UploaderImpl implements Uploader {
   private readonly removeListeners: () => void;
 
   constructor(options: ResolvedUploaderOptions) {
+    bindMethods(this);
     this.options = options;
     this.consent = options.consent;
     this.store = new QueueStore(options.name);
