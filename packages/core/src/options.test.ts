@@ -311,6 +311,18 @@ describe('unknown option keys', () => {
     expect(rejectedField(() => requestSignal('x' as never, 'face'))).toBe('options');
   });
 
+  it('reads no option from a polluted Object.prototype: a call without options gets the defaults', () => {
+    const polluted = Object.prototype as Record<string, unknown>;
+    const defaults = resolveCallOptions({}, 5, 30_000);
+    Object.assign(polluted, { timeoutMs: 1, maxFaces: 'x', returnDimensions: false });
+    try {
+      expect(resolveCallOptions({}, 5, 30_000)).toEqual(defaults);
+      expect(resolveCallOptions(undefined, 5, 30_000)).toEqual(defaults);
+    } finally {
+      for (const key of ['timeoutMs', 'maxFaces', 'returnDimensions']) delete polluted[key];
+    }
+  });
+
   it("refuses what calibrate() and predictWakee() would ignore: calibrate takes three keys, predictWakee no signal switch", () => {
     expect(() => resolveCallOptions({ faceRange: 'short', timeoutMs: 5 }, 5, 30_000, 'calibrate')).not.toThrow();
     expect(unknownKey(() => resolveCallOptions({ maxFaces: 1 }, 5, 30_000, 'calibrate')).message).toBe('"maxFaces" is an option of createDetector(), not of this call');

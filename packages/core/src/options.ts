@@ -701,7 +701,7 @@ function checkKeys(options: unknown, call: keyof typeof CALL_KEYS): void {
 
 /** The caller's options as a plain object, each of `keys` read once (`readOptions`), after checking they are an object. */
 function snapshot<T extends object>(options: unknown, keys: readonly (keyof T & string)[]): Partial<T> {
-  if (options === undefined) return {};
+  if (options === undefined) return Object.create(null) as Partial<T>;
   checkObject(options);
   return readOptions(options as T, keys);
 }

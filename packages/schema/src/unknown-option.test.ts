@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertKnownKeys, editDistance, nearestKey, readKnownOptions, unknownOptionError } from './unknown-option.js';
+import { assertKnownKeys, editDistance, nearestKey, readKnownOptions, readOptions, unknownOptionError } from './unknown-option.js';
 
 const KEYS = ['maxFaces', 'minFaceSize', 'returnLandmarks', 'returnActionUnits', 'faceRange', 'timeoutMs', 'signal', 'sample_rate'];
 
@@ -80,3 +80,24 @@ describe('readKnownOptions', () => {
     expect(() => readKnownOptions({ maxFace: 1 } as { maxFaces?: number }, ['maxFaces'])).toThrow(expect.objectContaining({ details: expect.objectContaining({ kind: 'unknown_option' }) }));
   });
 });
+
+describe('readOptions', () => {
+  it('reads keys of the object and of its own prototypes, not a key only Object.prototype has', () => {
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted['timeoutMs'] = 1;
+    try {
+      expect(readOptions({} as { timeoutMs?: number }, ['timeoutMs'])).toEqual({});
+      expect(readOptions({ timeoutMs: 5 }, ['timeoutMs'])).toEqual({ timeoutMs: 5 });
+      class Defaults {
+        get timeoutMs(): number {
+          return 7;
+        }
+      }
+      expect(readOptions(new Defaults(), ['timeoutMs'])).toEqual({ timeoutMs: 7 });
+      expect(readOptions(Object.create(null) as { timeoutMs?: number }, ['timeoutMs'])).toEqual({});
+    } finally {
+      delete polluted['timeoutMs'];
+    }
+  });
+});
+

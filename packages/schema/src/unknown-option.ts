@@ -30,21 +30,32 @@ export function assertKnownKeys(options: object, known: readonly string[], elsew
 /**
  * The caller's options as a plain object, each of `keys` read once: a getter or proxy trap that throws is
  * `INVALID_REQUEST` naming the key (`details.value`: what it threw), and nothing read later can change under the
- * caller's feet. Keys are not checked here ({@link readKnownOptions} does both).
+ * caller's feet; the copy has no prototype. A key found only on `Object.prototype` is not read: a page whose prototype was polluted
+ * (`Object.prototype.timeoutMs = 1`) does not change a call's options. Keys are not checked here
+ * ({@link readKnownOptions} does both).
  * @throws EmoLensError `INVALID_REQUEST` (`details.field`: the key).
  */
 export function readOptions<T extends object>(options: T, keys: readonly (keyof T & string)[]): Partial<T> {
-  const copy: Partial<T> = {};
+  // No prototype: a key the caller did not give reads as undefined on the copy, whatever Object.prototype holds.
+  const copy = Object.create(null) as Partial<T>;
   for (const key of keys) {
     let value: unknown;
     try {
-      value = options[key];
+      value = inheritedFromObject(options, key) ? undefined : options[key];
     } catch (cause) {
       throw new EmoLensError('INVALID_REQUEST', `${key} could not be read`, { field: key, value: thrownText(cause) });
     }
     if (value !== undefined) (copy as Record<string, unknown>)[key] = value;
   }
   return copy;
+}
+
+/** Whether `key` of `options` comes from `Object.prototype` (no object of its own chain has it). */
+function inheritedFromObject(options: object, key: string): boolean {
+  for (let holder: object | null = options; holder !== null; holder = Object.getPrototypeOf(holder) as object | null) {
+    if (Object.hasOwn(holder, key)) return holder === Object.prototype;
+  }
+  return false;
 }
 
 /**
