@@ -1,6 +1,6 @@
 import { EmoLensError, type WakeePrediction, type WiaFaceResult } from '@emolens/schema';
 import { describe, expect, it } from 'vitest';
-import { answerRestRequest, type RestAnalyzer } from './answer.js';
+import { answerRestRequest, errorResponse, type RestAnalyzer } from './answer.js';
 import { IMAGE_BODY_BYTES } from './routes.js';
 
 import { WIA_EMOTIONS, type WiaEmotion, type WiaFace } from '@emolens/schema';
@@ -32,6 +32,13 @@ function wakee(field = 'file', value: Blob | string = new Blob([new Uint8Array([
   if (typeof value === 'string') form.append(field, value);
   else form.append(field, value, 'face.jpg');
   return new Request('https://app.test/predict', { method: 'POST', body: form });
+}
+
+/** An `/emotion` request body: the image in the multipart field "image". */
+function imageForm(): FormData {
+  const form = new FormData();
+  form.append('image', new Blob([new Uint8Array([0xff, 0xd8])], { type: 'image/jpeg' }), 'face.jpg');
+  return form;
 }
 
 const post = (path: string, body: BodyInit, headers: Record<string, string> = {}) => new Request(`https://app.test${path}`, { method: 'POST', body, headers });
@@ -86,9 +93,7 @@ describe('answerRestRequest', () => {
 
   it('answers /emotion from the multipart "image" field, without disgust', async () => {
     const { a, seen } = analyzer();
-    const form = new FormData();
-    form.append('image', new Blob([new Uint8Array([0xff, 0xd8])], { type: 'image/jpeg' }), 'face.jpg');
-    const response = (await answer(new Request('https://app.test/emotion', { method: 'POST', body: form }), a))!;
+    const response = (await answer(post('/emotion', imageForm()), a))!;
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual([{ bounding_box: [10, 20, 100, 120], emotion: 'happy', confidence: expect.any(Number) }]);
     expect(seen[0]).toBeInstanceOf(Blob);
@@ -188,5 +193,31 @@ describe('answerRestRequest', () => {
     expect(up.status).toBe(200);
     // SAMO-DL's body, its timestamp to the second as SAMO-DL writes it ("2025-08-06T10:30:00Z").
     expect(await up.json()).toMatchObject({ status: 'healthy', model_loaded: true, version: '9.9.9', endpoints: expect.arrayContaining(['/v1/analyze/face', '/emotion']), timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) });
+  });
+
+  it('answers a detector disposed under the request with 503 in every format, as when no page serves', async () => {
+    const { a } = analyzer(new EmoLensError('DISPOSED', 'The detector was disposed'));
+    const requests = [post('/v1/analyze/face', '{"image_base64":"x"}'), post('/emotion', imageForm()), post('/predict', '{"image":"data:image/png;base64,AA"}'), wakee()];
+    const answers = await Promise.all(requests.map(async (request) => (await answer(request, a))!));
+    expect(answers.map((r) => r.status)).toEqual([503, 503, 503, 503]);
+    expect((await answers[0]!.json()).error.code).toBe('DISPOSED');
+    expect(await answers[1]!.json()).toEqual({ error: 'Service Unavailable' });
+  });
+
+  it('answers what is not an EmoLensError as a 500 INTERNAL_ERROR, and a code it does not know with 500', async () => {
+    const plain = (await answer(post('/v1/analyze/face', '{"image_base64":"x"}'), analyzer(new TypeError('boom')).a))!;
+    expect(plain.status).toBe(500);
+    expect((await plain.json()).error).toMatchObject({ code: 'INTERNAL_ERROR', details: { kind: 'unexpected' } });
+    const forged = Object.assign(new EmoLensError('INTERNAL_ERROR', 'x'), { code: 'NOT_A_CODE' }) as unknown as EmoLensError;
+    expect((await answer(post('/v1/analyze/face', '{"image_base64":"x"}'), analyzer(forged).a))!.status).toBe(500);
+    expect(errorResponse('wia-face', new Error('plain')).status).toBe(500);
+    expect(await errorResponse('emotion', 'a string').json()).toEqual({ error: 'The analysis failed' });
+  });
+
+  it('answers HEAD with the GET answer\'s status and headers, and no body', async () => {
+    const head = (await answer(new Request('https://app.test/health', { method: 'HEAD' }), analyzer().a))!;
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('application/json');
+    expect(head.body).toBeNull();
   });
 });

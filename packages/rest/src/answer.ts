@@ -7,7 +7,7 @@
  */
 import {
   EmoLensError,
-  ERROR_HTTP_STATUS,
+  httpStatusOf,
   isEmoLensError,
   samoTimestamp,
   toEmotionApi,
@@ -48,8 +48,17 @@ export interface RestService {
   version: string;
 }
 
-/** Answers the request for route path `path` (relative to the base); `undefined` when the path is not an API's. */
+/**
+ * Answers the request for route path `path` (relative to the base); `undefined` when the path is not an API's. A
+ * `HEAD` request gets the `GET` answer's status and headers, without its body.
+ */
 export async function answerRestRequest(request: Request, path: string, service: RestService): Promise<Response | undefined> {
+  const answer = await answerRoute(request, path, service);
+  if (answer === undefined || request.method.toUpperCase() !== 'HEAD') return answer;
+  return new Response(null, { status: answer.status, headers: answer.headers });
+}
+
+async function answerRoute(request: Request, path: string, service: RestService): Promise<Response | undefined> {
   const match = matchRoute(request.method, path);
   if (!match) return undefined;
   const contentType = request.headers.get('content-type');
@@ -71,7 +80,8 @@ export async function answerRestRequest(request: Request, path: string, service:
     return await analyze(api, request, body, analyzer);
   } catch (error) {
     const e = asEmoLensError(error);
-    return errorResponse(api, e, e.details.kind === 'too_large' ? 413 : undefined);
+    // A detector disposed under the request: the device is not serving, as when no page is open.
+    return errorResponse(api, e, e.details.kind === 'too_large' ? 413 : e.code === 'DISPOSED' ? 503 : undefined);
   }
 }
 
@@ -166,13 +176,17 @@ function health(service: RestService): Response {
 /** Fallback texts of the `{ "error": … }` APIs for statuses the SDK's errors do not carry. */
 const STATUS_TEXT: Record<number, string> = { 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Request Entity Too Large', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
-/** `error` in the format of `api`, with `status` (default: the status the format gives the error). */
-export function errorResponse(api: RestApi, error: EmoLensError, status?: number, headers: Record<string, string> = {}): Response {
+/**
+ * `error` in the format of `api`, with `status` (default: the status the format gives the error). `error` may be
+ * anything a `catch` gives: what is not an `EmoLensError` is answered as `INTERNAL_ERROR`.
+ */
+export function errorResponse(api: RestApi, thrown: unknown, status?: number, headers: Record<string, string> = {}): Response {
+  const error = asEmoLensError(thrown);
   switch (api) {
     case 'wia-face':
     case 'wia-video': {
       // An error no call claimed gets its id from toJSON().
-      return json(status ?? ERROR_HTTP_STATUS[error.code], error.toJSON(), headers);
+      return json(status ?? httpStatusOf(error), error.toJSON(), headers);
     }
     case 'emotion':
     case 'predict': {
@@ -204,7 +218,7 @@ function wakeeError(error: EmoLensError, status: number | undefined, headers: Re
     return json(status ?? 422, { detail: [problem] }, headers);
   }
   const unprocessable = error.code === 'NO_FACE_DETECTED' || error.details['field'] === 'learning_states';
-  const code = status ?? (unprocessable ? 422 : error.code === 'DISPOSED' ? 503 : ERROR_HTTP_STATUS[error.code]);
+  const code = status ?? (unprocessable ? 422 : httpStatusOf(error));
   // Starlette's own bodies for the answers it gives without the app.
   const detail = code === 404 || code === 405 ? STATUS_TEXT[code]! : error.message || error.code;
   return json(code, { detail }, headers);

@@ -193,7 +193,7 @@ export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   IMAGE_TOO_LARGE: 413,
   ABORTED: 499,
   TIMEOUT: 504,
-  DISPOSED: 400,
+  DISPOSED: 503,
   QUEUE_FULL: 507,
   CONSENT_REQUIRED: 403,
 };
@@ -264,4 +264,24 @@ export class EmoLensError extends Error {
 /** True for an {@link EmoLensError} (also one rebuilt in another realm, checked by shape). */
 export function isEmoLensError(value: unknown): value is EmoLensError {
   return value instanceof EmoLensError || (value instanceof Error && value.name === 'EmoLensError' && 'code' in value);
+}
+
+/**
+ * `value` as an {@link EmoLensError}: itself when it is one, else `INTERNAL_ERROR` (`details.kind: 'unexpected'`,
+ * `details.reason` what was thrown) with `message`. The adapters of errors take anything a `catch` gives.
+ */
+export function toEmoLensError(value: unknown, message = 'Unexpected error'): EmoLensError {
+  if (isEmoLensError(value)) return value;
+  let reason: string;
+  try {
+    reason = value instanceof Error ? `${value.name}: ${value.message}` : String(value);
+  } catch {
+    reason = 'a value that cannot be shown';
+  }
+  return new EmoLensError('INTERNAL_ERROR', message, { kind: 'unexpected', reason }, { cause: value });
+}
+
+/** The HTTP status of `error` in the WIA format: `ERROR_HTTP_STATUS`, 500 for a code it does not know. */
+export function httpStatusOf(error: EmoLensError): number {
+  return (Object.hasOwn(ERROR_HTTP_STATUS, error.code) ? ERROR_HTTP_STATUS[error.code] : undefined) ?? 500;
 }

@@ -3,6 +3,7 @@
  */
 import { LABEL_TABLE, type WiaEmotion } from '../labels.js';
 import type { WiaFace, WiaFaceResult } from '../wia.js';
+import { checkResult } from './check-result.js';
 import { rankedClasses, scoreMap } from './scores.js';
 
 /** The six labels of the `/emotion` API (its model has no disgust class), in WIA order. */
@@ -40,7 +41,7 @@ export interface EmotionApiFace {
  * ```
  */
 export function toEmotionApi(result: WiaFaceResult): EmotionApiFace[] {
-  return result.faces.map(emotionApiFace);
+  return checkResult(result, 'toEmotionApi').faces.map(emotionApiFace);
 }
 
 function emotionApiFace(face: WiaFace): EmotionApiFace {

@@ -4,7 +4,9 @@
 import { EmoLensError } from '../errors.js';
 import { LABEL_TABLE } from '../labels.js';
 import type { WiaFaceResult } from '../wia.js';
-import { largestFaceIndex } from './largest-face.js';
+import { readKnownOptions } from '../unknown-option.js';
+import { checkResult } from './check-result.js';
+import { indexOfLargest } from './largest-face.js';
 import { rankedClasses, scoreMap } from './scores.js';
 
 /**
@@ -49,7 +51,8 @@ export interface RankedListOptions {
  * ```
  */
 export function toRankedList(result: WiaFaceResult, options: RankedListOptions = {}): RankedEmotion[] {
-  const { face, topK, threshold = 0 } = options;
+  checkResult(result, 'toRankedList');
+  const { face, topK, threshold = 0 } = readKnownOptions(options, ['face', 'topK', 'threshold']);
   if (topK !== undefined && !(Number.isInteger(topK) && topK >= 1)) {
     throw invalidOption('topK', 'topK must be an integer of at least 1', topK);
   }
@@ -58,7 +61,7 @@ export function toRankedList(result: WiaFaceResult, options: RankedListOptions =
   }
   let index: number;
   if (face === undefined) {
-    index = largestFaceIndex(result);
+    index = indexOfLargest(result);
     if (index < 0) return [];
   } else {
     if (!(Number.isInteger(face) && face >= 0 && face < result.faces.length)) {

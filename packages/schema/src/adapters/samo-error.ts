@@ -1,7 +1,7 @@
 /**
  * Adapter to the SAMO-DL API's error body, `{ error, code, details, timestamp }`.
  */
-import type { EmoLensError, ErrorCode, ErrorDetails } from '../errors.js';
+import { toEmoLensError, type ErrorCode, type ErrorDetails } from '../errors.js';
 
 /** The error codes of the SAMO-DL API. */
 export type SamoErrorCode = 'INVALID_INPUT' | 'TEXT_TOO_LONG' | 'RATE_LIMIT_EXCEEDED' | 'MODEL_NOT_LOADED' | 'INTERNAL_ERROR';
@@ -56,13 +56,15 @@ export interface SamoErrorBody {
 /**
  * The SAMO-DL error body, `{ error: message, code, details, timestamp }`, with `code` from
  * {@link SAMO_ERROR_CODE} and `timestamp` the time `now` (default: the current time) written as SAMO-DL
- * writes it, to the second (`2025-08-06T10:30:00Z`). Send it with `SAMO_HTTP_STATUS[body.code]`.
+ * writes it, to the second (`2025-08-06T10:30:00Z`). `error` may be anything a `catch` gives: what is not an
+ * `EmoLensError` counts as `INTERNAL_ERROR`. Send it with `SAMO_HTTP_STATUS[body.code]`.
  */
-export function toSamoError(error: EmoLensError, now: Date = new Date()): SamoErrorBody {
+export function toSamoError(error: unknown, now: Date = new Date()): SamoErrorBody {
+  const typed = toEmoLensError(error);
   return {
-    error: error.message,
-    code: SAMO_ERROR_CODE[error.code] ?? 'INTERNAL_ERROR',
-    details: { ...error.details },
+    error: typed.message,
+    code: (Object.hasOwn(SAMO_ERROR_CODE, typed.code) ? SAMO_ERROR_CODE[typed.code] : undefined) ?? 'INTERNAL_ERROR',
+    details: { ...typed.details },
     timestamp: samoTimestamp(now),
   };
 }

@@ -5,7 +5,8 @@
 import { EmoLensError } from '../errors.js';
 import { LEARNING_STATE_MAX, LEARNING_STATE_MIN, LEARNING_STATES, type LearningStateScores } from '../wakee.js';
 import type { WiaFaceResult } from '../wia.js';
-import { largestFace } from './largest-face.js';
+import { checkResult } from './check-result.js';
+import { largestOf } from './largest-face.js';
 
 /** The Wakee `/predict` body (`wakee-predict-response.schema.json`). */
 export interface WakeePrediction extends LearningStateScores {
@@ -53,7 +54,7 @@ export function checkLearningStates(scores: unknown, field = 'learning_states'):
  * ```
  */
 export function toWakeePrediction(result: WiaFaceResult, date: Date): WakeePrediction {
-  const face = largestFace(result);
+  const face = largestOf(checkResult(result, 'toWakeePrediction'));
   if (!face) {
     throw new EmoLensError('NO_FACE_DETECTED', 'No face detected in the image', {
       reason: 'the face detector found no face at or above the minimum face size',

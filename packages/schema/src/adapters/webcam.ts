@@ -1,10 +1,11 @@
 /**
  * Adapter to the webcam emotion API's `POST /predict` responses (success and error bodies).
  */
-import type { EmoLensError } from '../errors.js';
+import { toEmoLensError, type EmoLensError } from '../errors.js';
 import { LABEL_TABLE } from '../labels.js';
 import type { WiaFaceResult } from '../wia.js';
-import { largestFace } from './largest-face.js';
+import { checkResult } from './check-result.js';
+import { largestOf } from './largest-face.js';
 
 /** The webcam API's labels: the seven WIA classes in upper case, in WIA order. */
 export const WEBCAM_LABELS = ['HAPPY', 'SAD', 'ANGRY', 'FEAR', 'DISGUST', 'SURPRISE', 'NEUTRAL'] as const;
@@ -35,7 +36,7 @@ export interface WebcamErrorBody {
  * ```
  */
 export function toWebcamPredict(result: WiaFaceResult): WebcamPredictResponse {
-  const face = largestFace(result);
+  const face = largestOf(checkResult(result, 'toWebcamPredict'));
   if (!face) return { emotion: WEBCAM_NO_FACE };
   return { emotion: LABEL_TABLE[face.emotions.primary.label].webcam as WebcamLabel };
 }
@@ -62,10 +63,11 @@ function inputErrorBody(error: EmoLensError): string | undefined {
  * - anything else → `{ "error": message }` (the API's 500 `{"error": "Error description here"}`, which
  *   carries the exception's text), or the code when the message is empty.
  *
- * Send it with {@link webcamHttpStatus}.
+ * `error` may be anything a `catch` gives: what is not an `EmoLensError` counts as `INTERNAL_ERROR`. Send it with {@link webcamHttpStatus}.
  */
-export function toWebcamError(error: EmoLensError): WebcamErrorBody {
-  return { error: inputErrorBody(error) ?? (error.message || error.code) };
+export function toWebcamError(error: unknown): WebcamErrorBody {
+  const typed = toEmoLensError(error);
+  return { error: inputErrorBody(typed) ?? (typed.message || typed.code) };
 }
 
 /**
@@ -73,6 +75,6 @@ export function toWebcamError(error: EmoLensError): WebcamErrorBody {
  * for anything else — "Invalid base64 data" and "Failed to decode image" included, which its server raises as
  * exceptions and answers from its `except` branch with 500.
  */
-export function webcamHttpStatus(error: EmoLensError): 400 | 500 {
-  return error.details.kind === 'missing_image' ? 400 : 500;
+export function webcamHttpStatus(error: unknown): 400 | 500 {
+  return toEmoLensError(error).details.kind === 'missing_image' ? 400 : 500;
 }
