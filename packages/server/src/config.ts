@@ -222,8 +222,8 @@ export interface Storage {
  * bucket when `s3` is set, else files in `dataDir/images`. The PostgreSQL and S3 modules (and their clients) are
  * loaded only when selected.
  */
-export async function openStorage(config: Pick<ServerConfig, 'dataDir' | 'databaseUrl' | 's3'>): Promise<Storage> {
-  const database = await openDatabase(config);
+export async function openStorage(config: Pick<ServerConfig, 'dataDir' | 'databaseUrl' | 's3'>, onLost?: (error: Error) => void): Promise<Storage> {
+  const database = await openDatabase(config, onLost);
   try {
     return { database, blobs: await openBlobStore(config) };
   } catch (error) {
@@ -233,14 +233,14 @@ export async function openStorage(config: Pick<ServerConfig, 'dataDir' | 'databa
 }
 
 /** The database {@link openStorage} would open. */
-export async function openDatabase(config: Pick<ServerConfig, 'dataDir' | 'databaseUrl'>): Promise<Database> {
+export async function openDatabase(config: Pick<ServerConfig, 'dataDir' | 'databaseUrl'>, onLost?: (error: Error) => void): Promise<Database> {
   if (config.databaseUrl !== undefined) {
     const { createPostgresDatabase } = await import('./storage/postgres.js');
     return createPostgresDatabase(config.databaseUrl);
   }
   // In a worker thread: PGlite's statements and synchronous file I/O would otherwise stop request handling.
   const { createPgliteThreadDatabase } = await import('./storage/pglite-thread.js');
-  return createPgliteThreadDatabase(join(config.dataDir, 'db'));
+  return createPgliteThreadDatabase(join(config.dataDir, 'db'), onLost);
 }
 
 /** The blob store {@link openStorage} would open. */

@@ -17,8 +17,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   let storage: Storage;
+  // Another process took the data directory over (this one was paused): stop, writing nothing more.
+  let onLost = (error: Error): void => {
+    console.error(error.message);
+    process.exit(1);
+  };
   try {
-    storage = await openStorage(config);
+    storage = await openStorage(config, (error) => onLost(error));
   } catch (error) {
     if (error instanceof DataDirLockedError) {
       console.error(error.message);
@@ -33,7 +38,7 @@ async function main(): Promise<void> {
   app.log.info({ database: storage.database.kind, blob_store: storage.blobs.kind, ...(embedded ? { data_dir: config.dataDir } : {}), api_keys: config.apiKeys.length, cors_origins: config.corsOrigins }, 'storage ready');
 
   let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
+  const stop = (signal: NodeJS.Signals | 'data_dir_lost', exitCode = 0): void => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down');
@@ -43,7 +48,7 @@ async function main(): Promise<void> {
       .close()
       .then(() => Promise.all([storage.database.close(), storage.blobs.close()]))
       .then(
-        () => process.exit(0),
+        () => process.exit(exitCode),
         (error: unknown) => {
           app.log.error({ err: error }, 'shutdown failed');
           process.exit(1);
@@ -52,6 +57,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  onLost = (error) => {
+    app.log.fatal({ err: error }, 'data directory lost to another process');
+    stop('data_dir_lost', 1);
+  };
 
   try {
     await app.listen({ port: config.port, host: config.host });

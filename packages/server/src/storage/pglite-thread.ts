@@ -11,19 +11,21 @@ import { Worker } from 'node:worker_threads';
 import { wrap, type Remote } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { Database, Queryable } from './database.js';
-import { lockDataDir } from './data-dir-lock.js';
+import { lockDataDir, type DataDirLock, type DataDirLostError } from './data-dir-lock.js';
 import type { PgliteHost } from './pglite-worker.js';
 
 /**
  * Opens (creating it when missing) the PGlite database in `dataDir` in a worker thread, or an in-memory one when
- * `dataDir` is `undefined`.
+ * `dataDir` is `undefined`. `onLost` is called once if another process takes the data
+ * directory over (see `data-dir-lock.ts`); every statement fails from then on.
  */
-export async function createPgliteThreadDatabase(dataDir?: string): Promise<Database> {
-  let release = async () => {};
+export async function createPgliteThreadDatabase(dataDir?: string, onLost?: (error: DataDirLostError) => void): Promise<Database> {
+  let lock: DataDirLock | undefined;
   if (dataDir !== undefined) {
     await mkdir(dataDir, { recursive: true });
-    release = await lockDataDir(dataDir);
+    lock = await lockDataDir(dataDir, onLost);
   }
+  const release = async () => lock?.release();
   const worker = startWorker();
   const host = wrap<PgliteHost>(nodeEndpoint(worker));
   // A worker that fails to load or crashes while opening would leave `open` pending for ever.
@@ -38,7 +40,7 @@ export async function createPgliteThreadDatabase(dataDir?: string): Promise<Data
     await release();
     throw error;
   }
-  return new PgliteThreadDatabase(worker, host, release);
+  return new PgliteThreadDatabase(worker, host, release, lock);
 }
 
 /**
@@ -57,11 +59,13 @@ class PgliteThreadDatabase implements Database {
   #closed = false;
 
   readonly #release: () => Promise<void>;
+  readonly #lock: DataDirLock | undefined;
 
-  constructor(worker: Worker, host: Remote<PgliteHost>, release: () => Promise<void>) {
+  constructor(worker: Worker, host: Remote<PgliteHost>, release: () => Promise<void>, lock: DataDirLock | undefined) {
     this.#worker = worker;
     this.#host = host;
     this.#release = release;
+    this.#lock = lock;
     // A crashed worker fails every later call rather than leaving them pending.
     worker.once('exit', () => (this.#closed = true));
   }
@@ -84,6 +88,12 @@ class PgliteThreadDatabase implements Database {
       await this.#host.endTransaction(txId, false);
       throw error;
     }
+    try {
+      this.#lock?.assertHeld(); // no commit into a data directory another process now owns
+    } catch (error) {
+      await this.#host.endTransaction(txId, false);
+      throw error;
+    }
     await this.#host.endTransaction(txId, true);
     return result;
   }
@@ -97,7 +107,8 @@ class PgliteThreadDatabase implements Database {
     if (this.#closed) return;
     this.#closed = true;
     try {
-      await this.#host.close();
+      // Closing writes PGlite's state back: not into a directory another process now owns.
+      if (this.#lock?.held() !== false) await this.#host.close();
     } finally {
       await this.#worker.terminate();
       await this.#release().catch(() => undefined);
@@ -106,5 +117,6 @@ class PgliteThreadDatabase implements Database {
 
   #assertOpen(): void {
     if (this.#closed) throw new Error('database closed');
+    this.#lock?.assertHeld();
   }
 }

@@ -52,4 +52,30 @@ describe('PGlite and files on a data directory', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('writes nothing more once another process took the data directory over, and says so once', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'emolens-data-'));
+    try {
+      const losses: Error[] = [];
+      const first = await openStorage({ dataDir, databaseUrl: undefined, s3: undefined }, (error) => losses.push(error));
+      const server = await startTestServer(first);
+      const insert = async () => (await server.app.inject({ method: 'POST', url: '/insert', payload: insertBody(await makeJpeg()) })).statusCode;
+      expect(await insert()).toBe(201);
+      // As if this process had been paused past the stale time: its lock looks abandoned, and another takes it.
+      const minuteAgo = new Date(Date.now() - 60_000);
+      await utimes(join(dataDir, 'db.lock'), minuteAgo, minuteAgo);
+      const second = await createPgliteDatabase(join(dataDir, 'db'));
+      expect(await insert()).toBe(500);
+      expect(await insert()).toBe(500);
+      expect((await server.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(503);
+      expect(losses.map((e) => e.name)).toEqual(['DataDirLostError']);
+      await server.close();
+      await first.database.close(); // leaves the directory as the other process has it
+      expect(await second.query('SELECT count(*)::int AS n FROM annotations')).toEqual([{ n: 1 }]);
+      await second.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
+
