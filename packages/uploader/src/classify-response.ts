@@ -50,3 +50,23 @@ function retry(status: number, retryAfter: string | null | undefined, now: numbe
   const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(retryAfter, now) : undefined;
   return retryAfterMs === undefined ? { action: 'retry' } : { action: 'retry', retryAfterMs };
 }
+
+/** What a 2xx body says of the item. */
+export type SuccessBody = 'stored' | 'not_the_server' | 'refused';
+
+/** `status` values by which an `/insert` answer says it stored the item (the Wakee seed's `"success"`, and the usual others). */
+const STORED_STATUSES = new Set(['success', 'ok', 'created', 'stored']);
+
+/**
+ * Reads the body of a 2xx (`payload`: parsed JSON, the text when it is not JSON, `undefined` when empty). A 2xx that
+ * is not JSON is not the collection server's answer (a captive portal, a single-page app's fallback, a misrouted
+ * proxy): the item is kept and tried again. A JSON object whose `status` names another outcome (`"error"`) is the
+ * server's refusal. An empty body (204) or any other JSON counts as stored.
+ */
+export function classifySuccessBody(payload: unknown): SuccessBody {
+  if (typeof payload === 'string') return 'not_the_server';
+  const status = typeof payload === 'object' && payload !== null ? (payload as { status?: unknown }).status : undefined;
+  if (typeof status === 'string' && !STORED_STATUSES.has(status.toLowerCase())) return 'refused';
+  return 'stored';
+}
+

@@ -176,6 +176,19 @@ describe('drainQueue', () => {
     expect(t.log).toContain('sent a 201');
   });
 
+  it('keeps an item whose 2xx is not JSON (a captive portal, an app fallback), and dead-letters a 2xx that says error', async () => {
+    const portal = new Response('<html>welcome to the airport wifi</html>', { status: 200, headers: { 'Content-Type': 'text/html' } });
+    const t = await setup([portal, json(200, { status: 'error', message: 'db down' }), new Response(null, { status: 204 }), json(201, {})], {}, ['a', 'b', 'c']);
+    const r = await drainQueue(t.ctx);
+    expect(r.status).toBe('waiting');
+    expect(t.failures).toEqual([{ kind: 'status', status: 200, message: "HTTP 200 with a body that is not JSON: not the server's answer" }]);
+    if (r.status === 'waiting') t.clock.now = r.nextAttemptAt;
+    expect(await drainQueue(t.ctx)).toEqual({ status: 'empty' });
+    // a: refused in a 200, kept as a dead letter with the body; b: 204; c: any other JSON.
+    expect(t.dead.map((d) => [d.id, d.reason, d.status, d.error])).toEqual([['a', 'rejected', 200, { status: 'error', message: 'db down' }]]);
+    expect(t.log.filter((l) => l.startsWith('sent'))).toHaveLength(2);
+  });
+
   it('moves a 400 to the dead letters with the server error body, and goes on with the next item', async () => {
     const error = { error: { code: 'INVALID_REQUEST', message: 'bad', details: { field: 'user_boredom' } }, request_id: 'req_9' };
     const t = await setup([json(400, error)]);

@@ -9,7 +9,7 @@
  * IndexedDB with the item, to survive reloads and crashes and to be shared by every tab.
  */
 import { backoffDelay } from './backoff.js';
-import { classifyResponse, type DeadReason } from './classify-response.js';
+import { classifyResponse, classifySuccessBody, type DeadReason } from './classify-response.js';
 import type { ResolvedUploaderOptions } from './options.js';
 import type { DeadLetter, FailureInfo, QueuedItem, QueueStore } from './queue-store.js';
 
@@ -122,7 +122,12 @@ async function sendOne(ctx: DrainContext, item: QueuedItem, body: string, now: (
     if (ctx.signal.aborted) return true;
     if (verdict.action !== 'sent') payload = `unreadable body: ${error instanceof Error ? error.message : String(error)}`;
   }
-  if (verdict.action === 'sent') {
+  const answer = verdict.action === 'sent' && payload !== undefined ? classifySuccessBody(payload) : 'stored';
+  if (answer === 'refused') {
+    await die(ctx, item, attempt, 'rejected', response.status, payload, now);
+    return false;
+  }
+  if (verdict.action === 'sent' && answer === 'stored') {
     if (await store.remove(item.seq)) {
       hooks.changed();
       hooks.sent({ item: { ...item, attempts: attempt }, status: response.status, response: payload });
@@ -136,9 +141,13 @@ async function sendOne(ctx: DrainContext, item: QueuedItem, body: string, now: (
   const failure: FailureInfo = {
     kind: 'status',
     status: response.status,
-    message: elsewhere ? `redirected to ${pathOf(response.url)}, which answered HTTP ${response.status}: not the server's answer` : `HTTP ${response.status}${errorMessage(payload)}`,
+    message: elsewhere
+      ? `redirected to ${pathOf(response.url)}, which answered HTTP ${response.status}: not the server's answer`
+      : verdict.action === 'sent'
+        ? `HTTP ${response.status} with a body that is not JSON: not the server's answer`
+        : `HTTP ${response.status}${errorMessage(payload)}`,
   };
-  await retryLater(ctx, item, attempt, failure, verdict.retryAfterMs, now, payload);
+  await retryLater(ctx, item, attempt, failure, verdict.action === 'retry' ? verdict.retryAfterMs : undefined, now, payload);
   return false;
 }
 
