@@ -189,6 +189,16 @@ describe('drainQueue', () => {
     expect(t.log.filter((l) => l.startsWith('sent'))).toHaveLength(2);
   });
 
+  it('sends at once an item scheduled by a clock that was ahead, once the clock is put right', async () => {
+    const t = await setup([json(503, {}), json(201, {})], {}, ['a']);
+    const right = t.clock.now;
+    t.clock.now = right + 30 * 86_400_000; // a device clock 30 days ahead
+    expect((await drainQueue(t.ctx)).status).toBe('waiting');
+    t.clock.now = right; // corrected: the try it recorded is in the future, its wait longer than any the uploader sets
+    expect(await drainQueue(t.ctx)).toEqual({ status: 'empty' });
+    expect(t.requests).toHaveLength(2);
+  });
+
   it('moves a 400 to the dead letters with the server error body, and goes on with the next item', async () => {
     const error = { error: { code: 'INVALID_REQUEST', message: 'bad', details: { field: 'user_boredom' } }, request_id: 'req_9' };
     const t = await setup([json(400, error)]);

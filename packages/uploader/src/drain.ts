@@ -76,7 +76,7 @@ export async function drainQueue(ctx: DrainContext): Promise<DrainResult> {
     const head = await ctx.store.head();
     if (!head) return { status: 'empty' };
     const due = head.lastFailure?.kind === 'network' && (head.lastAttemptAt ?? 0) < ctx.networkBackAt() ? 0 : head.nextAttemptAt;
-    if (due > now()) return { status: 'waiting', nextAttemptAt: due };
+    if (due > now() && !clockMovedBack(head, now(), ctx.options)) return { status: 'waiting', nextAttemptAt: due };
     const body = await ctx.store.body(head.seq);
     if (body === undefined) continue; // Deleted by another tab (clear) between the two reads.
     const aborted = await sendOne(ctx, head, body, now);
@@ -149,6 +149,16 @@ async function sendOne(ctx: DrainContext, item: QueuedItem, body: string, now: (
   };
   await retryLater(ctx, item, attempt, failure, verdict.action === 'retry' ? verdict.retryAfterMs : undefined, now, payload);
   return false;
+}
+
+/**
+ * Whether the clock moved back since `item` was scheduled (a device clock corrected, a skewed one): its try is
+ * recorded in the future, or its wait is longer than any the uploader sets. Its stored time then means nothing,
+ * and waiting for it would stall the whole line for as long as the clock was off: it is due now.
+ */
+function clockMovedBack(item: QueuedItem, now: number, options: DrainContext['options']): boolean {
+  const longest = Math.max(options.retryMaxMs, options.maxRetryAfterMs);
+  return (item.lastAttemptAt ?? 0) > now || item.nextAttemptAt - now > longest;
 }
 
 async function retryLater(
