@@ -42,6 +42,11 @@ describe('validateSubmission', () => {
     [() => validateSubmission(scores, scores, { wia_face: { ...face, bbox: { x: 0, y: 0, width: Number.NaN, height: 1 } } as never }, undefined), 'extensions.wia_face.bbox'],
     [() => validateSubmission(scores, scores, { wia_face: { ...face, emotions: { primary: { label: 'joy', confidence: 1 }, all: [] } } as never }, undefined), 'extensions.wia_face.emotions'],
     [() => validateSubmission(scores, scores, { wia_face: { ...face, landmarks: Array.from({ length: 479 }, () => ({ x: 0, y: 0, z: 0 })) } as never }, undefined), 'extensions.wia_face.landmarks'],
+    [() => validateSubmission(scores, scores, { wia_face: { ...face, bbox: { ...face.bbox, z: 1 } } as never }, undefined), 'extensions.wia_face.bbox.z'],
+    [() => validateSubmission(scores, scores, { wia_face: { ...face, extra: 1 } as never }, undefined), 'extensions.wia_face.extra'],
+    [() => validateSubmission(scores, scores, { wia_face: { ...face, emotions: { ...face.emotions, all: [1, 2, 3, 4, 5, 6, 7] } } as never }, undefined), 'extensions.wia_face.emotions.all.0'],
+    [() => validateSubmission(scores, scores, { wia_face: { ...face, emotions: { ...face.emotions, all: face.emotions.all.map((e, i) => (i === 3 ? { ...e, confidence: 2 } : e)) } } as never }, undefined), 'extensions.wia_face.emotions.all.3'],
+    [() => validateSubmission(scores, scores, { wia_face: { ...face, emotions: { ...face.emotions, primary: { label: 'happiness', confidence: 0.7, why: 'x' } } } as never }, undefined), 'extensions.wia_face.emotions.primary.why'],
     [() => validateSubmission(scores, scores, undefined, { 'bad key': 1 }), 'meta.bad key'],
     [() => validateSubmission(scores, scores, undefined, { long: 'x'.repeat(257) }), 'meta.long'],
     [() => validateSubmission(scores, scores, undefined, { nested: {} as never }), 'meta.nested'],
@@ -83,6 +88,7 @@ describe('snapshotSubmission', () => {
       [{ predicted: scores, corrected: scores, meta: throwing }, 'submission'],
       [{ predicted: scores, corrected: scores, meta: JSON.parse('{"__proto__":"x"}') as object }, 'meta.__proto__'],
       [{ predicted: scores, corrected: scores, meta: { a: 'ok \ud800' } }, 'meta.a'],
+      [{ predicted: scores, corrected: scores, meta: { note: 'a\u0000b' } }, 'meta.note'],
     ];
     for (const [submission, field] of cases) expect(fieldOf(() => snapshotSubmission({ image: 'AAAA', ...submission })), field).toBe(field);
     // A whole emoji (a surrogate pair) is fine.

@@ -55,10 +55,14 @@ export function snapshotSubmission(submission: object): SubmissionSnapshot {
   return { image, ...copy };
 }
 
-/** Refuses what the server's JSON parser refuses: a `__proto__` key, a string with a lone surrogate. */
+/**
+ * Refuses what the server's JSON parser or its database refuses: a `__proto__` key, a string with a lone surrogate,
+ * a string holding U+0000 (PostgreSQL's `jsonb` cannot store it).
+ */
 function checkText(value: unknown, path: string): void {
   if (typeof value === 'string') {
     if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) throw invalid(path, `${path} holds a lone surrogate: it is not valid Unicode`);
+    if (value.includes('\u0000')) throw invalid(path, `${path} holds U+0000, which the server's database cannot store`);
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, child] of Object.entries(value)) {
       const at = path ? `${path}.${key}` : key;
@@ -122,11 +126,16 @@ export function validateSubmission(
   }
 }
 
+/** The keys each object of a WIA face may have (`wia-face-result.schema.json`: no other key is allowed). */
+const FACE_KEYS = ['face_id', 'bbox', 'emotions', 'dimensions', 'landmarks', 'head_pose', 'action_units', 'attention', 'learning_states', 'raw'];
+
 /** The parts of a WIA face the server requires, and the sizes it caps (the server checks the rest). */
 function checkFace(face: unknown): void {
   const at = 'extensions.wia_face';
   if (!isObject(face)) throw invalid(at, 'wia_face must be a WIA face object');
   const f = face as Record<string, unknown>;
+  onlyKeys(f, FACE_KEYS, at);
+  if (isObject(f['bbox'])) onlyKeys(f['bbox'] as Record<string, unknown>, ['x', 'y', 'width', 'height'], `${at}.bbox`);
   if (!isCount(f['face_id'])) throw invalid(`${at}.face_id`, 'face_id must be an integer ≥ 0');
   const box = f['bbox'] as Record<string, unknown> | undefined;
   if (!isObject(box) || !['x', 'y', 'width', 'height'].every((k) => isCount(box[k]))) throw invalid(`${at}.bbox`, 'bbox must hold x, y, width and height, integers ≥ 0');
@@ -135,10 +144,25 @@ function checkFace(face: unknown): void {
   if (!isObject(primary) || !(WIA_EMOTIONS as readonly unknown[]).includes(primary.label) || !(typeof primary.confidence === 'number' && primary.confidence >= 0 && primary.confidence <= 1) || !Array.isArray(emotions?.all) || emotions.all.length !== WIA_EMOTIONS.length) {
     throw invalid(`${at}.emotions`, 'emotions must hold primary { label, confidence } and all seven labels');
   }
+  onlyKeys(emotions as Record<string, unknown>, ['primary', 'all'], `${at}.emotions`);
+  onlyKeys(primary as Record<string, unknown>, ['label', 'confidence'], `${at}.emotions.primary`);
+  (emotions.all as unknown[]).forEach((score, i) => {
+    const s = score as Record<string, unknown>;
+    if (!isObject(score) || !(WIA_EMOTIONS as readonly unknown[]).includes(s['label']) || !(typeof s['confidence'] === 'number' && s['confidence'] >= 0 && s['confidence'] <= 1)) {
+      throw invalid(`${at}.emotions.all.${i}`, 'each of emotions.all must be { label, confidence } with a WIA label and a confidence in [0, 1]');
+    }
+    onlyKeys(s, ['label', 'confidence'], `${at}.emotions.all.${i}`);
+  });
   for (const [key, max] of [['landmarks', MAX_LANDMARKS], ['action_units', ACTION_UNITS.length]] as const) {
     const list = f[key];
     if (list !== undefined && !(Array.isArray(list) && list.length <= max)) throw invalid(`${at}.${key}`, `${key} must be an array of at most ${max}`);
   }
+}
+
+/** Refuses a key of `value` not in `keys`, as the schema's `additionalProperties: false` does. */
+function onlyKeys(value: Record<string, unknown>, keys: readonly string[], at: string): void {
+  const extra = Object.keys(value).find((key) => !keys.includes(key));
+  if (extra !== undefined) throw invalid(`${at}.${extra}`, `${extra} is not a known field of ${at.split('.').at(-1)}`);
 }
 
 function isCount(value: unknown): boolean {
