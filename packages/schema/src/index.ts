@@ -13,6 +13,7 @@ export * from './face-options.js';
 export * from './unknown-option.js';
 export * from './platform-brand.js';
 export * from './bind-methods.js';
+export * from './json-schemas.generated.js';
 export * from './wakee.js';
 export * from './adapters/largest-face.js';
 export * from './adapters/emotion-api.js';

@@ -18,6 +18,7 @@ import { encodeImage, type UploadImage } from './image-encode.js';
 import { resolveOptions, type ResolvedUploaderOptions, type UploaderOptions } from './options.js';
 import { QueueStore, queueDatabaseName, type DeadLetter, type FailureInfo, type ItemCount, type QueuedItem, type QueueStats } from './queue-store.js';
 import { withTabLock } from './tab-lock.js';
+import { checkAgainstSchema } from './schema-check.js';
 import { snapshotSubmission, validateSubmission } from './validate-submission.js';
 
 /** One annotation to upload. */
@@ -215,6 +216,7 @@ class UploaderImpl implements Uploader {
       throw new EmoLensError('INVALID_REQUEST', 'The submission has no image', { field: 'image', kind: 'missing_image' });
     }
     validateSubmission(predicted, corrected, extensions, meta);
+    checkAgainstSchema(predicted, corrected, extensions, meta);
     let encoded: Awaited<ReturnType<typeof encodeImage>>;
     try {
       encoded = await encodeImage(image as UploadImage, { maxSide: this.options.maxSide, quality: this.options.jpegQuality });
