@@ -10,7 +10,7 @@ import jpeg from 'jpeg-js';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { UploaderOptions } from '@emolens/uploader';
+import { queueDatabaseName, type UploaderOptions } from '@emolens/uploader';
 import { openTestPage, type TestPage } from './harness.ts';
 import { scriptInsert, wiaError, type ScriptedInsert } from './scripted-insert.ts';
 
@@ -117,6 +117,46 @@ describe('consent', () => {
     await submit(1);
     expect(await t.page.evaluate(() => window.uploaderTest.up!.flush.call(undefined))).toEqual({ status: 'empty' });
     expect(s.requests).toHaveLength(1);
+  });
+
+  it('gives way when the page deletes its database: the deletion completes, and an uploader after it works', async () => {
+    const s = await open();
+    await start();
+    await submit(1);
+    expect(await flush()).toEqual({ status: 'empty' });
+    const out = await t.page.evaluate(async (name) => {
+      const deleted = await new Promise<string>((resolve) => {
+        const request = indexedDB.deleteDatabase(name);
+        request.onsuccess = () => resolve('deleted');
+        request.onerror = () => resolve('error');
+        setTimeout(() => resolve('still blocked after 5 s'), 5000);
+      });
+      const again = window.emolensUploader.createUploader({ endpoint: window.uploaderTest.up!.options.endpoint, consent: true });
+      const image = await window.uploaderTest.makeImage(64, 48);
+      const scores = { boredom: 1, confusion: 1, engagement: 1, frustration: 1 };
+      const within = <T,>(p: Promise<T>) => Promise.race([p, new Promise<string>((r) => setTimeout(() => r('hung'), 5000))]);
+      const queued = await within(again.submit({ image, predicted: scores, corrected: scores }).then(() => 'queued'));
+      const flushed = await within(again.flush().then((r) => r.status));
+      void again.close();
+      return { deleted, queued, flushed };
+    }, queueDatabaseName(endpoint));
+    expect(out).toEqual({ deleted: 'deleted', queued: 'queued', flushed: 'empty' });
+    expect(s.requests).toHaveLength(2);
+  });
+
+  it('closes its database connection on close(): the database can be deleted then', async () => {
+    await open();
+    await start();
+    await submit(1);
+    const deleted = await t.page.evaluate(async (name) => {
+      await window.uploaderTest.up!.close();
+      return new Promise<string>((resolve) => {
+        const request = indexedDB.deleteDatabase(name);
+        request.onsuccess = () => resolve('deleted');
+        request.onblocked = () => resolve('blocked');
+      });
+    }, queueDatabaseName(endpoint));
+    expect(deleted).toBe('deleted');
   });
 
   it('after close(), every call rejects with DISPOSED, and a new uploader finds the queue as it was', async () => {

@@ -15,7 +15,7 @@
  * left a full queue unable to delete anything, `clear()` included. Removals now only delete.
  */
 import { EmoLensError } from '@emolens/schema';
-import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import { promisifyRequest, type UseStore } from 'idb-keyval';
 import type { DeadReason } from './classify-response.js';
 
 /** Why the last try of an item failed. */
@@ -87,6 +87,44 @@ export interface NewItem {
   createdAt: number;
 }
 
+/**
+ * idb-keyval's `createStore`, on a connection that gives way when another page deletes or upgrades the database
+ * (`versionchange`: left open, the deletion waits, and every later open of the database behind it, for ever) and
+ * that can be closed. One database per queue, with a single store, created with the database.
+ */
+function openStore(dbName: string, storeName: string): { use: UseStore; close: () => void } {
+  let connection: Promise<IDBDatabase> | undefined;
+  const forget = (which: Promise<IDBDatabase>) => {
+    if (connection === which) connection = undefined;
+  };
+  const open = (): Promise<IDBDatabase> => {
+    if (connection) return connection;
+    const request = indexedDB.open(dbName);
+    request.onupgradeneeded = () => request.result.createObjectStore(storeName);
+    const opened = promisifyRequest(request);
+    connection = opened;
+    opened.then(
+      (db) => {
+        db.onclose = () => forget(opened);
+        db.onversionchange = () => {
+          db.close();
+          forget(opened);
+        };
+      },
+      () => forget(opened),
+    );
+    return opened;
+  };
+  return {
+    use: (mode, callback) => open().then((db) => callback(db.transaction(storeName, mode).objectStore(storeName))),
+    close: () => {
+      const current = connection;
+      connection = undefined;
+      current?.then((db) => db.close(), () => undefined);
+    },
+  };
+}
+
 /** Name of the IndexedDB database of the queue `name`. */
 export function queueDatabaseName(name: string): string {
   return `emolens-uploader:${name}`;
@@ -95,11 +133,12 @@ export function queueDatabaseName(name: string): string {
 /** The queue of one name, in IndexedDB. Every method is one transaction. */
 export class QueueStore {
   private readonly use: UseStore;
+  /** Closes the connection (the next call opens it again). */
+  readonly close: () => void;
 
   /** Opens (creating on first use) the database {@link queueDatabaseName}(`name`). */
   constructor(readonly name: string) {
-    // One database per queue, with a single store: idb-keyval creates the store only when it creates the database.
-    this.use = createStore(queueDatabaseName(name), 'queue');
+    ({ use: this.use, close: this.close } = openStore(queueDatabaseName(name), 'queue'));
   }
 
   /**

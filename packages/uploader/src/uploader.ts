@@ -305,6 +305,7 @@ class UploaderImpl implements Uploader {
     this.removeListeners();
     await this.loop?.catch(() => undefined);
     this.events.clear();
+    this.store.close();
   }
 
   /** A background failure: to the `error` listeners, else to `reportError`. */
