@@ -16,6 +16,12 @@ export const LEARNING_STATE_MIN = 0;
 /** Highest score of a learning state on DAiSEE's scale ("very high"). */
 export const LEARNING_STATE_MAX = 3;
 
+/**
+ * Largest width or height of an `/insert` image that `@emolens/server` stores (a larger one is 413): the uploader's
+ * `maxSide` cannot ask for more.
+ */
+export const INSERT_IMAGE_MAX_SIDE = 4096;
+
 /** A score for each learning state, each in [{@link LEARNING_STATE_MIN}, {@link LEARNING_STATE_MAX}]. */
 export type LearningStateScores = Record<LearningState, number>;
 

@@ -96,6 +96,7 @@ describe('resolveOptions', () => {
     [{ name: '' }, 'name'],
     [{ maxSide: 0 }, 'maxSide'],
     [{ maxSide: 10.5 }, 'maxSide'],
+    [{ maxSide: 4097 }, 'maxSide'],
     [{ maxSide: Number.POSITIVE_INFINITY }, 'maxSide'],
     [{ jpegQuality: 0 }, 'jpegQuality'],
     [{ jpegQuality: 1.1 }, 'jpegQuality'],

@@ -2,7 +2,7 @@
  * Every option of the uploader, declared once with its default, and {@link resolveOptions}, which checks them and
  * fills in the defaults in one place.
  */
-import { EmoLensError, readKnownOptions } from '@emolens/schema';
+import { EmoLensError, INSERT_IMAGE_MAX_SIDE, readKnownOptions } from '@emolens/schema';
 
 /** Default longest side, in pixels, of the JPEG an image is re-encoded to. */
 export const DEFAULT_MAX_SIDE = 640;
@@ -118,7 +118,7 @@ export function resolveOptions(given: UploaderOptions): ResolvedUploaderOptions 
     apiKey: options.apiKey,
     consent: options.consent,
     name: options.name ?? endpoint,
-    maxSide: number(options, 'maxSide', DEFAULT_MAX_SIDE, { min: 1, integer: true }),
+    maxSide: number(options, 'maxSide', DEFAULT_MAX_SIDE, { min: 1, max: INSERT_IMAGE_MAX_SIDE, integer: true }),
     jpegQuality: number(options, 'jpegQuality', DEFAULT_JPEG_QUALITY, { min: 0, exclusiveMin: true, max: 1 }),
     maxQueueBytes: number(options, 'maxQueueBytes', DEFAULT_MAX_QUEUE_BYTES, { min: 1 }),
     retryBaseMs,

@@ -10,12 +10,13 @@
  * so anything could ride along inside a stored "face".
  */
 import sharp from 'sharp';
+import { INSERT_IMAGE_MAX_SIDE } from '@emolens/schema';
 import { ApiError } from '../errors.js';
 import { pngLength, webpLength } from './container-length.js';
 import { JpegStructureError, readJpegStructure } from './jpeg-structure.js';
 
-/** Largest accepted width or height. */
-export const MAX_IMAGE_SIDE = 4096;
+/** Largest accepted width or height (the uploader's `maxSide` is capped at it too). */
+export const MAX_IMAGE_SIDE = INSERT_IMAGE_MAX_SIDE;
 /** Largest accepted number of pixels (16 MP), checked by libvips before it decodes anything. */
 export const MAX_IMAGE_PIXELS = MAX_IMAGE_SIDE * MAX_IMAGE_SIDE;
 /**
