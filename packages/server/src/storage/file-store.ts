@@ -22,6 +22,9 @@ export interface FileBlobStoreOptions {
   fsync?: boolean;
 }
 
+/** What the health probe writes: one file-system block. */
+const PING_BLOCK = new Uint8Array(4096);
+
 /** A {@link BlobStore} keeping each blob as a file under `root` (created when missing). */
 export async function createFileBlobStore(root: string, options: FileBlobStoreOptions = {}): Promise<BlobStore> {
   await mkdir(join(root, TMP_DIR), { recursive: true });
@@ -134,11 +137,17 @@ class FileBlobStore implements BlobStore {
   }
 
   async ping(): Promise<void> {
-    // Writable, not only readable: a full, missing or read-only directory fails here.
+    // Writable, not only readable: a missing or read-only directory fails here, and a full disk too: an empty file
+    // needs no data block, so the probe writes one and syncs it (a disk that delays allocation fails at the sync).
     const probe = join(this.#root, TMP_DIR, `ping-${randomUUID()}.tmp`);
     const handle = await open(probe, 'wx');
-    await handle.close();
-    await unlink(probe);
+    try {
+      await handle.write(PING_BLOCK);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+      await unlink(probe).catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {
