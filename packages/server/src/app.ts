@@ -13,7 +13,7 @@ import { ApiKeys, installAuth } from './plugins/auth.js';
 import { installBodyEncoding } from './plugins/body-encoding.js';
 import { installCors } from './plugins/cors.js';
 import { installDocs } from './plugins/docs.js';
-import { clientErrorHandler, frameworkErrors, installErrorHandling, refuseConnect } from './plugins/errors.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandling, refuseConnect, refuseExpectation, requireHost } from './plugins/errors.js';
 import { installMetrics } from './plugins/metrics.js';
 import { installRateLimit } from './plugins/rate-limit.js';
 import { installRequestId, requestId } from './plugins/request-id.js';
@@ -61,9 +61,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // past the limit. A check every quarter of the limit (0.25–5 s) keeps the overrun small.
     serverFactory: (handler) =>
       createServer(
-        { requestTimeout: settings.requestTimeoutMs, connectionsCheckingInterval: Math.max(250, Math.min(5000, settings.requestTimeoutMs / 4)) },
+        // requireHostHeader: Node's own check answers 400 with an empty body; `requireHost` refuses in the error format.
+        { requestTimeout: settings.requestTimeoutMs, connectionsCheckingInterval: Math.max(250, Math.min(5000, settings.requestTimeoutMs / 4)), requireHostHeader: false },
         handler,
-      ).on('connect', refuseConnect),
+      )
+        .on('connect', refuseConnect)
+        .on('checkExpectation', refuseExpectation),
     genReqId: requestId,
     requestIdHeader: false,
     frameworkErrors,
@@ -83,6 +86,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   installValidation(app);
   installRequestId(app);
   installErrorHandling(app);
+  app.addHook('onRequest', requireHost);
   await installCors(app, settings.corsOrigins);
   if (settings.rateLimit !== false) await installRateLimit(app, settings.rateLimit, keys);
   installAuth(app, keys);

@@ -86,6 +86,21 @@ describe('client errors below HTTP', () => {
     expect(body.error).toMatchObject({ code: 'INVALID_REQUEST', details: { kind: 'bad_request' } });
   });
 
+  it('answers an HTTP/1.1 request without Host with 400 in WIA format (HTTP/1.0 needs none)', async () => {
+    const { status, headers, body } = parse(await exchange(['GET /health HTTP/1.1\r\nConnection: close\r\n\r\n']));
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ code: 'INVALID_REQUEST', details: { kind: 'malformed_http' } });
+    expect(headers).toContain(`x-request-id: ${body.request_id}`);
+    expect(parse(await exchange(['GET /health HTTP/1.0\r\n\r\n'])).status).toBe(200);
+  });
+
+  it('answers an Expect it cannot meet with 417 in WIA format', async () => {
+    const { status, headers, body } = parse(await exchange(['GET /health HTTP/1.1\r\nHost: x\r\nExpect: 999-bogus\r\n\r\n']));
+    expect(status).toBe(417);
+    expect(body.error).toMatchObject({ code: 'INVALID_REQUEST', details: { kind: 'malformed_http' } });
+    expect(headers).toContain(`x-request-id: ${body.request_id}`);
+  });
+
   it('still serves the next client', async () => {
     expect((await server.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
   });

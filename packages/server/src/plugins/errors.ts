@@ -5,7 +5,7 @@
  * or SQL ever reaches a client.
  */
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -165,6 +165,28 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
  */
 export function refuseConnect(_request: unknown, socket: Socket): void {
   answerOnSocket(socket, new ApiError('INVALID_REQUEST', 'CONNECT is not allowed: this server is not a proxy', { kind: 'method_not_allowed', allowed: ['GET', 'POST'] }, { statusCode: 405 }));
+}
+
+/**
+ * The HTTP server's `checkExpectation` listener: a request with an `Expect` other than `100-continue`, which Node
+ * would answer 417 with an empty body. The same 417, in the same format as every other error.
+ */
+export function refuseExpectation(request: IncomingMessage, response: ServerResponse): void {
+  const expectation = String(request.headers.expect ?? '');
+  const error = new ApiError('INVALID_REQUEST', `Expect: ${expectation.slice(0, 100)} cannot be met`, { kind: 'malformed_http', reason: 'only Expect: 100-continue is understood' }, { statusCode: 417 });
+  const id = randomUUID();
+  const body = JSON.stringify({ ...error.toJSON(), request_id: id });
+  response.writeHead(417, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'X-Request-ID': id, Connection: 'close' }).end(body);
+}
+
+/**
+ * An `onRequest` hook: an HTTP/1.1 request without `Host` is refused, as Node would refuse it (the server turns Node's
+ * own check off, whose 400 has an empty body), in the server's error format.
+ */
+export async function requireHost(request: FastifyRequest): Promise<void> {
+  if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+    throw new ApiError('INVALID_REQUEST', 'An HTTP/1.1 request needs a Host header', { kind: 'malformed_http', reason: 'no Host header' }, { statusCode: 400 });
+  }
 }
 
 /** Writes `error` as a whole HTTP response on `socket`, with a request id of its own, and closes it. */
