@@ -339,6 +339,29 @@ describe('detector.stream on a camera', () => {
     expect(out.late.timeouts, JSON.stringify(out)).toBeLessThanOrEqual(2 * out.paced.results + 20);
   }, 60_000);
 
+  it('without onError, reports the first frame error of each code to the page, so a loop that gets nothing is not silent', async () => {
+    const out = await t.page.evaluate(async () => {
+      const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;
+      const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+      const pageErrors: string[] = [];
+      const onPageError = (event: ErrorEvent) => {
+        pageErrors.push(`${(event.error as { code?: string } | undefined)?.code}`);
+        event.preventDefault();
+      };
+      window.addEventListener('error', onPageError);
+      let results = 0;
+      const frames = detector.frames(media, { timeoutMs: 1 });
+      const stop = setTimeout(() => void frames.return?.(), 3000);
+      for await (const _ of frames) results++;
+      clearTimeout(stop);
+      window.removeEventListener('error', onPageError);
+      media.getTracks().forEach((track) => track.stop());
+      return { results, pageErrors };
+    });
+    expect(out.results).toBe(0);
+    expect(out.pageErrors).toEqual(['TIMEOUT']);
+  }, 60_000);
+
   it("reports what the app's onResult throws as the page's error, not as a frame's error, and goes on", async () => {
     const out = await t.page.evaluate(async () => {
       const detector = (window as unknown as { detector: import('@emolens/core').Detector }).detector;

@@ -8,7 +8,12 @@ export function callApp<T>(callback: (value: T) => unknown, value: T): void {
   try {
     callback(value);
   } catch (error) {
-    if (typeof reportError === 'function') reportError(error);
-    else setTimeout(() => { throw error; });
+    reportToPage(error);
   }
+}
+
+/** Reports `error` as an event listener's uncaught error is: `reportError` (the page's `error` event, the console). */
+export function reportToPage(error: unknown): void {
+  if (typeof reportError === 'function') reportError(error);
+  else setTimeout(() => { throw error; });
 }

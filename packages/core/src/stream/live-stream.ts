@@ -6,7 +6,7 @@
  */
 import { EmoLensError, isEmoLensError, type WiaFaceResult } from '@emolens/schema';
 import { abortError } from '../call-stop.js';
-import { callApp } from '../app-callback.js';
+import { callApp, reportToPage } from '../app-callback.js';
 import type { ResolvedStreamOptions } from '../options.js';
 import { openFrameFeed, type FrameFeed } from './frame-feed.js';
 import { NewestFrame } from './newest-frame.js';
@@ -113,6 +113,8 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
     return ending;
   };
 
+  /** Codes already reported to the page for a stream without `onError`. */
+  const unhandledCodes = new Set<string>();
   const report = (error: unknown) => {
     // The source ran out of frames: its end handler ends the stream; this frame is no error of the caller's.
     if (error instanceof TrackEnded) return;
@@ -120,6 +122,12 @@ export function startLiveStream(source: unknown, port: StreamPort, handlers: Res
     if (stopper.signal.aborted) return;
     if (isFatal(typed)) void end('error', typed);
     else if (handlers.onError) callApp(handlers.onError, typed);
+    else if (!unhandledCodes.has(typed.code)) {
+      // Without onError, a stream whose every frame fails (a timeoutMs too short) would yield nothing, silently: the
+      // first error of each code goes to the page (reportError: the console, the `error` event), the rest are dropped.
+      unhandledCodes.add(typed.code);
+      reportToPage(typed);
+    }
   };
 
   const take = () => {
