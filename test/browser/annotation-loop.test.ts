@@ -2,8 +2,9 @@
  * The annotation loop end to end: `@emolens/uploader` in Chromium against the real `@emolens/server` (a child process
  * on a temporary data folder). 500 submissions go through a rough life: the network goes off and on, the server is
  * killed (SIGKILL) and restarted on the same port and data, the page reloads mid-queue, and for a while the server
- * answers 500, then 429 with Retry-After (a Playwright route in front of it). Five of them are images the server
- * refuses for good (wider than its 4096-pixel limit: 413 IMAGE_TOO_LARGE). At the end every other submission is in
+ * answers 500, then 429 with Retry-After (a Playwright route in front of it). Five of them the server refuses for good:
+ * the route swaps their image for one wider than the server's 4096-pixel limit (413 IMAGE_TOO_LARGE; the uploader
+ * itself never sends one, its `maxSide` is capped there). At the end every other submission is in
  * the database exactly once with the very JPEG bytes the page queued (in `/load` and in the stored file), and the
  * dead letters are exactly the five refused ones.
  *
@@ -13,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jpeg from 'jpeg-js';
 import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { UploaderOptions } from '@emolens/uploader';
@@ -20,8 +22,10 @@ import { CollectionServer, freePort } from '../setup/collection-server.ts';
 import { openTestPage, type TestPage } from './harness.ts';
 
 const TOTAL = 500;
-/** The submissions whose image the server refuses (4500 × 24 pixels: over its 4096-pixel side). */
+/** The submissions the server refuses: the route sends them with an image 4500 pixels wide (over its 4096-pixel side). */
 const REFUSED = new Set([47, 163, 281, 397, 455]);
+/** What the route sends in place of a refused submission's image: a whole JPEG, 4500 pixels wide. */
+const TOO_WIDE = Buffer.from(jpeg.encode({ width: 4500, height: 24, data: Buffer.alloc(4500 * 24 * 4, 128) }, 80).data).toString('base64');
 const SCORES = { boredom: 1, confusion: 0.5, engagement: 2, frustration: 0 };
 
 let t: TestPage;
@@ -46,7 +50,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 describe('annotation loop', () => {
   it('stores every accepted submission exactly once, intact, through offline, crashes, reloads, 500s and 429s', { timeout: 600_000 }, async () => {
     const endpoint = `${server.origin}/insert`;
-    const options: UploaderOptions = { endpoint, consent: true, name: 'loop', maxSide: 5000, retryBaseMs: 100, retryMaxMs: 1000, maxQueueBytes: 200 * 1024 * 1024 };
+    const options: UploaderOptions = { endpoint, consent: true, name: 'loop', retryBaseMs: 100, retryMaxMs: 1000, maxQueueBytes: 200 * 1024 * 1024 };
     const cors = { 'access-control-allow-origin': inject('pageOrigin'), 'access-control-expose-headers': 'Retry-After', 'content-type': 'application/json' };
 
     // In front of the real server: record every body (n → sha256 of its JPEG, per Idempotency-Key), and during the
@@ -72,19 +76,20 @@ describe('annotation loop', () => {
         answered['429']++;
         return route.fulfill({ status: 429, headers: { ...cors, 'retry-after': '1' }, body: JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'chaos', details: {} }, request_id: 'x' }) });
       }
+      if (REFUSED.has(entry.n)) return route.continue({ postData: JSON.stringify({ ...body, image_base64: TOO_WIDE }) }).catch(() => undefined);
       return route.continue().catch(() => undefined);
     });
 
     const start = () => t.page.evaluate((o) => void window.uploaderTest.start(o), options);
     const submit = (from: number, to: number) =>
       t.page.evaluate(
-        async ({ from, to, refused, scores }) => {
+        async ({ from, to, scores }) => {
           for (let n = from; n < to; n++) {
-            const image = refused.includes(n) ? await window.uploaderTest.makeImage(4500, 24, 'image/png', n) : await window.uploaderTest.makeImage(96, 72, 'image/png', n);
+            const image = await window.uploaderTest.makeImage(96, 72, 'image/png', n);
             await window.uploaderTest.up!.submit({ image, predicted: scores, corrected: { ...scores, engagement: (n % 4) as number }, meta: { n } });
           }
         },
-        { from, to, refused: [...REFUSED], scores: SCORES },
+        { from, to, scores: SCORES },
       );
     const queuedItems = () => t.page.evaluate(() => window.uploaderTest.up!.state().queued.items);
     const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
