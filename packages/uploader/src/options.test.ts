@@ -1,4 +1,3 @@
-import { isEmoLensError } from '@emolens/schema';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_JPEG_QUALITY,
@@ -13,18 +12,9 @@ import {
   resolveOptions,
   type UploaderOptions,
 } from './options.js';
+import { fieldOf } from './testing/field-of.js';
 
 const base: UploaderOptions = { endpoint: 'https://api.example.com/insert', consent: true };
-
-function fieldOf(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    if (isEmoLensError(e) && e.code === 'INVALID_REQUEST') return e.details.field;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('resolveOptions', () => {
   it('fills in every default', () => {

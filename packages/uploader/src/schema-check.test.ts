@@ -1,6 +1,7 @@
 import { WIA_EMOTIONS } from '@emolens/schema';
 import { describe, expect, it } from 'vitest';
 import { checkAgainstSchema } from './schema-check.js';
+import { fieldOf } from './testing/field-of.js';
 
 const scores = { boredom: 0, confusion: 1.5, engagement: 3, frustration: 2 };
 const face = {
@@ -10,15 +11,6 @@ const face = {
   dimensions: { valence: 0.1, arousal: 0.5 },
   head_pose: { yaw: 1, pitch: 2, roll: 3 },
 };
-
-function fieldOf(f: () => void): unknown {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code: string; details: { field: string } }).code === 'INVALID_REQUEST' ? (e as { details: { field: string } }).details.field : e;
-  }
-  return undefined;
-}
 
 describe('checkAgainstSchema', () => {
   it('takes a submission the /insert schema takes', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { snapshotSubmission, validateSubmission } from './validate-submission.js';
+import { fieldOf } from './testing/field-of.js';
 
 const scores = { boredom: 0, confusion: 1.5, engagement: 3, frustration: 2 };
 const face = {
@@ -8,15 +9,6 @@ const face = {
   emotions: { primary: { label: 'happiness', confidence: 0.7 }, all: ['happiness', 'neutral', 'surprise', 'sadness', 'anger', 'fear', 'disgust'].map((label) => ({ label, confidence: 1 / 7 })) },
 };
 const probabilities = { happiness: 0.5, sadness: 0.1, anger: 0.1, fear: 0.1, disgust: 0.1, surprise: 0.05, neutral: 0.05 };
-
-function fieldOf(f: () => void): unknown {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code: string; details: { field: string } }).code === 'INVALID_REQUEST' ? (e as { details: { field: string } }).details.field : e;
-  }
-  return undefined;
-}
 
 describe('validateSubmission', () => {
   it('accepts scores in [0, 3], the extension fields and meta', () => {
