@@ -1,5 +1,5 @@
 /** JSON responses and request bodies, read with a byte cap. */
-import { EmoLensError, isEmoLensError } from '@emolens/schema';
+import { EmoLensError, toEmoLensError } from '@emolens/schema';
 
 /** A JSON response. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -62,6 +62,5 @@ export async function parseForm(request: Request, body: ArrayBuffer): Promise<Fo
 
 /** Any thrown value as an `EmoLensError` (`INTERNAL_ERROR`, `unexpected`, for anything else). */
 export function asEmoLensError(error: unknown): EmoLensError {
-  if (isEmoLensError(error)) return error;
-  return new EmoLensError('INTERNAL_ERROR', 'The analysis failed', { kind: 'unexpected', reason: String(error) }, { cause: error });
+  return toEmoLensError(error, 'The analysis failed');
 }

@@ -4,7 +4,6 @@
 import { EmoLensError } from '@emolens/schema';
 import { answerRestRequest, errorResponse, type RestAnalyzer, type RestService } from './answer.js';
 import { isRestRequest, REST_VERSION, type RestReplyMessage, type RestRequestMessage } from './bridge.js';
-import { asEmoLensError } from './http.js';
 import { matchRoute, requestApi } from './routes.js';
 
 /** Options of {@link serveRest}. */
@@ -70,7 +69,7 @@ async function reply(message: RestRequestMessage, port: MessagePort, service: Re
   } catch (error) {
     // A request the page cannot even rebuild: an internal error, in the route's format.
     const contentType = message.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? null;
-    if (match?.kind === 'route') response = errorResponse(requestApi(match.route, contentType), asEmoLensError(error));
+    if (match?.kind === 'route') response = errorResponse(requestApi(match.route, contentType), error);
   }
   response ??= errorResponse('wia-face', new EmoLensError('INVALID_REQUEST', `No route ${message.method} ${message.path}`, { kind: 'not_found' }), 404);
   const body = await response.arrayBuffer();

@@ -122,7 +122,7 @@ async function sendOne(ctx: DrainContext, item: QueuedItem, body: string, now: (
     if (ctx.signal.aborted) return true;
     if (verdict.action !== 'sent') payload = `unreadable body: ${error instanceof Error ? error.message : String(error)}`;
   }
-  const answer = verdict.action === 'sent' && payload !== undefined ? classifySuccessBody(payload) : 'stored';
+  const answer = verdict.action === 'sent' ? classifySuccessBody(payload) : 'stored';
   if (answer === 'refused') {
     await die(ctx, item, attempt, 'rejected', response.status, payload, now);
     return false;

@@ -9,6 +9,7 @@ import {
   LEARNING_STATE_MIN,
   LEARNING_STATES,
   WIA_EMOTIONS,
+  WIA_FACE_RESULT_SCHEMA,
   type AnnotationMeta,
   type LearningStateScores,
   type WakeeInsertExtensions,
@@ -126,8 +127,8 @@ export function validateSubmission(
   }
 }
 
-/** The keys each object of a WIA face may have (`wia-face-result.schema.json`: no other key is allowed). */
-const FACE_KEYS = ['face_id', 'bbox', 'emotions', 'dimensions', 'landmarks', 'head_pose', 'action_units', 'attention', 'learning_states', 'raw'];
+/** The keys a WIA face may have, from its schema (`wia-face-result.schema.json`: no other key is allowed). */
+const FACE_KEYS = Object.keys((WIA_FACE_RESULT_SCHEMA as { $defs: { face: { properties: object } } }).$defs.face.properties);
 
 /** The parts of a WIA face the server requires, and the sizes it caps (the server checks the rest). */
 function checkFace(face: unknown): void {

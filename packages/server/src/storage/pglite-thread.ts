@@ -16,8 +16,8 @@ import type { PgliteHost } from './pglite-worker.js';
 
 /**
  * Opens (creating it when missing) the PGlite database in `dataDir` in a worker thread, or an in-memory one when
- * `dataDir` is `undefined`. `onLost` is called once if another process takes the data
- * directory over (see `data-dir-lock.ts`); every statement fails from then on.
+ * `dataDir` is `undefined`. `onLost` is called once if another process takes the data directory over (see
+ * `data-dir-lock.ts`); every statement fails from then on.
  */
 export async function createPgliteThreadDatabase(dataDir?: string, onLost?: (error: DataDirLostError) => void): Promise<Database> {
   let lock: DataDirLock | undefined;
@@ -25,7 +25,6 @@ export async function createPgliteThreadDatabase(dataDir?: string, onLost?: (err
     await mkdir(dataDir, { recursive: true });
     lock = await lockDataDir(dataDir, onLost);
   }
-  const release = async () => lock?.release();
   const worker = startWorker();
   const host = wrap<PgliteHost>(nodeEndpoint(worker));
   // A worker that fails to load or crashes while opening would leave `open` pending for ever.
@@ -37,10 +36,10 @@ export async function createPgliteThreadDatabase(dataDir?: string, onLost?: (err
     await Promise.race([host.open(dataDir), crashed]);
   } catch (error) {
     await worker.terminate();
-    await release();
+    await lock?.release();
     throw error;
   }
-  return new PgliteThreadDatabase(worker, host, release, lock);
+  return new PgliteThreadDatabase(worker, host, lock);
 }
 
 /**
@@ -58,13 +57,11 @@ class PgliteThreadDatabase implements Database {
   readonly #host: Remote<PgliteHost>;
   #closed = false;
 
-  readonly #release: () => Promise<void>;
   readonly #lock: DataDirLock | undefined;
 
-  constructor(worker: Worker, host: Remote<PgliteHost>, release: () => Promise<void>, lock: DataDirLock | undefined) {
+  constructor(worker: Worker, host: Remote<PgliteHost>, lock: DataDirLock | undefined) {
     this.#worker = worker;
     this.#host = host;
-    this.#release = release;
     this.#lock = lock;
     // A crashed worker fails every later call rather than leaving them pending.
     worker.once('exit', () => (this.#closed = true));
@@ -111,7 +108,7 @@ class PgliteThreadDatabase implements Database {
       if (this.#lock?.held() !== false) await this.#host.close();
     } finally {
       await this.#worker.terminate();
-      await this.#release().catch(() => undefined);
+      await this.#lock?.release().catch(() => undefined);
     }
   }
 
